@@ -1,0 +1,30 @@
+// `diffmpc bench <suite|all> [--backends wasm,cpu] [--quick] [--out DIR]`: runs registered benchmark suites.
+import { registerCommand } from '../cli.ts';
+import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
+import '../bench-linalg.ts';
+
+registerCommand({
+  name: 'bench',
+  summary: 'run benchmarks (tables printed, JSON saved under bench-results/)',
+  usage: '<suite|all> [--backends wasm,cpu] [--quick] [--out DIR]',
+  options: {
+    backends: { type: 'string', default: 'wasm,cpu' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results' },
+  },
+  async run({ values, positionals }) {
+    const which = positionals[0];
+    const suites = listBenchSuites();
+    if (!which) {
+      console.log(`suites:\n${suites.map((s) => `  ${s.name.padEnd(12)} ${s.summary}`).join('\n')}\n  all`);
+      return 0;
+    }
+    const chosen = which === 'all' ? suites : [getBenchSuite(which)];
+    if (chosen.some((s) => !s)) {
+      throw new Error(`diffmpc bench: unknown suite "${which}"; known: ${suites.map((s) => s.name).join(', ')}, all`);
+    }
+    const backends = String(values.backends).split(',').map((s) => s.trim()).filter(Boolean);
+    for (const s of chosen) await s!.run({ backends, quick: Boolean(values.quick), outDir: String(values.out) });
+    return 0;
+  },
+});

@@ -1,0 +1,6 @@
+// Public entry of the linear-algebra layer: Float64 cores and the differentiable tfjs ops built on them.
+export { choleskyFactor, choleskySolveFactored, type CholeskyResult } from './cholesky.ts';
+export { luFactor, luSolveFactored, type LUResult } from './lu.ts';
+export { triangularSolve as triangularSolveF64, triSolveInPlace } from './triangular.ts';
+export { LinalgError, throwOnFailure } from './errors.ts';
+export { cholesky, choleskySolve, luSolve, triangularSolve } from './ops.ts';

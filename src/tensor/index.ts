@@ -1,0 +1,6 @@
+// Public entry of the tensor layer: backend choice, seeded RNG, shape checks, memory helpers.
+export * from './backend.ts';
+export * from './rng.ts';
+export * from './check.ts';
+export * from './memory.ts';
+export * from './custom-op.ts';
