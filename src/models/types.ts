@@ -3,6 +3,8 @@
 // Dynamics:  x_{t+1} = f_θ(x_t, u_t),  x `[R, nx]`, u `[R, nu]` → `[R, nx]`   (R = B·N rows)
 // Cost:      c_θ(x_t, u_t, t) → `[R]`
 // θ are tf.Variables returned by `variables()`, so training loops can differentiate a plan w.r.t. them.
+// The state x is the environment's *observation* vector (e.g. [cos θ, sin θ, θ̇] for the pendulum), so an MPC
+// plans directly from what the env returns and a learned model trains on (obs, action, next obs) tuples.
 import type * as tf from '@tensorflow/tfjs';
 
 export interface DynamicsModel {
