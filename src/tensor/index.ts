@@ -4,3 +4,4 @@ export * from './rng.ts';
 export * from './check.ts';
 export * from './memory.ts';
 export * from './custom-op.ts';
+export * from './stop-gradient.ts';
