@@ -23,3 +23,16 @@ export async function measureLeak(fn: () => unknown | Promise<unknown>, repeats 
   for (let i = 0; i < repeats; i++) await fn();
   return (tf.memory().numTensors - before) / repeats;
 }
+
+/**
+ * Like `tf.tidy` but for blocks that return host values (typed arrays, numbers): every tensor created in
+ * `fn` is disposed when it returns.
+ */
+export function scoped<T>(fn: () => T): T {
+  tf.engine().startScope();
+  try {
+    return fn();
+  } finally {
+    tf.engine().endScope();
+  }
+}

@@ -1,0 +1,125 @@
+// Learned dynamics: an (ensemble of) MLP(s) predicting the normalized state change, as in PETS
+// (Chua et al. 2018) without the probabilistic head:
+//   x_{t+1} = x_t + μ_Δ + σ_Δ ⊙ mean_k MLP_k( (x_t − μ_x)/σ_x , (u_t − μ_u)/σ_u )
+// The normalization statistics (μ, σ) are set from data before fitting (`setNormalization`) and are not
+// trained. With K > 1 members, `step` averages the members (the planning mean); `stepMember` exposes each
+// member for disagreement estimates. Rows `[R, nx]`, `[R, nu]` → `[R, nx]`.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../tensor/rng.ts';
+import { MLP, type Activation } from './mlp.ts';
+import type { DynamicsModel } from './types.ts';
+
+export interface MLPDynamicsConfig {
+  stateDim: number;
+  actionDim: number;
+  hidden?: number[];
+  activation?: Activation;
+  ensemble?: number;
+  rng?: Rng;
+}
+
+export interface Normalization {
+  xMean: number[];
+  xStd: number[];
+  uMean: number[];
+  uStd: number[];
+  dMean: number[];
+  dStd: number[];
+}
+
+export class MLPDynamics implements DynamicsModel {
+  readonly stateDim: number;
+  readonly actionDim: number;
+  readonly members: MLP[];
+  private norm: { [K in keyof Normalization]: tf.Tensor1D };
+  readonly config: Required<Omit<MLPDynamicsConfig, 'rng'>>;
+
+  constructor(cfg: MLPDynamicsConfig) {
+    this.stateDim = cfg.stateDim;
+    this.actionDim = cfg.actionDim;
+    this.config = {
+      stateDim: cfg.stateDim,
+      actionDim: cfg.actionDim,
+      hidden: cfg.hidden ?? [64, 64],
+      activation: cfg.activation ?? 'swish',
+      ensemble: cfg.ensemble ?? 1,
+    };
+    if (!Number.isInteger(this.config.ensemble) || this.config.ensemble < 1) throw new Error(`MLPDynamics ensemble: expected a positive integer (got ${this.config.ensemble})`);
+    const rng = cfg.rng ?? new Rng(0);
+    this.members = Array.from(
+      { length: this.config.ensemble },
+      (_, k) =>
+        new MLP({
+          sizes: [cfg.stateDim + cfg.actionDim, ...this.config.hidden, cfg.stateDim],
+          activation: this.config.activation,
+          rng: rng.split(),
+          name: `dynamics${k}`,
+        }),
+    );
+    const z = (n: number) => tf.keep(tf.zeros([n])) as tf.Tensor1D;
+    const o = (n: number) => tf.keep(tf.ones([n])) as tf.Tensor1D;
+    this.norm = { xMean: z(cfg.stateDim), xStd: o(cfg.stateDim), uMean: z(cfg.actionDim), uStd: o(cfg.actionDim), dMean: z(cfg.stateDim), dStd: o(cfg.stateDim) };
+  }
+
+  /** Sets the input/output normalization (std floored at 1e-6). */
+  setNormalization(n: Normalization): void {
+    tf.dispose(Object.values(this.norm));
+    const t = (v: number[], floor = false) => tf.keep(tf.tensor1d(floor ? v.map((s) => Math.max(s, 1e-6)) : v));
+    this.norm = {
+      xMean: t(n.xMean),
+      xStd: t(n.xStd, true),
+      uMean: t(n.uMean),
+      uStd: t(n.uStd, true),
+      dMean: t(n.dMean),
+      dStd: t(n.dStd, true),
+    };
+  }
+
+  getNormalization(): Normalization {
+    const a = (t: tf.Tensor) => Array.from(t.dataSync());
+    return { xMean: a(this.norm.xMean), xStd: a(this.norm.xStd), uMean: a(this.norm.uMean), uStd: a(this.norm.uStd), dMean: a(this.norm.dMean), dStd: a(this.norm.dStd) };
+  }
+
+  /** Normalized network input `[R, nx + nu]`. */
+  private input(x: tf.Tensor, u: tf.Tensor): tf.Tensor {
+    return tf.concat([tf.div(tf.sub(x, this.norm.xMean), this.norm.xStd), tf.div(tf.sub(u, this.norm.uMean), this.norm.uStd)], 1);
+  }
+
+  /** Normalized predicted change of member k, `[R, nx]` (the regression target scale). */
+  predictNormalizedDelta(x: tf.Tensor, u: tf.Tensor, k: number): tf.Tensor {
+    return tf.tidy(() => this.members[k]!.apply(this.input(x, u)));
+  }
+
+  /** Normalized target for training: (x' − x − μ_Δ)/σ_Δ, `[R, nx]`. */
+  normalizedTarget(x: tf.Tensor, xNext: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.div(tf.sub(tf.sub(xNext, x), this.norm.dMean), this.norm.dStd));
+  }
+
+  stepMember(x: tf.Tensor, u: tf.Tensor, k: number): tf.Tensor {
+    return tf.tidy(() => tf.add(x, tf.add(this.norm.dMean, tf.mul(this.norm.dStd, this.predictNormalizedDelta(x, u, k)))));
+  }
+
+  step(x: tf.Tensor, u: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      if (this.members.length === 1) return this.stepMember(x, u, 0);
+      const inp = this.input(x, u);
+      const d = tf.mean(tf.stack(this.members.map((m) => m.apply(inp))), 0);
+      return tf.add(x, tf.add(this.norm.dMean, tf.mul(this.norm.dStd, d)));
+    });
+  }
+
+  variables(): tf.Variable[] {
+    return this.members.flatMap((m) => m.variables());
+  }
+
+  toJSON(): { config: MLPDynamics['config']; normalization: Normalization; weights: number[][][] } {
+    return { config: this.config, normalization: this.getNormalization(), weights: this.members.map((m) => m.getWeights()) };
+  }
+
+  /** Restores weights and normalization saved by `toJSON` (the architecture must match). */
+  load(j: { normalization: Normalization; weights: number[][][] }): void {
+    if (j.weights.length !== this.members.length) throw new Error(`MLPDynamics.load: checkpoint has ${j.weights.length} members, model has ${this.members.length}`);
+    this.setNormalization(j.normalization);
+    this.members.forEach((m, k) => m.setWeights(j.weights[k]!));
+  }
+}

@@ -1,0 +1,88 @@
+// Supervised fitting of a learned dynamics model on replay-buffer transitions.
+//
+// Loss per ensemble member k (each on its own bootstrap minibatches, as PETS):
+//   L_k = mean ‖ MLP_k(x̃, ũ) − (x' − x − μ_Δ)/σ_Δ ‖²,   minimized with Adam.
+// Normalization statistics are recomputed from all stored data before fitting.
+import * as tf from '@tensorflow/tfjs';
+import type { MLPDynamics, Normalization } from '../models/mlp-dynamics.ts';
+import { Rng } from '../tensor/rng.ts';
+import { scoped } from '../tensor/memory.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  rng?: Rng;
+  /** Called after each epoch with the mean training loss. */
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+function colStats(t: tf.Tensor2D): { mean: number[]; std: number[] } {
+  return scoped(() => {
+    const { mean, variance } = tf.moments(t, 0);
+    return { mean: Array.from(mean.dataSync()), std: Array.from(tf.sqrt(variance).dataSync()) };
+  });
+}
+
+/** Normalization statistics of a buffer's inputs and state changes. */
+export function normalizationFrom(buffer: ReplayBuffer): Normalization {
+  const b = buffer.all();
+  try {
+    const x = colStats(b.obs);
+    const u = colStats(b.action);
+    const delta = tf.sub(b.nextObs, b.obs) as tf.Tensor2D;
+    const d = colStats(delta);
+    delta.dispose();
+    return { xMean: x.mean, xStd: x.std, uMean: u.mean, uStd: u.std, dMean: d.mean, dStd: d.std };
+  } finally {
+    tf.dispose(Object.values(b));
+  }
+}
+
+/** Fits the model to the buffer; returns the mean training loss per epoch. */
+export function fitDynamics(model: MLPDynamics, buffer: ReplayBuffer, opts: FitOptions = {}): number[] {
+  const epochs = opts.epochs ?? 50;
+  const batchSize = opts.batchSize ?? 64;
+  const rng = opts.rng ?? new Rng(0);
+  if (buffer.size < 2) throw new Error(`fitDynamics: need at least 2 transitions (the buffer has ${buffer.size})`);
+  model.setNormalization(normalizationFrom(buffer));
+  const optimizers = model.members.map(() => tf.train.adam(opts.learningRate ?? 1e-3));
+  const stepsPerEpoch = Math.max(1, Math.ceil(buffer.size / batchSize));
+  const history: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    let total = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      model.members.forEach((member, k) => {
+        const batch = buffer.sample(batchSize, rng);
+        const loss = optimizers[k]!.minimize(
+          () =>
+            tf.tidy(() => {
+              const target = model.normalizedTarget(batch.obs, batch.nextObs);
+              return tf.mean(tf.square(tf.sub(model.predictNormalizedDelta(batch.obs, batch.action, k), target))) as tf.Scalar;
+            }),
+          true,
+          member.variables(),
+        );
+        total += loss!.dataSync()[0]!;
+        loss!.dispose();
+        tf.dispose(Object.values(batch));
+      });
+    }
+    const mean = total / (stepsPerEpoch * model.members.length);
+    history.push(mean);
+    opts.onEpoch?.(e, mean);
+  }
+  optimizers.forEach((o) => o.dispose());
+  return history;
+}
+
+/** Mean squared one-step prediction error of any dynamics model on a buffer (in observation units). */
+export function oneStepError(model: { step(x: tf.Tensor, u: tf.Tensor): tf.Tensor }, buffer: ReplayBuffer): number {
+  const b = buffer.all();
+  try {
+    return scoped(() => tf.mean(tf.square(tf.sub(model.step(b.obs, b.action), b.nextObs))).dataSync()[0]!);
+  } finally {
+    tf.dispose(Object.values(b));
+  }
+}
