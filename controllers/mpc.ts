@@ -42,6 +42,8 @@ export interface PlanOptions {
   mean?: tf.Tensor;
   iterations?: number;
   samples?: number;
+  /** Injected noise `[iters, B, N, H·nu]` for sampling solvers: identical noise makes plans deterministic. */
+  noise?: tf.Tensor;
 }
 
 export interface MPCPlan {
@@ -180,6 +182,7 @@ export class MPC {
       samples: opts.samples ?? this.config.samples,
       backward: opts.backward ?? 'unroll',
       rng: this.rng,
+      ...(opts.noise ? { noise: opts.noise } : {}),
     });
     if (!opts.mean) mean.dispose();
     tf.dispose([std, lo, hi]);

@@ -24,6 +24,8 @@ export interface PlanRequest {
   samples: number;
   backward: BackwardMode;
   rng: Rng;
+  /** Injected standard-normal noise `[iters, B, N, H·nu]` (sampling solvers), for deterministic plans. */
+  noise?: tf.Tensor;
 }
 
 export interface PlanResult {
@@ -54,6 +56,7 @@ export function solverPlanner(name: string, config?: Record<string, unknown>): P
       bounds: req.bounds,
       backward: req.backward,
       rng: req.rng,
+      ...(req.noise ? { noise: req.noise } : {}),
     });
     return { solution: r.solution, value: r.value };
   };

@@ -1,0 +1,128 @@
+// Model-based RL loop (PETS-style, Chua et al. 2018): collect transitions through the reactive loop, fit a
+// learned dynamics model, plan with MPC on it, collect more, refit.
+//
+//   D ← episodes of a random controller
+//   repeat: fit f̂ = argmin Σ_D ‖f̂(s, a) − s'‖² (normalized Δ, ensemble); run MPC(f̂, c) for one episode; D ← D ∪ new
+//
+// The cost c is the env twin's (the reward is known, the dynamics are learned). After each episode the run
+// writes one metrics line and an atomic checkpoint (buffer + model weights + episode counter), so a killed
+// run resumed with the same config continues from the last finished episode. Every random draw derives from
+// (seed, episode), so a resumed run follows the same path as an uninterrupted one.
+import type { Env } from '../../envs/types.ts';
+import { MPC } from '../../controllers/mpc.ts';
+import { RandomController } from '../../controllers/random.ts';
+import { MLPDynamics } from '../models/mlp-dynamics.ts';
+import type { CostModel } from '../models/types.ts';
+import type { Episode } from '../streams/collect-episodes.ts';
+import { Rng } from '../tensor/rng.ts';
+import { runEpisodes } from './episodes.ts';
+import { fitDynamics, oneStepError } from './fit-dynamics.ts';
+import { ReplayBuffer, type Transition } from './replay-buffer.ts';
+import type { RunDir } from './run-dir.ts';
+
+export interface ModelBasedConfig {
+  episodes: number;
+  randomEpisodes: number;
+  episodeSteps: number;
+  solver: string;
+  solverConfig?: Record<string, unknown>;
+  horizon: number;
+  samples: number;
+  iterations: number;
+  hidden: number[];
+  ensemble: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+}
+
+export interface ModelBasedState {
+  buffer: { capacity: number; obsDim: number; actDim: number; transitions: Transition[] };
+  model: ReturnType<MLPDynamics['toJSON']>;
+}
+
+export interface EpisodeReport {
+  episode: number;
+  controller: 'random' | 'mpc';
+  return: number;
+  steps: number;
+  transitions: number;
+  fitLoss: number;
+  oneStepMse: number;
+}
+
+export interface ModelBasedResult {
+  model: MLPDynamics;
+  buffer: ReplayBuffer;
+  reports: EpisodeReport[];
+  /** The last episode run (for plots). */
+  lastEpisode?: Episode;
+}
+
+/**
+ * Runs (or resumes) the loop. `env` must be a fresh env; `cost` is the planning cost (usually the env twin's).
+ * `onEpisode` sees each finished episode (for logging and progress).
+ */
+export async function trainModelBased(
+  env: Env,
+  cost: CostModel,
+  cfg: ModelBasedConfig,
+  run?: RunDir,
+  onEpisode?: (r: EpisodeReport, ep: Episode) => void,
+): Promise<ModelBasedResult> {
+  const obsDim = env.observationSpace.shape.reduce((a, b) => a * b, 1);
+  const actDim = env.actionSpace.shape.reduce((a, b) => a * b, 1);
+  const model = new MLPDynamics({ stateDim: obsDim, actionDim: actDim, hidden: cfg.hidden, ensemble: cfg.ensemble, rng: new Rng(cfg.seed) });
+  let buffer = new ReplayBuffer(cfg.episodes * cfg.episodeSteps + 1, obsDim, actDim);
+  let start = 0;
+  const reports: EpisodeReport[] = [];
+  const ck = run?.loadCheckpoint<ModelBasedState>();
+  if (ck) {
+    buffer = ReplayBuffer.fromJSON(ck.state.buffer);
+    model.load(ck.state.model);
+    start = ck.step;
+    for (const m of run!.metrics<EpisodeReport & { kind?: string }>()) if (m.kind === 'episode') reports.push(m);
+  }
+  const low = Array.from(env.actionSpace.low);
+  const high = Array.from(env.actionSpace.high);
+  let lastEpisode: Episode | undefined;
+  for (let e = start; e < cfg.episodes; e++) {
+    const random = e < cfg.randomEpisodes;
+    const controller = random
+      ? new RandomController(low, high, cfg.seed * 1000 + e)
+      : new MPC({
+          model,
+          cost,
+          horizon: cfg.horizon,
+          solver: cfg.solver,
+          solverConfig: cfg.solverConfig ?? {},
+          bounds: [low, high],
+          iterations: cfg.iterations,
+          samples: cfg.samples,
+          seed: cfg.seed * 1000 + e,
+        });
+    const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: cfg.seed * 1000 + e, maxEpisodeSteps: cfg.episodeSteps, buffer });
+    lastEpisode = ep;
+    const losses = fitDynamics(model, buffer, {
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      rng: new Rng(cfg.seed * 7919 + e),
+    });
+    const report: EpisodeReport = {
+      episode: e,
+      controller: random ? 'random' : 'mpc',
+      return: ep!.return,
+      steps: ep!.actions.length,
+      transitions: buffer.size,
+      fitLoss: losses[losses.length - 1]!,
+      oneStepMse: oneStepError(model, buffer),
+    };
+    reports.push(report);
+    run?.log({ kind: 'episode', ...report });
+    run?.saveCheckpoint<ModelBasedState>(e + 1, { buffer: buffer.toJSON(), model: model.toJSON() });
+    onEpisode?.(report, ep!);
+  }
+  return { model, buffer, reports, ...(lastEpisode ? { lastEpisode } : {}) };
+}
