@@ -2,6 +2,13 @@
 import { registerCommand } from '../cli.ts';
 import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
 import '../bench-linalg.ts';
+import '../bench-l2o.ts';
+import '../bench-mpc.ts';
+import '../bench-streams.ts';
+import '../bench-global-min.ts';
+import '../bench-solvers.ts';
+import '../bench-envs.ts';
+import '../bench-qp.ts';
 
 registerCommand({
   name: 'bench',

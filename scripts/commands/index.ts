@@ -1,3 +1,10 @@
 // Loads every command module so each registers itself. Add one import line per new command.
 import './bench.ts';
 import './smoke.ts';
+import './energy.ts';
+import './verify-reference.ts';
+import './envs.ts';
+import './run.ts';
+import './train-dynamics.ts';
+import './train-imitation.ts';
+import './demo.ts';

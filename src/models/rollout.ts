@@ -3,17 +3,49 @@
 //   J(x0, U) = Σ_{t<H} c(x_t, u_t, t) + c_T(x_H),   x_{t+1} = f(x_t, u_t),   U = (u_0, …, u_{H−1})
 // evaluated for B initial states × N candidate sequences at once: U `[B, N, H·nu]` → J `[B, N]`.
 // Rows are laid out b-major (row r = b·N + j), so x0 is repeated N times per problem.
+// A model implementing FusedRolloutModel (src/models/fused-rollout.ts) evaluates the stage costs of all rows
+// as one fused op when it recognizes the cost (the terminal cost, if any, is added here); every other case
+// runs the generic loop over H steps of `model.step` and `cost.cost` (`rolloutCostGeneric`).
 import * as tf from '@tensorflow/tfjs';
+import { fusedRolloutAllowed, hasFusedRollout } from './fused-rollout.ts';
+import { repeatRows } from './repeat-rows.ts';
 import type { CostModel, DynamicsModel } from './types.ts';
 
-/** J(x0, U): x0 `[B, nx]`, U `[B, N, H·nu]` → `[B, N]`. */
+function checkU(name: string, model: DynamicsModel, U: tf.Tensor, horizon: number): [number, number] {
+  const [B, N] = U.shape as [number, number, number];
+  const nu = model.actionDim;
+  if (U.rank !== 3 || U.shape[2] !== horizon * nu) {
+    throw new Error(`${name}: U must be [B, N, H·nu] = [${B}, ${N}, ${horizon * nu}] (got [${U.shape}])`);
+  }
+  return [B, N];
+}
+
+/** J(x0, U): x0 `[B, nx]`, U `[B, N, H·nu]` → `[B, N]`; the fused op when the model offers one. */
 export function rolloutCost(model: DynamicsModel, cost: CostModel, x0: tf.Tensor, U: tf.Tensor, horizon: number): tf.Tensor {
+  if (!hasFusedRollout(model) || !fusedRolloutAllowed()) return rolloutCostGeneric(model, cost, x0, U, horizon);
   return tf.tidy(() => {
-    const [B, N] = U.shape as [number, number, number];
-    const nu = model.actionDim;
-    if (U.shape[2] !== horizon * nu) {
-      throw new Error(`rolloutCost: U must be [B, N, H·nu] = [${B}, ${N}, ${horizon * nu}] (got [${U.shape}])`);
+    const [B, N] = checkU('rolloutCost', model, U, horizon);
+    if (x0.rank !== 2 || x0.shape[0] !== B || x0.shape[1] !== model.stateDim) {
+      throw new Error(`rolloutCost: x0 must be [B, nx] = [${B}, ${model.stateDim}] to match U [B, N, H·nu] (got [${x0.shape}])`);
     }
+    const xr = repeatRows(x0, N);
+    const stage = model.fusedRolloutCost(cost, xr, U.reshape([B * N, horizon, model.actionDim]));
+    if (!stage) return rolloutCostGeneric(model, cost, x0, U, horizon);
+    if (stage.rank !== 1 || stage.shape[0] !== B * N) {
+      throw new Error(`rolloutCost: fusedRolloutCost must return [R] = [${B * N}] (got [${stage.shape}])`);
+    }
+    if (!cost.terminal) return stage.reshape([B, N]);
+    const xH = rolloutStates(model, xr, U.reshape([B * N, horizon * model.actionDim]), horizon);
+    const xLast = tf.slice(xH, [0, horizon, 0], [B * N, 1, model.stateDim]).reshape([B * N, model.stateDim]);
+    return tf.add(stage, cost.terminal(xLast)).reshape([B, N]);
+  });
+}
+
+/** The generic loop of `rolloutCost` (H × model.step + cost.cost): x0 `[B, nx]`, U `[B, N, H·nu]` → `[B, N]`. */
+export function rolloutCostGeneric(model: DynamicsModel, cost: CostModel, x0: tf.Tensor, U: tf.Tensor, horizon: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [B, N] = checkU('rolloutCost', model, U, horizon);
+    const nu = model.actionDim;
     const us = tf.unstack(U.reshape([B * N, horizon, nu]), 1);
     let x = tf.tile(x0.expandDims(1), [1, N, 1]).reshape([B * N, model.stateDim]);
     let total: tf.Tensor = tf.zeros([B * N]);

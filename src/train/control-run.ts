@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { make } from '../../envs/registry.ts';
+import { envSpec, make } from '../../envs/registry.ts';
 import type { Env } from '../../envs/types.ts';
 import { LQRController } from '../../controllers/lqr.ts';
 import { MPC } from '../../controllers/mpc.ts';
@@ -80,8 +80,10 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
 }
 
 export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void): Promise<ControlRunResult> {
+  // `physics` is passed only to envs that have the option (e.g. MountainCarContinuous-v0 is analytic only).
+  const hasPhysics = envSpec(cfg.env)?.defaults.physics !== undefined;
   const env = make(cfg.env, {
-    ...(cfg.physics ? { physics: cfg.physics } : {}),
+    ...(cfg.physics && hasPhysics ? { physics: cfg.physics } : {}),
     ...(cfg.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: cfg.maxEpisodeSteps } : {}),
   });
   const controller = buildController(env, cfg);

@@ -1,0 +1,12 @@
+// The public plug-in API for writing environments: the Env/Box types, the Box space, action validation,
+// episode bookkeeping (seeded Rng, step-after-done guard), the registry, the checker, the vector env and the
+// drawing helpers. A new env imports only this module and registers itself (see envs/mountain-car-continuous.ts).
+export type { Env, BoxSpace, Info, StepResult, CanvasLike } from './types.ts';
+export { Box } from './spaces.ts';
+export { validateAction, ActionError } from './action.ts';
+export { EpisodeGuard } from './episode-guard.ts';
+export { register, make, listEnvs, envSpec, type EnvFactory, type EnvSpec, type MakeOptions } from './registry.ts';
+export { TimeLimit } from './time-limit.ts';
+export { checkEnv, type CheckEnvOptions } from './check-env.ts';
+export { VectorEnv, makeVec, row, rows, stackRows, type VectorStep } from './vector-env.ts';
+export * as draw from './render.ts';

@@ -1,0 +1,36 @@
+// `diffmpc envs [ID] [--check]`: lists the registered environments with their observation and action
+// spaces, default options and whether they have a differentiable twin; `--check` also runs checkEnv on each
+// (both physics backends where the env has them) and prints any problems.
+import { registerCommand } from '../cli.ts';
+import { checkEnv, envSpec, listEnvs, make } from '../../envs/index.ts';
+import { initBackend } from '../../src/tensor/backend.ts';
+
+registerCommand({
+  name: 'envs',
+  summary: 'list registered environments with their spaces (--check runs checkEnv on each)',
+  usage: '[ID] [--check]',
+  options: { check: { type: 'boolean', default: false } },
+  async run({ values, positionals }) {
+    const ids = positionals.length ? positionals : listEnvs().map((s) => s.id);
+    let failures = 0;
+    if (values.check) await initBackend((values.backend as string | undefined) ?? 'cpu', { quiet: true });
+    for (const id of ids) {
+      const spec = envSpec(id);
+      const env = make(id); // unknown ids raise, listing the registered ones
+      const { maxEpisodeSteps, ...opts } = spec!.defaults;
+      console.log(`${id}${spec!.summary ? `  ${spec!.summary}` : ''}`);
+      console.log(`  observation  ${env.observationSpace}`);
+      console.log(`  action       ${env.actionSpace}`);
+      console.log(`  max steps    ${maxEpisodeSteps ?? '-'}   defaults ${JSON.stringify(opts)}   twin ${env.model ? 'yes' : 'no'}`);
+      if (values.check) {
+        for (const physics of 'physics' in opts ? ['analytic', 'matter'] : [undefined]) {
+          const problems = checkEnv(make(id, physics ? { physics } : {}));
+          failures += problems.length;
+          console.log(`  checkEnv${physics ? ` (${physics})` : ''}: ${problems.length ? `\n    - ${problems.join('\n    - ')}` : 'ok'}`);
+        }
+      }
+      env.close?.();
+    }
+    return failures ? 1 : 0;
+  },
+});

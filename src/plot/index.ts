@@ -1,0 +1,11 @@
+// Public entry of the plotting layer: PNG charts (chartjs-node-canvas) and animated GIFs (gifenc).
+export * from './renderer.ts';
+export * from './style.ts';
+export * from './traces.ts';
+export * from './cost-per-step.ts';
+export * from './episode-returns.ts';
+export * from './learning-curve.ts';
+export * from './phase-portrait.ts';
+export * from './planned-vs-executed.ts';
+export * from './solver-trace.ts';
+export * from './gif.ts';

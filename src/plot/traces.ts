@@ -1,0 +1,60 @@
+// Line traces against time, e.g. the state x_t and action u_t of a closed-loop episode, with optional dashed
+// target levels (x_goal) so tracking error is visible at a glance. `episodeTraces` turns a collected episode
+// (src/streams/collect-episodes.ts) into per-dimension series.
+import type { ChartConfiguration } from 'chart.js';
+import { renderChart, type ChartSize } from './renderer.ts';
+import { axis, colorAt, plugins, points, series, targetLine, timeAxis } from './style.ts';
+
+export interface Trace {
+  label: string;
+  /** `[T]`, NaN marks a gap. */
+  values: ArrayLike<number>;
+  color?: string;
+}
+
+export interface TracesOptions extends ChartSize {
+  series: Trace[];
+  /** Time stamps `[T]` (default 0, dt, 2 dt, …). */
+  t?: ArrayLike<number>;
+  dt?: number;
+  targets?: Array<{ label: string; value: number; color?: string }>;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+export function plotTraces(o: TracesOptions): Buffer {
+  if (!Array.isArray(o.series) || o.series.length === 0) {
+    throw new Error('plotTraces: series must be a non-empty array of { label, values }');
+  }
+  const T = Math.max(...o.series.map((s) => s.values.length));
+  const t = o.t ? series('plotTraces: t', o.t) : timeAxis(T, o.dt ?? 1);
+  const datasets: Record<string, unknown>[] = o.series.map((s, i) => {
+    const y = series(`plotTraces: series[${i}] ("${s.label}").values`, s.values, { gaps: true });
+    if (y.length > t.length) throw new Error(`plotTraces: series[${i}] ("${s.label}") has ${y.length} values but t has ${t.length}`);
+    const color = s.color ?? colorAt(i);
+    return { label: s.label, data: points(t, y), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, spanGaps: false };
+  });
+  const [x0, x1] = [t[0] ?? 0, t[t.length - 1] ?? 1];
+  (o.targets ?? []).forEach((g, i) => datasets.push(targetLine(g.label, g.value, x0, x1, g.color ?? colorAt(o.series.length + i))));
+  const config = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: true,
+      scales: {
+        x: axis({ title: o.xLabel ?? (o.dt !== undefined ? 'time [s]' : 'time step') }),
+        y: axis({ title: o.yLabel ?? 'value' }),
+      },
+      plugins: plugins(o.title ?? 'Traces'),
+    },
+  } as unknown as ChartConfiguration;
+  return renderChart(config, o);
+}
+
+/** Per-dimension series of an episode's states `[T+1][nx]` or actions `[T][nu]`, labelled by `labels`. */
+export function episodeTraces(rows: ArrayLike<ArrayLike<number>>, labels: string[]): Trace[] {
+  const n = rows.length ? rows[0]!.length : 0;
+  if (labels.length !== n) throw new Error(`episodeTraces: labels has ${labels.length} names but the rows have ${n} dimensions; give one label per dimension`);
+  return labels.map((label, d) => ({ label, values: Array.from({ length: rows.length }, (_, k) => rows[k]![d]!) }));
+}

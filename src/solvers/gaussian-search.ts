@@ -1,0 +1,118 @@
+// The iteration driver shared by the Gaussian sampling solvers (DCEM, NOVAS): repeated updates
+// (μ, σ) → (μ', σ') from noise ε_i `[B, N, n]`, with the whole-batch stop test, backward-mode gating,
+// traces and per-problem status.
+//
+//   for i = 0..T−1:  (μ, σ) ← gate_i(μ, σ);  (μ', σ') = update(μ, σ, ε_i)
+//                    stop if ‖μ' − μ‖_F < iterEps (Frobenius norm over the whole batch; σ is then kept)
+// Backward modes (src/solvers/common.ts): 'unroll' differentiates every update; 'none' detaches the start
+// (the caller detaches the result); { truncated: k } detaches the iterate entering update T − k. When the
+// stop test fires early, the detach planned at T − k may not have happened (or cut fewer than k updates
+// from the end), so the last k updates actually run are recomputed from the stored, detached iterate with
+// the same noise: the solution's gradient then covers exactly the last k updates, as requested.
+// Status per problem b: 'converged' when its last step ‖μ'_b − μ_b‖ < iterEps, else 'max-iter'.
+// Must be called inside a tf.tidy (the caller's), which releases the stored iterates and noise.
+import * as tf from '@tensorflow/tfjs';
+import { stopGradient } from '../tensor/stop-gradient.ts';
+import { assertShape } from '../tensor/check.ts';
+import { drawNoise, gateIterates, type TraceRecorder } from './common.ts';
+import type { BackwardMode, Objective, SolveOptions, SolveResult, SolveStatus } from './types.ts';
+
+/** One update from mean and std `[B, n]` with noise `[B, N, n]`; fX `[B, N]` feeds the trace. */
+export type GaussianUpdate = (
+  mu: tf.Tensor,
+  sigma: tf.Tensor,
+  eps: tf.Tensor,
+  i: number,
+) => { mu: tf.Tensor; sigma: tf.Tensor; fX: tf.Tensor };
+
+export interface GaussianSearchOptions {
+  iterations: number;
+  samples: number;
+  mode: BackwardMode;
+  iterEps: number;
+  /** Source of the noise (`noise` or `rng`). */
+  noiseFrom: SolveOptions;
+  trace?: TraceRecorder;
+}
+
+export interface GaussianSearchResult {
+  /** Final mean `[B, n]` (the last μ'). */
+  mu: tf.Tensor;
+  sigma: tf.Tensor;
+  /** Updates computed, including the one at which the stop test fired. */
+  iterations: number;
+  stoppedAt: number | null;
+  /** Per-problem norm of the last step `[B]`. */
+  lastStep: Float64Array;
+}
+
+export function runGaussianSearch(update: GaussianUpdate, mu0: tf.Tensor, sigma0: tf.Tensor, o: GaussianSearchOptions): GaussianSearchResult {
+  const [B, n] = mu0.shape as [number, number];
+  const T = o.iterations;
+  const states: Array<[tf.Tensor, tf.Tensor]> = [];
+  const noises: tf.Tensor[] = [];
+  let mu = mu0;
+  let sigma = sigma0;
+  let lastStep = new Float64Array(B).fill(Infinity);
+  let stoppedAt: number | null = null;
+  let iterations = 0;
+  for (let i = 0; i < T; i++) {
+    states.push([mu, sigma]);
+    [mu, sigma] = gateIterates(o.mode, i, T, [mu, sigma]);
+    const eps = drawNoise(o.noiseFrom, i, [B, o.samples, n]);
+    noises.push(eps);
+    const step = update(mu, sigma, eps, i);
+    o.trace?.record(step.fX);
+    const perProblem = tf.sum(tf.square(tf.sub(step.mu, mu)), 1).dataSync();
+    lastStep = Float64Array.from(perProblem, Math.sqrt);
+    let total = 0;
+    for (const v of perProblem) total += v;
+    total = Math.sqrt(total);
+    mu = step.mu;
+    iterations = i + 1;
+    if (total < o.iterEps) {
+      stoppedAt = i;
+      break;
+    }
+    sigma = step.sigma;
+  }
+  if (stoppedAt !== null && typeof o.mode === 'object' && iterations > o.mode.truncated) {
+    const start = iterations - o.mode.truncated;
+    let m = stopGradient(states[start]![0]);
+    let s = stopGradient(states[start]![1]);
+    for (let j = start; j < iterations; j++) {
+      const step = update(m, s, noises[j]!, j);
+      m = step.mu;
+      if (j < iterations - 1) s = step.sigma;
+    }
+    mu = m;
+  }
+  return { mu, sigma, iterations, stoppedAt, lastStep };
+}
+
+/** Per-problem status from the last step norms. */
+export function statusFromSteps(lastStep: Float64Array, tol: number): SolveStatus[] {
+  return Array.from(lastStep, (s) => (s < tol ? 'converged' : 'max-iter'));
+}
+
+/** What DCEM and NOVAS return: the `SolveResult` plus the iteration count and where the stop test fired. */
+export interface GaussianSolveResult extends SolveResult {
+  status: SolveStatus[];
+  /** Updates computed (noise draws used), including the one at which the stop test fired. */
+  iterations: number;
+  /** 0-based iteration at which the whole-batch stop test fired, or null. */
+  stoppedAt: number | null;
+}
+
+/** Broadcasts init.std (scalar, `[n]`, `[B, n]`, default 1) to `[B, n]`. */
+export function initialStd(std: tf.Tensor | undefined, B: number, n: number): tf.Tensor {
+  return std ? tf.broadcastTo(std, [B, n]) : tf.ones([B, n]);
+}
+
+/** Objective value at each problem's point `[B, n]` → `[B]`. */
+export function valueAt(f: Objective, x: tf.Tensor): tf.Tensor {
+  const [B] = x.shape as [number, number];
+  const v = f(x.expandDims(1));
+  assertShape('objective output f(X)', v, [B, 1]);
+  return v.reshape([B]);
+}

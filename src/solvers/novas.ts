@@ -1,0 +1,193 @@
+// NOVAS: non-convex optimization via adaptive stochastic search (Exarchos, Wang, Theodorou, Pereira et al.,
+// ICLR 2021, "NOVAS: Non-convex Optimization via Adaptive Stochastic Search for End-to-End Learning and
+// Control"), the gradient-free Gaussian search whose iterations are differentiated end to end.
+//
+// One update, batched over B problems × N samples × n dimensions (one tensor op each):
+//   X = Π(μ + σ ⊙ ε)                        ε ~ N(0, I) `[B, N, n]`, Π clips into the bounds;  D = X − μ
+//   f̃ = (f(X) − min_s f) / max(max_s f − min_s f, 1e-12)      per problem, in [0, 1] (0 = best sample)
+//   shape function, normalized to Σ_s S_s = 1:
+//     'exp'     S = softmax_s(−κ f̃)                              (the paper's standard exponential)
+//     'soft-ce' S ∝ (1 − f̃) · sigmoid(s₀ (γ − f̃)),  γ = f̃ of the ⌈ρN⌉-th best sample (held constant)
+//               (the paper code's soft cross-entropy shape, on the normalized values)
+//   μ' = μ + α Σ_s S_s D_s
+//   σ'² = σ² + α (Σ_s S_s D_s² − σ²),   σ' = sqrt(max(σ'², σ_min²))
+// (the variance update is centred on the old mean μ, the natural-gradient form of the paper's
+// Algorithm 1 with a diagonal covariance). Gradients flow through the reparameterized samples, f, the
+// normalization and the weights. The default backward mode is { truncated: 1 } — the paper's code
+// backpropagates through the last iteration only — and can be overridden per call ('unroll', 'none',
+// { truncated: k }). The loop, stop test (whole-batch ‖μ' − μ‖_F < iterEps) and per-problem status are
+// shared with DCEM (src/solvers/gaussian-search.ts).
+import * as tf from '@tensorflow/tfjs';
+import { assertShape } from '../tensor/check.ts';
+import { stopGradient } from '../tensor/stop-gradient.ts';
+import { TraceRecorder, checkBackward, checkInit, clipToBounds, positiveInt, resolveBounds, type Bounds } from './common.ts';
+import {
+  initialStd,
+  runGaussianSearch,
+  statusFromSteps,
+  valueAt,
+  type GaussianSearchResult,
+  type GaussianSolveResult,
+} from './gaussian-search.ts';
+import { registerSolver, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
+
+export type NovasShape = 'exp' | 'soft-ce';
+
+export interface NovasStepOptions {
+  /** Shape-function sharpness κ ('exp'). Default 10. */
+  kappa?: number;
+  /** Learning rate α of the mean and variance updates. Default 1. */
+  alpha?: number;
+  /** Floor of σ. Default 1e-3. */
+  sigmaMin?: number;
+  /** Shape function. Default 'exp'. */
+  shape?: NovasShape;
+  /** Elite fraction ρ of 'soft-ce'. Default 0.1. */
+  eliteFraction?: number;
+  /** Sigmoid sharpness s₀ of 'soft-ce' (on the normalized values). Default 100. */
+  sharpness?: number;
+  bounds?: Bounds;
+}
+
+export interface NovasOptions extends SolveOptions, Omit<NovasStepOptions, 'bounds'> {
+  /** Stop when the whole-batch step ‖μ' − μ‖_F falls below this. Default 1e-4. */
+  iterEps?: number;
+}
+
+export interface NovasConfig extends Omit<NovasOptions, 'noise' | 'rng' | 'bounds' | 'trace'> {}
+
+export const NOVAS_DEFAULTS = {
+  iterations: 10,
+  samples: 100,
+  kappa: 10,
+  alpha: 1,
+  sigmaMin: 1e-3,
+  shape: 'exp' as NovasShape,
+  eliteFraction: 0.1,
+  sharpness: 100,
+  iterEps: 1e-4,
+  backward: { truncated: 1 } as BackwardMode,
+};
+
+/** Min-max normalization of `[B, N]` objective values per problem: 0 for the best sample, 1 for the worst. */
+export function minMaxNormalize(fX: tf.Tensor): tf.Tensor {
+  const lo = tf.min(fX, 1, true);
+  const range = tf.maximum(tf.sub(tf.max(fX, 1, true), lo), 1e-12);
+  return tf.div(tf.sub(fX, lo), range);
+}
+
+type ShapeFn = (fn: tf.Tensor, o: Required<Omit<NovasStepOptions, 'bounds'>>) => tf.Tensor;
+
+/** Shape functions: normalized values `[B, N]` → weights `[B, N]` summing to 1 per problem. */
+export const NOVAS_SHAPES: Record<NovasShape, ShapeFn> = {
+  exp: (fn, o) => tf.softmax(tf.mul(fn, -o.kappa), -1),
+  'soft-ce': (fn, o) => {
+    const N = fn.shape[1]!;
+    const elite = Math.min(N, Math.max(1, Math.ceil(o.eliteFraction * N)));
+    const gamma = stopGradient(tf.neg(tf.topk(tf.neg(fn), elite).values.slice([0, elite - 1], [-1, 1])));
+    const S = tf.mul(tf.sub(1, fn), tf.sigmoid(tf.mul(tf.sub(gamma, fn), o.sharpness)));
+    return tf.div(S, tf.add(tf.sum(S, 1, true), 1e-12));
+  },
+};
+
+export interface NovasStepResult {
+  X: tf.Tensor;
+  fX: tf.Tensor;
+  /** Weights `[B, N]`, Σ_s S = 1. */
+  S: tf.Tensor;
+  mu: tf.Tensor;
+  sigma: tf.Tensor;
+}
+
+function resolveStep(o: Omit<NovasStepOptions, 'bounds'>): Required<Omit<NovasStepOptions, 'bounds'>> {
+  const r = {
+    kappa: o.kappa ?? NOVAS_DEFAULTS.kappa,
+    alpha: o.alpha ?? NOVAS_DEFAULTS.alpha,
+    sigmaMin: o.sigmaMin ?? NOVAS_DEFAULTS.sigmaMin,
+    shape: o.shape ?? NOVAS_DEFAULTS.shape,
+    eliteFraction: o.eliteFraction ?? NOVAS_DEFAULTS.eliteFraction,
+    sharpness: o.sharpness ?? NOVAS_DEFAULTS.sharpness,
+  };
+  if (!(r.alpha > 0)) throw new Error(`novas: alpha must be a positive number (got ${r.alpha})`);
+  if (!(r.sigmaMin >= 0)) throw new Error(`novas: sigmaMin must be ≥ 0 (got ${r.sigmaMin})`);
+  if (!Number.isFinite(r.kappa)) throw new Error(`novas: kappa must be a finite number (got ${r.kappa})`);
+  if (!(r.eliteFraction > 0 && r.eliteFraction <= 1)) throw new Error(`novas: eliteFraction must be in (0, 1] (got ${r.eliteFraction})`);
+  if (!NOVAS_SHAPES[r.shape]) throw new Error(`novas: unknown shape "${r.shape}"; expected one of ${Object.keys(NOVAS_SHAPES).join(', ')}`);
+  return r;
+}
+
+/** One NOVAS update from mean and std `[B, n]` with noise `[B, N, n]`; every output differentiable. */
+export function novasStep(f: Objective, mu: tf.Tensor, sigma: tf.Tensor, eps: tf.Tensor, opts: NovasStepOptions = {}): NovasStepResult {
+  const dims = assertShape('novasStep: eps', eps, ['B', 'N', 'n']);
+  assertShape('novasStep: mu', mu, ['B', 'n'], dims);
+  assertShape('novasStep: sigma', sigma, ['B', 'n'], dims);
+  const o = resolveStep(opts);
+  const mu3 = mu.expandDims(1);
+  const X = clipToBounds(tf.add(mu3, tf.mul(sigma.expandDims(1), eps)), opts.bounds);
+  const fX = f(X);
+  assertShape('novas: objective output f(X)', fX, [dims.B!, dims.N!]);
+  const S = NOVAS_SHAPES[o.shape](minMaxNormalize(fX), o);
+  // Weighted sums over the samples as batched products [B, 1, N] × [B, N, n] → [B, 1, n].
+  const Sw = S.expandDims(1);
+  const D = tf.sub(X, mu3);
+  const muNew = tf.add(mu, tf.mul(o.alpha, tf.matMul(Sw, D).squeeze([1])));
+  const var0 = tf.square(sigma);
+  const varNew = tf.add(var0, tf.mul(o.alpha, tf.sub(tf.matMul(Sw, tf.square(D)).squeeze([1]), var0)));
+  const sigmaNew = tf.sqrt(tf.maximum(varNew, o.sigmaMin * o.sigmaMin));
+  return { X, fX, S, mu: muNew, sigma: sigmaNew };
+}
+
+/** Runs NOVAS on f from init (mean `[B, n]`, std scalar / `[n]` / `[B, n]`, default 1); see the file header. */
+export function novas(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, opts: NovasOptions = {}): GaussianSolveResult {
+  const { B, n } = checkInit(init);
+  const T = positiveInt('iterations', opts.iterations, NOVAS_DEFAULTS.iterations);
+  const N = positiveInt('samples', opts.samples, NOVAS_DEFAULTS.samples);
+  if (N < 2) throw new Error(`novas: samples must be ≥ 2 (got ${N}); the shape function compares samples`);
+  const iterEps = opts.iterEps ?? NOVAS_DEFAULTS.iterEps;
+  if (!(iterEps >= 0)) throw new Error(`novas: iterEps must be a non-negative number (got ${iterEps})`);
+  const mode = checkBackward(opts.backward ?? NOVAS_DEFAULTS.backward, T);
+  resolveStep(opts);
+  const trace = opts.trace ? new TraceRecorder() : undefined;
+  let search: Omit<GaussianSearchResult, 'mu' | 'sigma'> | undefined;
+  const out = tf.tidy(() => {
+    const bounds = resolveBounds(opts.bounds, B, n);
+    const stepOpts: NovasStepOptions = { ...opts, bounds };
+    const r = runGaussianSearch((mu, sigma, eps) => novasStep(f, mu, sigma, eps, stepOpts), init.mean, initialStd(init.std, B, n), {
+      iterations: T,
+      samples: N,
+      mode,
+      iterEps,
+      noiseFrom: opts,
+      ...(trace ? { trace } : {}),
+    });
+    search = r;
+    let solution = clipToBounds(r.mu, bounds);
+    if (mode === 'none') solution = stopGradient(solution);
+    return { solution, value: valueAt(f, solution) };
+  });
+  const { iterations, stoppedAt, lastStep } = search!;
+  return { ...out, status: statusFromSteps(lastStep, iterEps), iterations, stoppedAt, ...(trace ? { trace: trace.trace } : {}) };
+}
+
+function checkConfig(config: Record<string, unknown> | undefined): NovasConfig {
+  const c = (config ?? {}) as NovasConfig;
+  const known = new Set(Object.keys(NOVAS_DEFAULTS));
+  for (const key of Object.keys(c)) {
+    if (!known.has(key)) throw new Error(`makeSolver('novas'): unknown option "${key}"; known: ${[...known].join(', ')}`);
+  }
+  return c;
+}
+
+/** The NOVAS `Solver`: construction-time defaults, overridable per call. */
+export class NovasSolver implements Solver {
+  readonly name = 'novas';
+  readonly config: NovasConfig;
+  constructor(config: NovasConfig = {}) {
+    this.config = checkConfig(config as Record<string, unknown>);
+  }
+  solve(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, opts: NovasOptions = {}): GaussianSolveResult {
+    return novas(f, init, { ...this.config, ...opts });
+  }
+}
+
+registerSolver('novas', (config) => new NovasSolver(checkConfig(config)), 'NOVAS adaptive stochastic search (Exarchos, Pereira et al. 2021)');

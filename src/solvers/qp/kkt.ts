@@ -1,0 +1,166 @@
+// Reduced KKT system of the primal–dual interior-point method, for one problem, by block elimination.
+//
+// Newton system at (x, s, λ, ν) with D = diag(d), d = λ/s (qpth's form, the complementarity row divided by s):
+//   [ Q  0  Gᵀ Aᵀ ] [dx]   [−rx]
+//   [ 0  D  I  0  ] [ds] = [−rs]
+//   [ G  I  0  0  ] [dλ]   [−rz]
+//   [ A  0  0  0  ] [dν]   [−ry]
+// Always ds = −rz − G dx and dλ = −rs − D ds. Near the solution d → ∞ on active and → 0 on inactive
+// constraints, so folding every row into H = Q + GᵀDG (qpth's reduction) cancels catastrophically
+// (≈ log10 max d digits lost). The constraints are therefore split by d: the "inactive" ones (dₖ ≤ 1) are
+// folded into H_I = Q + G_Iᵀ D_I G_I, the "active" ones (dₖ > 1, i.e. λₖ > sₖ) stay as unknowns with the
+// small diagonal E = D_a⁻¹, together with the equalities (C = [A; G_a], μ = [dν; dλ_a], Ē = diag(0, E)):
+//   H_I dx + Cᵀμ = r₁ = −rx + G_Iᵀ(rs_I − D_I rz_I)
+//   C dx − Ē μ  = e  = [−ry; −rz_a + E rs_a]
+// With H_I = L Lᵀ, V = L⁻¹Cᵀ (rows V_r = L⁻¹C_r), t = L⁻¹r₁ and the Schur complement
+//   M = C H_I⁻¹ Cᵀ + Ē = VᵀV + Ē = L_M L_Mᵀ:     M μ = Vᵀt − e,   dx = L⁻ᵀ(t − Vμ).
+// This is the same Newton step as qpth's, solved stably in both limits. One factorization serves every
+// right-hand side of an iteration (predictor, corrector) and the backward pass (backward.ts).
+import { cholInPlace, dot, lowerSolve, lowerTSolve } from './dense.ts';
+
+/** Constraints with dₖ = λₖ/sₖ above this are kept in the Schur complement (folding them loses ≈ log10 dₖ digits). */
+export const SPLIT = 1e4;
+
+/** Per-problem factor storage: H `[nz, nz]`, V `[neq + nineq, nz]`, M `[neq + nineq, neq + nineq]` (used: nc = neq + nAct). */
+export interface KktWork {
+  H: Float64Array;
+  V: Float64Array;
+  M: Float64Array;
+  /** Indices of the active constraints (first nAct entries). */
+  act: Int32Array;
+  /** 1 for active constraints, 0 otherwise `[nineq]`. */
+  isAct: Uint8Array;
+  nAct: number;
+}
+
+export function kktWork(nz: number, m: number, neq: number): KktWork {
+  const nc = neq + m;
+  return {
+    H: new Float64Array(nz * nz),
+    V: new Float64Array(nc * nz),
+    M: new Float64Array(nc * nc),
+    act: new Int32Array(m),
+    isAct: new Uint8Array(m),
+    nAct: 0,
+  };
+}
+
+/**
+ * Factors the system for the current d (+ reg·I on H_I). Returns 0 on success, 1 if H_I is not positive
+ * definite, 2 if M is not (rank-deficient A).
+ */
+export function factorKkt(
+  Q: Float64Array, qo: number, G: Float64Array, go: number, A: Float64Array, ao: number,
+  d: Float64Array, nz: number, m: number, neq: number, reg: number, w: KktWork,
+): number {
+  const { H, V, M, act, isAct } = w;
+  for (let i = 0; i < nz; i++) {
+    const ri = i * nz;
+    const qi = qo + ri;
+    for (let j = 0; j <= i; j++) H[ri + j] = Q[qi + j]!;
+    H[ri + i]! += reg;
+  }
+  let nAct = 0;
+  let pending = -1; // an inactive row waiting for a partner: rows are folded two at a time
+  for (let k = 0; k < m; k++) {
+    if (d[k]! > SPLIT) {
+      act[nAct++] = k;
+      isAct[k] = 1;
+      continue;
+    }
+    isAct[k] = 0;
+    if (pending < 0) {
+      pending = k;
+      continue;
+    }
+    const d1 = d[pending]!, d2 = d[k]!;
+    const g1 = go + pending * nz, g2 = go + k * nz;
+    for (let i = 0; i < nz; i++) {
+      const a1 = d1 * G[g1 + i]!, a2 = d2 * G[g2 + i]!;
+      const ri = i * nz;
+      for (let j = 0; j <= i; j++) H[ri + j]! += a1 * G[g1 + j]! + a2 * G[g2 + j]!;
+    }
+    pending = -1;
+  }
+  if (pending >= 0) {
+    const d1 = d[pending]!;
+    const g1 = go + pending * nz;
+    for (let i = 0; i < nz; i++) {
+      const a1 = d1 * G[g1 + i]!;
+      const ri = i * nz;
+      for (let j = 0; j <= i; j++) H[ri + j]! += a1 * G[g1 + j]!;
+    }
+  }
+  w.nAct = nAct;
+  if (!cholInPlace(H, 0, nz)) return 1;
+  const nc = neq + nAct;
+  if (nc === 0) return 0;
+  for (let r = 0; r < nc; r++) {
+    const vr = r * nz;
+    const src = r < neq ? ao + r * nz : go + act[r - neq]! * nz;
+    const from = r < neq ? A : G;
+    for (let i = 0; i < nz; i++) V[vr + i] = from[src + i]!;
+    lowerSolve(H, 0, nz, V, vr);
+  }
+  for (let r = 0; r < nc; r++) {
+    const vr = r * nz;
+    for (let c = 0; c <= r; c++) M[r * nc + c] = dot(V, vr, V, c * nz, nz);
+    if (r >= neq) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
+  }
+  return cholInPlace(M, 0, nc) ? 0 : 2;
+}
+
+/**
+ * Solves the Newton system above for (dx, ds, dλ, dν) given residuals (rx, rs, rz, ry) and the factors.
+ * `mu` `[neq + nineq]` is scratch. No output may alias an input.
+ */
+export function solveKkt(
+  G: Float64Array, go: number, d: Float64Array, nz: number, m: number, neq: number, w: KktWork,
+  rx: Float64Array, rs: Float64Array, rz: Float64Array, ry: Float64Array,
+  dx: Float64Array, ds: Float64Array, dl: Float64Array, dn: Float64Array, mu: Float64Array,
+): void {
+  const { H, V, M, act, isAct } = w;
+  const nAct = w.nAct;
+  const nc = neq + nAct;
+  for (let i = 0; i < nz; i++) dx[i] = -rx[i]!;
+  for (let k = 0; k < m; k++) {
+    if (isAct[k]) continue;
+    const c = rs[k]! - d[k]! * rz[k]!;
+    if (c === 0) continue;
+    const gk = go + k * nz;
+    for (let i = 0; i < nz; i++) dx[i]! += c * G[gk + i]!;
+  }
+  lowerSolve(H, 0, nz, dx, 0);
+  if (nc > 0) {
+    for (let r = 0; r < nc; r++) {
+      let e: number;
+      if (r < neq) e = -ry[r]!;
+      else {
+        const k = act[r - neq]!;
+        e = -rz[k]! + rs[k]! / d[k]!;
+      }
+      let acc = -e;
+      const vr = r * nz;
+      for (let i = 0; i < nz; i++) acc += V[vr + i]! * dx[i]!;
+      mu[r] = acc;
+    }
+    lowerSolve(M, 0, nc, mu, 0);
+    lowerTSolve(M, 0, nc, mu, 0);
+    for (let r = 0; r < nc; r++) {
+      const c = mu[r]!;
+      const vr = r * nz;
+      for (let i = 0; i < nz; i++) dx[i]! -= c * V[vr + i]!;
+    }
+  }
+  lowerTSolve(H, 0, nz, dx, 0);
+  for (let r = 0; r < neq; r++) dn[r] = mu[r]!;
+  for (let k = 0; k < m; k++) {
+    const gk = go + k * nz;
+    let acc = 0;
+    for (let i = 0; i < nz; i++) acc += G[gk + i]! * dx[i]!;
+    const dsk = -rz[k]! - acc;
+    ds[k] = dsk;
+    if (!isAct[k]) dl[k] = -rs[k]! - d[k]! * dsk;
+  }
+  for (let a = 0; a < nAct; a++) dl[act[a]!] = mu[neq + a]!;
+}

@@ -1,0 +1,88 @@
+// The QP layer as ONE differentiable tfjs op (OptNet, Amos & Kolter 2017):  z* = qpLayer({Q, p, G, h, A, b}).
+//
+// Forward: the tensors are read as Float64, packed (problem.ts) and solved by the batched interior-point
+// method (pdipm.ts); z* `[B, nz]` comes back as a float32 tensor. Backward: the cotangent of z* goes
+// through the KKT backward (backward.ts) with the forward's factorization, giving one gradient per input
+// tensor, shaped like that input (gradients of shared parameters summed over the batch, or averaged with
+// `sharedGrad: 'mean'` as qpth does). Problems that are not solved raise a QpError naming the batch elements
+// and their status, unless `allowNonOptimal` (then their best iterate is returned; gradients of problems
+// without a factorization are zero).
+import * as tf from '@tensorflow/tfjs';
+import { applyCustomOp } from '../../tensor/custom-op.ts';
+import { qpBackward } from './backward.ts';
+import { solveQpBatch } from './pdipm.ts';
+import { packQp, type QpParams } from './problem.ts';
+import { QpError, type QpGrads, type QpOptions, type QpSolution, type SharedGrad } from './types.ts';
+
+export interface QpLayerOptions extends QpOptions {
+  sharedGrad?: SharedGrad;
+  /** Return the best iterate of unsolved problems instead of throwing. Default false. */
+  allowNonOptimal?: boolean;
+  /** Receives the Float64 solution (status, multipliers, iterations) of each forward pass. */
+  onSolution?: (sol: QpSolution) => void;
+}
+
+export interface QpTensors {
+  /** `[B, nz, nz]` or `[nz, nz]` */
+  Q: tf.Tensor;
+  /** `[B, nz]` or `[nz]` */
+  p: tf.Tensor;
+  /** `[B, nineq, nz]` or `[nineq, nz]` */
+  G: tf.Tensor;
+  /** `[B, nineq]` or `[nineq]` */
+  h: tf.Tensor;
+  /** `[B, neq, nz]` or `[neq, nz]` (optional) */
+  A?: tf.Tensor;
+  /** `[B, neq]` or `[neq]` (optional) */
+  b?: tf.Tensor;
+}
+
+/** Float64 solve (exact use, no tfjs): validates, packs and solves. */
+export function solveQp(params: QpParams, opts: QpOptions = {}): QpSolution & { problem: ReturnType<typeof packQp> } {
+  const problem = packQp(params);
+  return { ...solveQpBatch(problem, opts), problem };
+}
+
+/** Throws a QpError listing the unsolved problems. */
+export function assertSolved(sol: QpSolution, where = 'qpLayer'): void {
+  const bad = sol.status.map((s, i) => [i, s] as const).filter(([, s]) => s !== 'optimal');
+  if (bad.length === 0) return;
+  const shown = bad.slice(0, 8).map(([i, s]) => `${i}: ${s}`).join(', ');
+  throw new QpError(
+    `${where}: ${bad.length} of ${sol.B} problems not solved (${shown}${bad.length > 8 ? ', …' : ''}); ` +
+      `'primal-infeasible' means Gz ≤ h, Az = b has no solution, 'dual-infeasible' that the objective is unbounded, ` +
+      `'non-pd-Q' that Q is not positive semidefinite, 'max-iter' that it did not converge (raise maxIter or pass allowNonOptimal)`,
+    sol.status,
+  );
+}
+
+const ORDER = ['Q', 'p', 'G', 'h', 'A', 'b'] as const;
+
+/** z* `[B, nz]` as a differentiable op of every given input tensor. */
+export function qpLayer(params: QpTensors, opts: QpLayerOptions = {}): tf.Tensor {
+  const names = ORDER.filter((k) => params[k] !== undefined && params[k]!.size > 0);
+  const hasA = names.includes('A'), hasB = names.includes('b');
+  if (hasA !== hasB) {
+    throw new Error(`qpLayer: ${hasA ? 'b' : 'A'} is missing while ${hasA ? 'A' : 'b'} is given; pass both A [B, neq, nz] and b [B, neq] or neither`);
+  }
+  for (const k of names) {
+    if (!(params[k] instanceof tf.Tensor)) throw new Error(`qpLayer: ${k} must be a tf.Tensor (use solveQp for plain arrays)`);
+  }
+  const inputs = names.map((k) => params[k]!);
+  const forward = (...xs: tf.Tensor[]) => {
+    const given: Record<string, tf.Tensor> = {};
+    names.forEach((k, i) => (given[k] = xs[i]!));
+    const problem = packQp(given as unknown as QpParams);
+    const sol = solveQpBatch(problem, opts);
+    opts.onSolution?.(sol);
+    if (!opts.allowNonOptimal) assertSolved(sol);
+    const value = tf.tensor2d(Float32Array.from(sol.z), [sol.B, sol.nz]);
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const w = Float64Array.from(dy.dataSync());
+      const g: QpGrads = qpBackward(problem, sol, w, opts.sharedGrad ?? 'sum');
+      return names.map((k, i) => tf.tensor(Float32Array.from(g[k]), xs[i]!.shape));
+    };
+    return { value, gradFunc };
+  };
+  return applyCustomOp(forward, ...inputs);
+}

@@ -1,0 +1,377 @@
+// Sequential quadratic programming over an MPC action sequence, with the OptNet QP layer as inner solver.
+//
+// Problem, for each of B initial observations x0 `[B, nx]` (horizon H, controls u_t ∈ [lo, hi]):
+//   min_U J(U) = Σ_{t<H} c(x_t, u_t, t) + c_T(x_H),   x_{t+1} = f(x_t, u_t),   U = (u_0..u_{H−1}) `[B, H·nu]`.
+// Each SQP iteration, around the nominal U:
+//   1. roll out x_t and linearize the dynamics, A_t = ∂f/∂x, B_t = ∂f/∂u (src/models/linearize.ts, all B·H
+//      rows in one backward pass);
+//   2. quadratize the stage costs: H_t = ∇²_(x,u) c(x_t, u_t, t) by nested autodiff, projected onto the PSD
+//      cone (eigenvalues clipped at 0; the dynamics' own curvature is dropped, as in iLQR/Gauss–Newton);
+//   3. condense: δx_t = S_t δU with S_0 = 0, S_{t+1} = A_t S_t + B_t E_t (E_t picks u_t from U), giving
+//        Q = Σ_t [S_t; E_t]ᵀ H_t [S_t; E_t] + S_Hᵀ H_T S_H + ρ·I,   p = ∇_U J(U) − Q U   (∇_U J exact, by autodiff)
+//      so the QP  min_z ½ zᵀQz + pᵀz  s.t.  [I; −I] z ≤ [hi; −lo]  is the local model in the new sequence z;
+//   4. solve it (Float64 PDIPM, pdipm.ts) and line-search U ← U + α(z* − U), α ∈ {1, ½, ¼, ⅛, 0}, on the
+//      true rollout cost (one batched rollout of all candidates).
+// The returned plan is the solution z* of one more QP built at the final U with p as a tfjs tensor, through the
+// differentiable op qpLayer: gradients of a loss on the plan reach the model and cost variables (and x0)
+// through p = ∇_U J(U; θ) (second-order autodiff). With Q held constant this is the implicit-function gradient
+// of the SQP fixed point (z* = U there, so Q's own sensitivity drops out), the approach of differentiable MPC
+// (Amos et al., NeurIPS 2018).
+import * as tf from '@tensorflow/tfjs';
+import { linearize } from '../../models/linearize.ts';
+import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../../models/rollout.ts';
+import type { CostModel, DynamicsModel } from '../../models/types.ts';
+import { registerBooleanZeroGrads } from '../../tensor/boolean-grads.ts';
+import { ShapeError, assertFinite } from '../../tensor/check.ts';
+import { scoped } from '../../tensor/memory.ts';
+import { qpLayer } from './layer.ts';
+import { solveQpBatch } from './pdipm.ts';
+import { packQp } from './problem.ts';
+import type { QpOptions, QpStatus } from './types.ts';
+import type { BackwardMode } from '../types.ts';
+
+export type BoundSpec = number | number[] | tf.Tensor;
+
+export interface SqpPlanConfig {
+  model: DynamicsModel;
+  cost: CostModel;
+  /** `[B, nx]` initial observations. */
+  x0: tf.Tensor;
+  horizon: number;
+  /** Control box [lo, hi]: scalars, length-nu or length-H·nu arrays/tensors. */
+  bounds: [BoundSpec, BoundSpec];
+  /** SQP iterations before the final (differentiable) QP. Default 3. */
+  iterations?: number;
+  /** `[B, H·nu]` or `[B, H, nu]` initial sequence; default the box centre. */
+  warmStart?: tf.Tensor;
+  /** Levenberg term ρ added to Q's diagonal. Default 1e-6·(1 + max Qᵢᵢ). */
+  regularization?: number;
+  /** Step sizes tried by the line search (0 is always added). Default [1, 0.5, 0.25, 0.125]. */
+  steps?: number[];
+  /** Options of the inner QP solves. */
+  qp?: QpOptions;
+  /**
+   * Default true: the plan is the solution of one more QP through the differentiable op (gradients reach the
+   * model/cost variables). false: the plan is the last SQP iterate as a constant (what an MPC `act` needs).
+   */
+  differentiable?: boolean;
+}
+
+export interface SqpPlan {
+  /** `[B, H, nu]` planned controls (differentiable w.r.t. model/cost variables and x0). */
+  actions: tf.Tensor;
+  /** `[B]` rollout cost J of the plan (differentiable). */
+  value: tf.Tensor;
+  /** Status of each problem's final QP. */
+  status: QpStatus[];
+  /** `[iterations + 1][B]` rollout cost after each SQP iteration (first entry: the warm start). */
+  costs: number[][];
+}
+
+function boundVector(name: string, v: BoundSpec, H: number, nu: number): Float64Array {
+  const data = typeof v === 'number' ? [v] : v instanceof tf.Tensor ? Array.from(v.dataSync()) : v;
+  assertFinite(name, data);
+  const n = H * nu;
+  if (data.length === 1) return new Float64Array(n).fill(data[0]!);
+  if (data.length === nu) return Float64Array.from({ length: n }, (_, i) => data[i % nu]!);
+  if (data.length === n) return Float64Array.from(data);
+  throw new ShapeError(`${name}: expected a scalar, [nu] = [${nu}] or [H·nu] = [${n}] values but got ${data.length}`);
+}
+
+/** Symmetric k×k matrix at `o` projected onto the PSD cone in place (cyclic Jacobi, eigenvalues clipped at 0). */
+export function projectPsd(a: Float64Array, o: number, k: number): void {
+  const A = Float64Array.from(a.subarray(o, o + k * k));
+  const V = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) V[i * k + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0, diag = 0;
+    for (let i = 0; i < k; i++) {
+      diag += A[i * k + i]! * A[i * k + i]!;
+      for (let j = i + 1; j < k; j++) off += A[i * k + j]! * A[i * k + j]!;
+    }
+    if (off <= 1e-30 * (diag + 1e-300)) break;
+    for (let p = 0; p < k; p++) {
+      for (let q = p + 1; q < k; q++) {
+        const apq = A[p * k + q]!;
+        if (apq === 0) continue;
+        const theta = (A[q * k + q]! - A[p * k + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let r = 0; r < k; r++) {
+          const arp = A[r * k + p]!, arq = A[r * k + q]!;
+          A[r * k + p] = c * arp - s * arq;
+          A[r * k + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < k; r++) {
+          const apr = A[p * k + r]!, aqr = A[q * k + r]!;
+          A[p * k + r] = c * apr - s * aqr;
+          A[q * k + r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < k; r++) {
+          const vrp = V[r * k + p]!, vrq = V[r * k + q]!;
+          V[r * k + p] = c * vrp - s * vrq;
+          V[r * k + q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      let acc = 0;
+      for (let e = 0; e < k; e++) acc += V[i * k + e]! * Math.max(A[e * k + e]!, 0) * V[j * k + e]!;
+      a[o + i * k + j] = acc;
+    }
+  }
+}
+
+/**
+ * Hessians of several row-wise scalar functions gᵢ(yᵢ) `[R, mᵢ] → [R]`, each `[R, mᵢ, mᵢ]`, projected onto
+ * the PSD cone, from ONE nested backward pass: every row is replicated mᵢ times and replica j's gradient is
+ * contracted with e_j, so the outer gradient w.r.t. replica j is row j of the Hessian.
+ */
+function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor }>): Float64Array[] {
+  return scoped(() => {
+    const reps = parts.map(({ y }) => {
+      const [R, m] = y.shape as [number, number];
+      const sel = tf.tile(tf.eye(m).reshape([m, 1, m]), [1, R, 1]).reshape([m * R, m]);
+      return { R, m, yr: tf.tile(y, [m, 1]), sel }; // replica j of row r at j·R + r
+    });
+    const hs = tf.grads((...ya: tf.Tensor[]) => {
+      const gy = tf.grads((...yb: tf.Tensor[]) => tf.addN(parts.map((p, i) => tf.sum(p.g(yb[i]!)))))(ya);
+      return tf.addN(gy.map((gi, i) => tf.sum(tf.mul(gi, reps[i]!.sel))));
+    })(reps.map((r) => r.yr));
+    return hs.map((h, i) => {
+      const { R, m } = reps[i]!;
+      const out = Float64Array.from(h.reshape([m, R, m]).transpose([1, 0, 2]).dataSync());
+      for (let r = 0; r < R; r++) projectPsd(out, r * m * m, m);
+      return out;
+    });
+  });
+}
+
+interface LocalQp {
+  Q: Float64Array;
+  /** ∇_U J at U `[B, n]` (Float64 copy). */
+  grad: Float64Array;
+}
+
+/** Builds the condensed QP's Q (and ∇J) around U `[B, n]`. */
+function localQp(cfg: SqpPlanConfig, U: tf.Tensor, rho: number | undefined): LocalQp {
+  const { model, cost, x0, horizon: H } = cfg;
+  const [B, nx] = x0.shape as [number, number];
+  const nu = model.actionDim;
+  const n = H * nu;
+  const k = nx + nu;
+  const { A, Bm, Hs, HT, grad } = scoped(() => {
+    const xs = rolloutStates(model, x0, U, H); // [B, H+1, nx]
+    const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
+    const ut = U.reshape([B * H, nu]);
+    const lin = linearize(model, xt, ut);
+    const parts = Array.from({ length: H }, (_, t) => ({
+      g: (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t),
+      y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
+    }));
+    if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
+    const all = rowHessians(parts);
+    const Hs = all.slice(0, H);
+    const HT = cost.terminal ? all[H] : undefined;
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCostGeneric(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
+    return { A: Float64Array.from(lin.A.dataSync()), Bm: Float64Array.from(lin.B.dataSync()), Hs, HT, grad: Float64Array.from(g!.dataSync()) };
+  });
+  const Q = new Float64Array(B * n * n);
+  const S = new Float64Array(nx * n), S2 = new Float64Array(nx * n);
+  const M = new Float64Array(k * n), HM = new Float64Array(k * n);
+  for (let b = 0; b < B; b++) {
+    S.fill(0);
+    const qo = b * n * n;
+    const addQuad = (Hm: Float64Array, ho: number, rows: number) => {
+      // Q += Mᵀ Hm M with M the first `rows` rows of M.
+      for (let i = 0; i < rows; i++) {
+        for (let c = 0; c < n; c++) {
+          let acc = 0;
+          for (let j = 0; j < rows; j++) acc += Hm[ho + i * rows + j]! * M[j * n + c]!;
+          HM[i * n + c] = acc;
+        }
+      }
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+          let acc = 0;
+          for (let i = 0; i < rows; i++) acc += M[i * n + r]! * HM[i * n + c]!;
+          Q[qo + r * n + c]! += acc;
+        }
+      }
+    };
+    for (let t = 0; t < H; t++) {
+      M.fill(0);
+      M.set(S, 0);
+      for (let j = 0; j < nu; j++) M[(nx + j) * n + t * nu + j] = 1;
+      addQuad(Hs[t]!, b * k * k, k);
+      // S ← A_t S + B_t E_t
+      const ao = (b * H + t) * nx * nx, bo = (b * H + t) * nx * nu;
+      for (let i = 0; i < nx; i++) {
+        for (let c = 0; c < n; c++) {
+          let acc = 0;
+          for (let j = 0; j < nx; j++) acc += A[ao + i * nx + j]! * S[j * n + c]!;
+          S2[i * n + c] = acc;
+        }
+        for (let j = 0; j < nu; j++) S2[i * n + t * nu + j]! += Bm[bo + i * nu + j]!;
+      }
+      S.set(S2);
+    }
+    if (HT) {
+      M.fill(0);
+      M.set(S, 0);
+      addQuad(HT, b * nx * nx, nx);
+    }
+    let dmax = 0;
+    for (let i = 0; i < n; i++) dmax = Math.max(dmax, Q[qo + i * n + i]!);
+    const reg = rho ?? 1e-6 * (1 + dmax);
+    for (let i = 0; i < n; i++) {
+      Q[qo + i * n + i]! += reg;
+      for (let j = 0; j < i; j++) Q[qo + i * n + j] = Q[qo + j * n + i] = 0.5 * (Q[qo + i * n + j]! + Q[qo + j * n + i]!);
+    }
+  }
+  return { Q, grad };
+}
+
+/** p = ∇J − Q U for the QP in the new sequence z. */
+function linearTerm(Q: Float64Array, grad: Float64Array, U: Float64Array, B: number, n: number): Float64Array {
+  const p = new Float64Array(B * n);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < n; i++) {
+      let acc = grad[b * n + i]!;
+      for (let j = 0; j < n; j++) acc -= Q[b * n * n + i * n + j]! * U[b * n + j]!;
+      p[b * n + i] = acc;
+    }
+  }
+  return p;
+}
+
+/** Plans `[B, H, nu]` controls by SQP with the QP layer; see the file header. */
+export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
+  registerBooleanZeroGrads();
+  const { model, cost, x0, horizon: H } = cfg;
+  if (x0.rank !== 2 || x0.shape[1] !== model.stateDim) {
+    throw new ShapeError(`x0: expected shape [B, nx] = [B, ${model.stateDim}] but got [${x0.shape}]`);
+  }
+  if (!Number.isInteger(H) || H < 1) throw new Error(`horizon: expected an integer ≥ 1 (got ${H})`);
+  const B = x0.shape[0]!;
+  const nu = model.actionDim;
+  const n = H * nu;
+  const lo = boundVector('bounds[0]', cfg.bounds[0], H, nu);
+  const hi = boundVector('bounds[1]', cfg.bounds[1], H, nu);
+  for (let i = 0; i < n; i++) if (!(lo[i]! <= hi[i]!)) throw new Error(`bounds: lower bound ${lo[i]} exceeds upper bound ${hi[i]} at entry ${i}`);
+  const iterations = cfg.iterations ?? 3;
+  const steps = [...(cfg.steps ?? [1, 0.5, 0.25, 0.125]), 0];
+  // G = [I; −I], h = [hi; −lo] (shared over the batch).
+  const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    G[i * n + i] = 1;
+    G[(n + i) * n + i] = -1;
+    h[i] = hi[i]!;
+    h[n + i] = -lo[i]!;
+  }
+  let U: Float64Array;
+  if (cfg.warmStart) {
+    const w = cfg.warmStart;
+    if (w.shape[0] !== B || w.size !== B * n) throw new ShapeError(`warmStart: expected shape [B, H·nu] = [${B}, ${n}] or [B, H, nu] but got [${w.shape}]`);
+    U = Float64Array.from(w.dataSync());
+    for (let i = 0; i < B * n; i++) U[i] = Math.min(hi[i % n]!, Math.max(lo[i % n]!, U[i]!));
+  } else U = Float64Array.from({ length: B * n }, (_, i) => 0.5 * (lo[i % n]! + hi[i % n]!));
+
+  const evalCosts = (X: Float64Array, N: number): Float64Array =>
+    scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
+  const costs: number[][] = [Array.from(evalCosts(U, 1))];
+  let lastStatus: QpStatus[] = new Array(B).fill('optimal');
+  for (let it = 0; it < iterations; it++) {
+    const Ut = tf.tensor(Float32Array.from(U), [B, n]);
+    const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
+    Ut.dispose();
+    const sol = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: linearTerm(Q, grad, U, B, n), shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), cfg.qp);
+    lastStatus = sol.status;
+    const X = new Float64Array(B * steps.length * n);
+    for (let b = 0; b < B; b++) {
+      const ok = sol.status[b] === 'optimal';
+      steps.forEach((a, j) => {
+        for (let i = 0; i < n; i++) {
+          const u = U[b * n + i]!;
+          X[(b * steps.length + j) * n + i] = ok ? u + a * (sol.z[b * n + i]! - u) : u;
+        }
+      });
+    }
+    const vals = evalCosts(X, steps.length);
+    for (let b = 0; b < B; b++) {
+      let best = steps.length - 1; // α = 0
+      for (let j = 0; j < steps.length; j++) if (vals[b * steps.length + j]! < vals[b * steps.length + best]!) best = j;
+      U.set(X.subarray((b * steps.length + best) * n, (b * steps.length + best + 1) * n), b * n);
+    }
+    costs.push(Array.from({ length: B }, (_, b) => Math.min(...Array.from(vals.subarray(b * steps.length, (b + 1) * steps.length)))));
+  }
+
+  if (cfg.differentiable === false) {
+    return {
+      actions: tf.tensor(Float32Array.from(U), [B, H, nu]),
+      value: tf.tensor(Float32Array.from(costs[costs.length - 1]!), [B]),
+      status: lastStatus,
+      costs,
+    };
+  }
+  // Final QP at U with a differentiable linear term.
+  const Ut = tf.tensor(Float32Array.from(U), [B, n]);
+  const { Q } = localQp(cfg, Ut, cfg.regularization);
+  let status: QpStatus[] = [];
+  const out = tf.tidy(() => {
+    const Qt = tf.tensor(Float32Array.from(Q), [B, n, n]);
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCostGeneric(model, cost, x0, u.reshape([B, 1, n]), H)))([Ut]);
+    const QU = tf.matMul(Qt, Ut.reshape([B, n, 1])).reshape([B, n]);
+    const p = tf.sub(g!, QU);
+    const z = qpLayer(
+      { Q: Qt, p, G: tf.tensor(Float32Array.from(G), [2 * n, n]), h: tf.tensor(Float32Array.from(h), [2 * n]) },
+      { ...cfg.qp, allowNonOptimal: true, onSolution: (s) => (status = s.status) },
+    );
+    const value = rolloutCostGeneric(model, cost, x0, z.reshape([B, 1, n]), H).reshape([B]);
+    return { actions: z.reshape([B, H, nu]), value };
+  });
+  Ut.dispose();
+  return { ...out, status, costs };
+}
+
+/** The fields of an MPC plan request (controllers/planners.ts `PlanRequest`) that the SQP planner uses. */
+export interface SqpPlanRequest {
+  model: DynamicsModel;
+  cost: CostModel;
+  /** `[B, nx]` */
+  x0: tf.Tensor;
+  horizon: number;
+  /** Per-entry bounds of the flat action sequence, each `[H·nu]`. */
+  bounds: [tf.Tensor, tf.Tensor];
+  /** `[B, H·nu]` warm start. */
+  mean: tf.Tensor;
+  iterations: number;
+  /** 'none' skips the final differentiable QP; any other mode differentiates the SQP fixed point implicitly. */
+  backward: BackwardMode;
+}
+
+/**
+ * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
+ * plan by SQP. `config` overrides SqpPlanConfig fields (regularization, steps, qp options).
+ * Returns `{ solution [B, H·nu], value [B] }`.
+ */
+export function sqpPlanner(config: Partial<Pick<SqpPlanConfig, 'regularization' | 'steps' | 'qp' | 'iterations'>> = {}) {
+  return (req: SqpPlanRequest): { solution: tf.Tensor; value: tf.Tensor } => {
+    const plan = sqpPlan({
+      model: req.model,
+      cost: req.cost,
+      x0: req.x0,
+      horizon: req.horizon,
+      bounds: req.bounds,
+      warmStart: req.mean,
+      iterations: req.iterations,
+      differentiable: req.backward !== 'none',
+      ...config,
+    });
+    const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
+    plan.actions.dispose();
+    return { solution, value: plan.value };
+  };
+}
