@@ -8,3 +8,4 @@ import './run.ts';
 import './train-dynamics.ts';
 import './train-imitation.ts';
 import './demo.ts';
+import './plot.ts';

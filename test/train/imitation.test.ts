@@ -1,0 +1,42 @@
+// End-to-end imitation through the differentiable MPC (small settings): the expert's parameters are a
+// zero of the loss, and learning moves wrong mass/length toward them through DCEM.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MPC } from '../../controllers/mpc.ts';
+import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
+import '../../src/solvers/index.ts';
+import { Rng } from '../../src/tensor/rng.ts';
+import { expertData, imitate } from '../../src/train/imitation.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+
+beforeAll(useTestBackend);
+
+describe('imitation through DCEM', () => {
+  it('drives mass and length toward the expert values', () => {
+    const rng = new Rng(3);
+    const obs = tf.tensor(Array.from({ length: 8 }, () => {
+      const th = rng.uniformIn(-Math.PI, Math.PI);
+      return [Math.cos(th), Math.sin(th), rng.uniformIn(-3, 3)];
+    }));
+    const common = { horizon: 5, solver: 'dcem', solverConfig: { elites: 5 }, bounds: [-2, 2] as [number, number], iterations: 2, samples: 32 };
+    const expert = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost(), seed: 1 });
+    const data = expertData(expert, obs, { sampling: true });
+    // Identical model ⇒ identical plans (common random numbers): the loss is exactly zero.
+    const same = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost() });
+    const zero = tf.tidy(() => tf.mean(tf.square(tf.sub(same.plan(obs, { mean: data.mean, noise: data.noise!, backward: 'none' }).actions, data.plans))).dataSync()[0]!);
+    expect(zero).toBeLessThan(1e-10);
+
+    const lm = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });
+    const learner = new MPC({ ...common, model: lm, cost: new PendulumCost() });
+    const losses = imitate(learner, data, lm.variables(), { iterations: 25, learningRate: 0.03 });
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 3);
+    const errBefore = Math.abs(1.3 - 1) + Math.abs(0.8 - 1);
+    const errAfter = Math.abs(lm.mass.dataSync()[0]! - 1) + Math.abs(lm.length.dataSync()[0]! - 1);
+    expect(errAfter).toBeLessThan(errBefore / 2);
+  });
+
+  it('rejects an empty variable list', () => {
+    const mpc = new MPC({ horizon: 2, solver: 'dcem', bounds: [-2, 2], model: new PendulumDynamics(), cost: new PendulumCost() });
+    expect(() => imitate(mpc, { obs: tf.zeros([1, 3]), plans: tf.zeros([1, 2, 1]), mean: tf.zeros([1, 2]) }, [], { iterations: 1, learningRate: 0.1 })).toThrow(/no variables to learn/);
+  });
+});
