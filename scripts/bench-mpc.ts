@@ -58,11 +58,18 @@ function controller(model: DynamicsModel, cost: CostModel, solver: string, seed 
   });
 }
 
-/** Median latency (ms) of one MPC.act over a sequence of observations, after warm-up steps. */
-async function stepLatency(mpc: MPC, reps: number): Promise<number> {
+/** Median and minimum latency (ms) of one MPC.act over a sequence of observations, after 2 warm-up steps. */
+function stepLatency(mpc: MPC, reps: number): { median: number; min: number } {
   const obs = observations(reps + 2, 1);
-  let i = 0;
-  return timeMs(() => mpc.act(obs[i++ % obs.length]!), reps, 2);
+  for (let i = 0; i < 2; i++) mpc.act(obs[i]!);
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    mpc.act(obs[i + 2]!);
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! };
 }
 
 /** Latency of every solver × path on the current backend. */
@@ -73,9 +80,9 @@ async function latencyRows(backend: string, dynamics: PendulumDynamics, cost: Pe
     for (const path of ['fused', 'generic'] as const) {
       const model = path === 'fused' ? dynamics : genericView(dynamics);
       const before = tf.memory().numTensors;
-      const ms = await stepLatency(controller(model, cost, solver), reps);
+      const { median: ms, min } = stepLatency(controller(model, cost, solver), reps);
       const leaked = tf.memory().numTensors - before;
-      rows.push({ bench: 'step', backend, solver, path, 'ms/step': ms, Hz: Math.round(1000 / ms), 'under 10 ms': ms < MPC_BENCH.targetMs, 'tensors leaked': leaked, load: load() });
+      rows.push({ bench: 'step', backend, solver, path, 'ms/step': ms, 'min ms': min, Hz: Math.round(1000 / ms), 'under 10 ms': ms < MPC_BENCH.targetMs, 'tensors leaked': leaked, load: load() });
     }
   }
   return rows;
@@ -124,63 +131,62 @@ async function profileRows(backend: string, dynamics: PendulumDynamics, cost: Pe
   const mpc = controller(dynamics, cost, 'dcem');
   const obs = observations(reps + 2, 3);
   for (let i = 0; i < 2; i++) mpc.act(obs[i]!);
+  // Timed runs: step wall time with the objective and noise timers (a few µs of overhead per call).
   const objective = { ms: 0, calls: 0 };
   const noise = { ms: 0, calls: 0 };
+  let wall = 0;
   const restore = [timeMethod(dynamics, 'fusedRolloutCost', objective), timeMethod(mpc.rng, 'normalTensor', noise)];
-  let total = 0;
-  const kernels = new Map<string, { ms: number; count: number }>();
-  let kernelCount = 0;
   try {
     for (let r = 0; r < reps; r++) {
       const t0 = performance.now();
       mpc.act(obs[r + 2]!);
-      total += performance.now() - t0;
+      wall += performance.now() - t0;
     }
   } finally {
     restore.forEach((f) => f());
   }
-  // Kernel-level view (separate runs: profiling adds its own overhead).
-  {
-    for (let r = 0; r < reps; r++) {
-      const info = await tf.profile(() => {
-        mpc.act(obs[r % obs.length]!);
-      });
-      for (const k of info.kernels) {
-        const e = kernels.get(k.name) ?? { ms: 0, count: 0 };
-        e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-        e.count++;
-        kernels.set(k.name, e);
-        kernelCount++;
-      }
+  // Kernel view from separate runs under tf.profile (which slows the step down; only kernel times are used).
+  const kernels = new Map<string, { ms: number; count: number }>();
+  for (let r = 0; r < reps; r++) {
+    const info = await tf.profile(() => {
+      mpc.act(obs[r % obs.length]!);
+    });
+    for (const k of info.kernels) {
+      const e = kernels.get(k.name) ?? { ms: 0, count: 0 };
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      e.count++;
+      kernels.set(k.name, e);
     }
   }
   // LML on its own: T projections of [1, N] with k = 10, eps 1e-3 (DCEM's defaults), forward only.
   const z = tf.tensor2d(new Rng(4).normalArray(N), [1, N]);
   const lmlMs = await timeMs(() => tf.tidy(() => lml(z, 10, { eps: 1e-3 }).dataSync()), 15, 2);
   z.dispose();
-  // One host sync of a small tensor (DCEM's stop test reads ‖μ' − μ‖ once per iteration).
+  // One tiny op and a host read (DCEM's stop test reads ‖μ' − μ‖ once per iteration).
   const s = tf.tensor1d([1]);
   const syncMs = await timeMs(() => tf.tidy(() => tf.sum(tf.square(s)).dataSync()), 30, 3);
   s.dispose();
   const per = (ms: number) => ms / reps;
-  const stepMs = per(total);
-  const kernelMs = [...kernels.values()].reduce((a, e) => a + e.ms, 0) / reps;
+  const stepMs = per(wall);
+  const all = [...kernels.values()];
+  const kernelMs = all.reduce((a, e) => a + e.ms, 0) / reps;
+  const kernelCount = all.reduce((a, e) => a + e.count, 0) / reps;
   // Custom ops (fused rollout, LML, repeatRows) appear as 'unnamed scope' kernels; the rest are tfjs kernels.
-  const customMs = (kernels.get('unnamed scope')?.ms ?? 0) / reps;
-  const remainder = stepMs - per(objective.ms) - per(noise.ms) - lmlMs * T - (kernelMs - customMs);
+  const customMs = per(kernels.get('unnamed scope')?.ms ?? 0);
+  const tfjsMs = kernelMs - customMs;
+  const remainder = stepMs - per(objective.ms) - per(noise.ms) - lmlMs * T - tfjsMs;
+  const row = (part: string, ms: number, calls: number | null): Row => ({ bench: 'profile', backend, part, ms, share: ms / stepMs, calls, load: load() });
   const rows: Row[] = [
-    { bench: 'profile', backend, part: 'MPC step (dcem, fused)', ms: stepMs, share: 1, calls: 1, load: load() },
-    { bench: 'profile', backend, part: `fused objective (${N}×${H} rollout + cost)`, ms: per(objective.ms), share: per(objective.ms) / stepMs, calls: objective.calls / reps, load: load() },
-    { bench: 'profile', backend, part: `noise (${T}×${N}×${H} normals, Rng)`, ms: per(noise.ms), share: per(noise.ms) / stepMs, calls: noise.calls / reps, load: load() },
-    { bench: 'profile', backend, part: `LML [1, ${N}] ×${T} (standalone)`, ms: lmlMs * T, share: (lmlMs * T) / stepMs, calls: T, load: load() },
-    { bench: 'profile', backend, part: 'tiny op + host sync ×1 (standalone)', ms: syncMs, share: syncMs / stepMs, calls: 1, load: load() },
-    { bench: 'profile', backend, part: `tfjs kernels (${Math.round(kernelCount / reps)} per step, tf.profile)`, ms: kernelMs, share: kernelMs / stepMs, calls: Math.round(kernelCount / reps), load: load() },
+    row('MPC step (dcem, fused) = 100%', stepMs, 1),
+    row(`fused objective (${N}×${H} rollout + cost)`, per(objective.ms), objective.calls / reps),
+    row(`noise (${T}×${N}×${H} normals, Rng)`, per(noise.ms), noise.calls / reps),
+    row(`LML [1, ${N}] ×${T} (standalone)`, lmlMs * T, T),
+    row(`tfjs kernels (${Math.round(kernelCount)} launched per step; ms of the built-in ones)`, tfjsMs, Math.round(kernelCount)),
+    row('remainder (estimate): op dispatch, tidy, host syncs, JS', remainder, null),
+    row('one tiny op + host read (standalone)', syncMs, 1),
   ];
-  rows.push({ bench: 'profile', backend, part: 'remainder: op dispatch, tidy, host syncs, JS', ms: remainder, share: remainder / stepMs, calls: null, load: load() });
-  const top = [...kernels.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
-  for (const [name, e] of top) {
-    rows.push({ bench: 'profile', backend, part: `  kernel ${name}`, ms: e.ms / reps, share: e.ms / reps / stepMs, calls: e.count / reps, load: load() });
-  }
+  const top = [...kernels.entries()].filter(([name]) => name !== 'unnamed scope').sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+  for (const [name, e] of top) rows.push(row(`  kernel ${name}`, e.ms / reps, e.count / reps));
   return rows;
 }
 
@@ -192,7 +198,7 @@ export async function benchMpc(backends: string[], quick = false, outDir = 'benc
     const { dynamics, cost } = pendulumModel();
     if (!hasFusedRollout(dynamics)) throw new Error('bench mpc: the pendulum twin has no fused rollout');
     const latency = await latencyRows(backend, dynamics, cost, reps);
-    console.log(formatTable(latency, ['backend', 'solver', 'path', 'ms/step', 'Hz', 'under 10 ms', 'tensors leaked', 'load']));
+    console.log(formatTable(latency, ['backend', 'solver', 'path', 'ms/step', 'min ms', 'Hz', 'under 10 ms', 'tensors leaked', 'load']));
     const throughput = await throughputRows(backend, dynamics, cost, quick ? 3 : 5);
     console.log(formatTable(throughput, ['backend', 'path', 'ms/round', 'obs/s', 'speedup', 'load']));
     const profile = await profileRows(backend, dynamics, cost, quick ? 3 : 8);

@@ -37,6 +37,11 @@ export function gateIterates<T extends tf.Tensor[]>(mode: BackwardMode, i: numbe
 export interface Bounds {
   lo: tf.Tensor;
   hi: tf.Tensor;
+  /**
+   * The bounds as two numbers when every entry of lo (and of hi) is the same: clipped by one tf.clipByValue,
+   * whose value and X-gradient equal min(max(X, lo), hi) (broadcast minimum/maximum are slow kernels on wasm).
+   */
+  uniform?: [number, number];
 }
 
 /** Converts `[lo, hi]` (scalars, `[n]` or `[B, n]`) to tensors broadcastable against `[B, N, n]` via `[B|1, 1, n|1]`. */
@@ -54,12 +59,17 @@ export function resolveBounds(bounds: SolveOptions['bounds'], B: number, n: numb
   const lo = conv(bounds[0], '0');
   const hi = conv(bounds[1], '1');
   if (tf.any(tf.greater(lo, hi)).dataSync()[0]) throw new Error('bounds: every lower bound must be ≤ its upper bound');
-  return { lo, hi };
+  const l = lo.dataSync();
+  const h = hi.dataSync();
+  const same = (a: ArrayLike<number>) => Array.prototype.every.call(a, (v: number) => v === a[0]);
+  const constant = !(bounds[0] instanceof tf.Variable) && !(bounds[1] instanceof tf.Variable);
+  return constant && same(l) && same(h) ? { lo, hi, uniform: [l[0]!, h[0]!] } : { lo, hi };
 }
 
 /** Clips X `[B, N, n]` (or `[B, n]`, treated as N = 1) into the bounds; identity when unbounded. */
 export function clipToBounds(X: tf.Tensor, b: Bounds | undefined): tf.Tensor {
   if (!b) return X;
+  if (b.uniform) return tf.clipByValue(X, b.uniform[0], b.uniform[1]);
   if (X.rank === 2) return tf.minimum(tf.maximum(X, b.lo.squeeze([1])), b.hi.squeeze([1]));
   return tf.minimum(tf.maximum(X, b.lo), b.hi);
 }

@@ -84,7 +84,18 @@ export class Rng {
   /** Fills a new Float32Array of `size` standard normals. */
   normalArray(size: number): Float32Array {
     const out = new Float32Array(size);
-    for (let i = 0; i < size; i++) out[i] = this.normal();
+    let i = 0;
+    if (size > 0 && this.spare !== undefined) out[i++] = this.normal();
+    // Whole Box–Muller pairs inline (the same draws and order as repeated normal(), without the spare branch).
+    for (; i + 1 < size; i += 2) {
+      let u1 = this.uniform();
+      while (u1 <= 0) u1 = this.uniform();
+      const u2 = this.uniform();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      out[i] = r * Math.cos(2 * Math.PI * u2);
+      out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+    }
+    if (i < size) out[i] = this.normal();
     return out;
   }
 
