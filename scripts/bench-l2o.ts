@@ -4,12 +4,15 @@
 // with plain action noise and one whose replay buffer is augmented by the gradient-based explorer ensemble
 // (policies/l2o/explorers.ts). SGD and Adam learning rates are tuned on the training family (grid, mean
 // final log10 f), and ε-greedy SGD runs n restarts with the same total step budget. Every method then runs
-// T steps on the same S seeded instances (and starting points) of every test family and dimension.
+// T steps on the same S seeded instances (and starting points) of every test family and dimension. With
+// several training seeds (--full: 3), test seed s uses the optimizer trained with seed s mod 3, so the
+// seed bands include the variance of DDPG training itself.
 // Reported per (family, dim, method): mean ± std over seeds of log10 of the best value reached, the median
 // best value, how many seeds reached the threshold f ≤ 1e-2·f(θ0) and the mean step at which they did, and
 // the mean wall time per run. Convergence plots (log10 best-so-far f, mean ± std band over seeds) are PNGs.
 //
-// Run: npx tsx scripts/bench-l2o.ts [--full] [--train-family quadratic] [--seed 0] [--backend wasm] [--out bench-results]
+// Run: npx tsx scripts/bench-l2o.ts [--full] [--train-seeds K] [--train-family quadratic] [--seed 0] [--backend wasm]
+//      [--out bench-results]
 //      or `diffmpc bench l2o` (fast default, ≤ 3 min on 2 cores). Checkpoints: <out>/l2o/optimizer*.json.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
@@ -27,6 +30,8 @@ import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export interface BenchL2OOptions {
   full: boolean;
+  /** Overrides the budget's number of training seeds. */
+  trainSeeds?: number;
   trainFamily: string;
   seed: number;
   backend: string;
@@ -34,6 +39,8 @@ export interface BenchL2OOptions {
 }
 
 interface Budget {
+  /** Independently trained optimizers per variant; test seed s uses optimizer s mod trainSeeds. */
+  trainSeeds: number;
   trainDims: number[];
   episodes: number;
   trainSteps: number;
@@ -44,11 +51,12 @@ interface Budget {
 }
 
 const BUDGETS: Record<'fast' | 'full', Budget> = {
-  fast: { trainDims: [2, 5, 10], episodes: 25, trainSteps: 40, runs: 4, testDims: [2, 10], seeds: 4, steps: 100 },
-  full: { trainDims: [2, 5, 10, 20], episodes: 150, trainSteps: 50, runs: 4, testDims: [2, 5, 10, 20], seeds: 10, steps: 200 },
+  fast: { trainSeeds: 1, trainDims: [2, 5, 10], episodes: 25, trainSteps: 40, runs: 4, testDims: [2, 10], seeds: 4, steps: 100 },
+  full: { trainSeeds: 3, trainDims: [2, 5, 10, 20], episodes: 150, trainSteps: 50, runs: 4, testDims: [2, 5, 10, 20], seeds: 10, steps: 200 },
 };
 
-type Method = (p: Problem, theta0: tf.Tensor, steps: number, rng: Rng) => Float32Array[];
+/** A method run: problem, start `[1, M]`, steps, a seeded Rng and the test-seed index → values per step. */
+type Method = (p: Problem, theta0: tf.Tensor, steps: number, rng: Rng, seedIndex: number) => Float32Array[];
 
 /** Best-so-far values per step: best[t] = min_{τ ≤ t} f_τ (non-finite values never count as best). */
 export function bestSoFar(values: ArrayLike<number>): number[] {
@@ -88,41 +96,46 @@ function tuneLr(run: (p: Problem, th: tf.Tensor, lr: number) => Float32Array[], 
 
 export async function benchL2O(o: BenchL2OOptions): Promise<string> {
   await initBackend(o.backend, { quiet: true });
-  const budget = BUDGETS[o.full ? 'full' : 'fast'];
+  const budget = { ...BUDGETS[o.full ? 'full' : 'fast'] };
+  if (o.trainSeeds !== undefined) {
+    if (!Number.isInteger(o.trainSeeds) || o.trainSeeds < 1) throw new Error(`--train-seeds: expected a positive integer (got ${o.trainSeeds})`);
+    budget.trainSeeds = o.trainSeeds;
+  }
   const outDir = path.resolve(o.outDir, 'l2o');
   const t0 = performance.now();
-  const trained: Record<string, { opt: LearnedOptimizer; log: EpisodeLog[]; seconds: number }> = {};
+  const trained: Record<string, Array<{ opt: LearnedOptimizer; log: EpisodeLog[]; seconds: number }>> = {};
   for (const [name, explorers] of [['l2o', null], ['l2o+explorers', { count: 4 }]] as const) {
-    const ts = performance.now();
-    const { optimizer, log } = trainLearnedOptimizer({
-      family: o.trainFamily,
-      dims: budget.trainDims,
-      episodes: budget.episodes,
-      steps: budget.trainSteps,
-      runs: budget.runs,
-      explorers,
-      seed: o.seed,
-    });
-    const seconds = (performance.now() - ts) / 1000;
-    optimizer.save(path.join(outDir, name === 'l2o' ? 'optimizer.json' : 'optimizer-explorers.json'));
-    trained[name] = { opt: optimizer, log, seconds };
-    console.log(`trained ${name} on ${o.trainFamily}: ${budget.episodes} episodes, ${log.at(-1)!.envSteps} optimizee steps, ${seconds.toFixed(1)} s`);
+    for (let k = 0; k < budget.trainSeeds; k++) {
+      const ts = performance.now();
+      const { optimizer, log } = trainLearnedOptimizer({
+        family: o.trainFamily,
+        dims: budget.trainDims,
+        episodes: budget.episodes,
+        steps: budget.trainSteps,
+        runs: budget.runs,
+        explorers,
+        seed: o.seed + k,
+      });
+      const seconds = (performance.now() - ts) / 1000;
+      const suffix = k === 0 ? '' : `-seed${o.seed + k}`;
+      optimizer.save(path.join(outDir, `${name === 'l2o' ? 'optimizer' : 'optimizer-explorers'}${suffix}.json`));
+      (trained[name] ??= []).push({ opt: optimizer, log, seconds });
+      console.log(`trained ${name} (seed ${o.seed + k}) on ${o.trainFamily}: ${budget.episodes} episodes, ${log.at(-1)!.envSteps} optimizee steps, ${seconds.toFixed(1)} s`);
+    }
   }
   const sgdLr = tuneLr((p, th, lr) => runSgd(p, th, budget.trainSteps, lr).values, o.trainFamily, budget.trainDims, budget.trainSteps, o.seed + 1);
   const adamLr = tuneLr((p, th, lr) => runAdam(p, th, budget.trainSteps, lr).values, o.trainFamily, budget.trainDims, budget.trainSteps, o.seed + 1);
   console.log(`tuned on ${o.trainFamily}: sgd lr ${sgdLr}, adam lr ${adamLr}`);
-  const stepScale = trained['l2o']!.opt.config.stepScale;
+  const stepScale = trained['l2o']![0]!.opt.config.stepScale;
+  const learned = (name: string): Method => (p, th, T, _rng, s) => {
+    const pool = trained[name]!;
+    const r = pool[s % pool.length]!.opt.run(p, th, T);
+    r.theta.dispose();
+    return r.values;
+  };
   const methods: Record<string, Method> = {
-    l2o: (p, th, T) => {
-      const r = trained['l2o']!.opt.run(p, th, T);
-      r.theta.dispose();
-      return r.values;
-    },
-    'l2o+explorers': (p, th, T) => {
-      const r = trained['l2o+explorers']!.opt.run(p, th, T);
-      r.theta.dispose();
-      return r.values;
-    },
+    l2o: learned('l2o'),
+    'l2o+explorers': learned('l2o+explorers'),
     sgd: (p, th, T) => runSgd(p, th, T, sgdLr).values,
     adam: (p, th, T) => runAdam(p, th, T, adamLr).values,
     'eps-greedy-sgd x4': (p, th, T, rng) => runEpsGreedySgd(p, th, T, { lr: sgdLr, restarts: 4, epsilon: 0.1, stepScale, rng }).values,
@@ -139,7 +152,7 @@ export async function benchL2O(o: BenchL2OOptions): Promise<string> {
         const th = p.init(1, rng);
         for (const [name, run] of Object.entries(methods)) {
           const tm = performance.now();
-          const vals = run(p, th, budget.steps, rng.split());
+          const vals = run(p, th, budget.steps, rng.split(), s);
           const ms = performance.now() - tm;
           (perMethod[name] ??= { best: [], ms: [] }).best.push(bestSoFar(vals.map((v) => v[0]!)));
           perMethod[name]!.ms.push(ms);
@@ -189,13 +202,15 @@ export async function benchL2O(o: BenchL2OOptions): Promise<string> {
       sgdLr,
       adamLr,
       threshold: 'f <= 1e-2 f(theta0)',
-      training: Object.fromEntries(Object.entries(trained).map(([k, v]) => [k, { seconds: v.seconds, envSteps: v.log.at(-1)!.envSteps, log: v.log }])),
+      training: Object.fromEntries(
+        Object.entries(trained).map(([k, runs]) => [k, runs.map((v) => ({ seconds: v.seconds, envSteps: v.log.at(-1)!.envSteps, log: v.log }))]),
+      ),
       totalSeconds: (performance.now() - t0) / 1000,
       plots: outDir,
     },
     o.outDir,
   );
-  for (const t of Object.values(trained)) t.opt.dispose();
+  for (const runs of Object.values(trained)) for (const t of runs) t.opt.dispose();
   console.log(`saved ${file} and convergence plots in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   return file;
 }
@@ -216,10 +231,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: {
       full: { type: 'boolean', default: false },
       'train-family': { type: 'string', default: 'quadratic' },
+      'train-seeds': { type: 'string', default: undefined },
       seed: { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string', default: 'bench-results' },
     },
   });
-  await benchL2O({ full: Boolean(values.full), trainFamily: values['train-family']!, seed: Number(values.seed), backend: values.backend!, outDir: values.out! });
+  await benchL2O({
+    full: Boolean(values.full),
+    ...(values['train-seeds'] !== undefined ? { trainSeeds: Number(values['train-seeds']) } : {}),
+    trainFamily: values['train-family']!,
+    seed: Number(values.seed),
+    backend: values.backend!,
+    outDir: values.out!,
+  });
 }

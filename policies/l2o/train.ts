@@ -58,6 +58,9 @@ export function trainLearnedOptimizer(opts: TrainL2OOptions): { optimizer: Learn
   const upd = opts.updatesPerStep ?? 1;
   const warmup = opts.warmup ?? 256;
   if (opts.dims.length === 0) throw new Error('trainLearnedOptimizer: dims must list at least one dimension');
+  for (const [k, v] of Object.entries({ episodes: opts.episodes, steps: opts.steps, runs: B, updatesPerStep: upd })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`trainLearnedOptimizer: ${k} must be a positive integer (got ${v})`);
+  }
   const agent = new DDPG({
     obsDim: featureDim(cfg),
     actDim: 1,

@@ -9,6 +9,7 @@ import '../bench-global-min.ts';
 import '../bench-solvers.ts';
 import '../bench-envs.ts';
 import '../bench-qp.ts';
+import '../bench-quality.ts';
 
 registerCommand({
   name: 'bench',

@@ -15,10 +15,17 @@
 //   CartPoleBalanceCost  Gymnasium's reward is +1 per surviving step, so −reward is constant and useless
 //     for planning; this smooth surrogate measures the distance to the termination thresholds:
 //     c = (θ/θ_max)² + (x/x_max)² + 0.01(ẋ² + θ̇²), θ_max = 12° (0.2095 rad), x_max = 2.4
-//   CartPoleSwingUpCost  exactly −reward of CartPoleSwingUp-v0 (smooth, PETS-style):
-//     c = −exp(−‖p_tip − p_goal‖² / (2L)²) + 0.01 u²,  p_tip = (x + 2L sin θ, 2L cos θ), p_goal = (0, 2L)
+//   CartPoleSwingUpCost  −reward of CartPoleSwingUp-v0 (smooth, PETS-style) plus an optional track penalty:
+//     c = −exp(−‖p_tip − p_goal‖² / ℓ²) + 0.01 ū² + w·relu(|x| − x_soft)²,
+//     p_tip = (x + ℓ sin θ, ℓ cos θ), p_goal = (0, ℓ), ℓ = 2L the task's pole length, ū = clip(u, −1, 1).
+//     The reward ignores the track limit |x| ≤ 2.4 (the episode just terminates), so a planner drives the cart
+//     off the track; the smooth penalty (on by default, w = 10, x_soft = 1.5) keeps it on. With
+//     `trackPenalty: false` the cost is exactly −reward.
+//   The swing-up twin with this cost runs its rollouts as one fused op (src/models/cartpole-rollout.ts) in rolloutCost.
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../tensor/check.ts';
+import { cartPoleRolloutCost } from './cartpole-rollout.ts';
+import type { FusedRolloutModel } from './fused-rollout.ts';
 import type { CostModel, DynamicsModel } from './types.ts';
 
 export type CartPoleParam = 'massCart' | 'massPole' | 'halfLength' | 'gravity';
@@ -113,7 +120,7 @@ export class CartPoleDynamics extends CartPolePhysics implements DynamicsModel {
 }
 
 /** CartPoleSwingUp-v0 twin: x `[R, 5]` = [x, ẋ, cos θ, sin θ, θ̇], u `[R, 1]` ∈ [−1, 1]. */
-export class CartPoleSwingUpDynamics extends CartPolePhysics implements DynamicsModel {
+export class CartPoleSwingUpDynamics extends CartPolePhysics implements DynamicsModel, FusedRolloutModel {
   readonly stateDim = 5;
   readonly actionDim = 1;
 
@@ -137,6 +144,33 @@ export class CartPoleSwingUpDynamics extends CartPolePhysics implements Dynamics
         1,
       );
     });
+  }
+
+  /**
+   * The stage costs of a rollout as one fused op (src/models/cartpole-rollout.ts) when `cost` is exactly a
+   * CartPoleSwingUpCost (not a subclass, no own `cost` override): x0 `[R, 5]`, U `[R, H, 1]` → `[R]`;
+   * undefined otherwise (rolloutCost then runs the generic loop).
+   */
+  fusedRolloutCost(cost: CostModel, x0: tf.Tensor, U: tf.Tensor): tf.Tensor | undefined {
+    if (Object.getPrototypeOf(cost) !== CartPoleSwingUpCost.prototype || Object.hasOwn(cost, 'cost')) return undefined;
+    if (!(cost instanceof CartPoleSwingUpCost)) return undefined;
+    const { massCart, massPole, halfLength, gravity, tau, forceMag } = this;
+    const pen = cost.trackPenalty;
+    return cartPoleRolloutCost(
+      {
+        massCart,
+        massPole,
+        halfLength,
+        gravity,
+        tau,
+        forceMag,
+        poleLength: cost.poleLength,
+        penaltyWeight: pen ? pen.weight : 0,
+        softLimit: pen ? pen.softLimit : 0,
+      },
+      x0,
+      U,
+    );
   }
 }
 
@@ -162,9 +196,38 @@ export class CartPoleBalanceCost implements CostModel {
   }
 }
 
+/** Smooth track penalty w·relu(|x| − x_soft)² of the swing-up planning cost. */
+export interface TrackPenalty {
+  /** Weight w per step (the reward is at most 1 per step). */
+  weight: number;
+  /** Position x_soft (m) where the penalty starts; the env terminates at |x| > 2.4. */
+  softLimit: number;
+}
+
+/** Default planning penalty: zero on |x| ≤ 1.5, 10·0.81 = 8.1 per step at the 2.4 m limit. */
+export const DEFAULT_TRACK_PENALTY: TrackPenalty = { weight: 10, softLimit: 1.5 };
+
+export interface CartPoleSwingUpCostConfig {
+  /** The track penalty, or false for exactly −reward. Default DEFAULT_TRACK_PENALTY. */
+  trackPenalty?: TrackPenalty | false;
+}
+
 export class CartPoleSwingUpCost implements CostModel {
+  readonly trackPenalty: TrackPenalty | false;
+
   /** `poleLength` = 2L of the task (a constant of the task, not the learnable model length). */
-  constructor(readonly poleLength = 2 * CARTPOLE_CONSTANTS.halfLength) {}
+  constructor(
+    readonly poleLength = 2 * CARTPOLE_CONSTANTS.halfLength,
+    cfg: CartPoleSwingUpCostConfig = {},
+  ) {
+    positive('poleLength', poleLength);
+    const pen = cfg.trackPenalty ?? DEFAULT_TRACK_PENALTY;
+    if (pen) {
+      if (!Number.isFinite(pen.weight) || pen.weight < 0) throw new Error(`CartPoleSwingUpCost: trackPenalty.weight must be a finite number ≥ 0 (got ${pen.weight}); use trackPenalty: false to drop the penalty`);
+      if (!Number.isFinite(pen.softLimit) || pen.softLimit < 0) throw new Error(`CartPoleSwingUpCost: trackPenalty.softLimit must be a finite number ≥ 0 in metres (got ${pen.softLimit}), e.g. 1.5`);
+    }
+    this.trackPenalty = pen ? { ...pen } : false;
+  }
 
   /** x `[R, 5]`, u `[R, 1]` → `[R]`. */
   cost(x: tf.Tensor, u: tf.Tensor, _t: number): tf.Tensor {
@@ -177,7 +240,10 @@ export class CartPoleSwingUpCost implements CostModel {
       const dy = tf.mul(l, tf.sub(c, 1));
       const d2 = tf.add(tf.square(dx), tf.square(dy));
       const uc = tf.clipByValue(u, -1, 1);
-      return tf.add(tf.neg(tf.exp(tf.div(d2, -l * l))), tf.mul(0.01, tf.square(uc))).reshape([-1]);
+      let cost = tf.add(tf.neg(tf.exp(tf.div(d2, -l * l))), tf.mul(0.01, tf.square(uc)));
+      const pen = this.trackPenalty;
+      if (pen) cost = tf.add(cost, tf.mul(pen.weight, tf.square(tf.relu(tf.sub(tf.abs(p), pen.softLimit)))));
+      return cost.reshape([-1]);
     });
   }
 
@@ -192,12 +258,14 @@ export function cartPoleModel(cfg: CartPoleModelConfig = {}): { dynamics: CartPo
 }
 
 /**
- * CartPoleSwingUp-v0 twin with its (smooth) negative reward as cost. The cost's goal height uses the task's
- * pole length `taskPoleLength` (default 1 m), not the possibly wrong `cfg.halfLength` being identified.
+ * CartPoleSwingUp-v0 twin with its (smooth) negative reward plus the track penalty as cost (pass
+ * `costCfg.trackPenalty: false` for exactly −reward). The cost's goal height uses the task's pole length
+ * `taskPoleLength` (default 1 m), not the possibly wrong `cfg.halfLength` being identified.
  */
 export function cartPoleSwingUpModel(
   cfg: CartPoleModelConfig = {},
   taskPoleLength = 2 * CARTPOLE_CONSTANTS.halfLength,
+  costCfg: CartPoleSwingUpCostConfig = {},
 ): { dynamics: CartPoleSwingUpDynamics; cost: CartPoleSwingUpCost } {
-  return { dynamics: new CartPoleSwingUpDynamics(cfg), cost: new CartPoleSwingUpCost(taskPoleLength) };
+  return { dynamics: new CartPoleSwingUpDynamics(cfg), cost: new CartPoleSwingUpCost(taskPoleLength, costCfg) };
 }

@@ -120,7 +120,7 @@ export function plotEnergyLandscape(o: EnergyLandscapeOptions): Buffer {
   }
   datasets.push({
     type: 'scatter',
-    label: 'normalized energy (dark = low)',
+    label: 'energy per column (viridis: purple = low, yellow = high)',
     data: cells,
     pointStyle: 'rect',
     pointRadius: cell,

@@ -56,25 +56,34 @@ export function runGaussianSearch(update: GaussianUpdate, mu0: tf.Tensor, sigma0
   let lastStep = new Float64Array(B).fill(Infinity);
   let stoppedAt: number | null = null;
   let iterations = 0;
+  // Noise is kept only when an early stop may require recomputing the last k updates.
+  const recompute = typeof o.mode === 'object';
   for (let i = 0; i < T; i++) {
     states.push([mu, sigma]);
     [mu, sigma] = gateIterates(o.mode, i, T, [mu, sigma]);
     const eps = drawNoise(o.noiseFrom, i, [B, o.samples, n]);
-    noises.push(eps);
-    const step = update(mu, sigma, eps, i);
-    o.trace?.record(step.fX);
-    const perProblem = tf.sum(tf.square(tf.sub(step.mu, mu)), 1).dataSync();
+    if (recompute) noises.push(eps);
+    // Each update in its own scope: without a gradient tape its [B, N, n] intermediates are freed at once
+    // (holding all T of them grows the wasm heap and costs more than the update); under a tape, tfjs keeps
+    // what the backward pass needs.
+    const [muNext, sigmaNext, step2] = tf.tidy(() => {
+      const step = update(mu, sigma, eps, i);
+      o.trace?.record(step.fX);
+      return [step.mu, step.sigma, tf.sum(tf.square(tf.sub(step.mu, mu)), 1)];
+    });
+    if (!recompute) eps.dispose();
+    const perProblem = step2.dataSync();
     lastStep = Float64Array.from(perProblem, Math.sqrt);
     let total = 0;
     for (const v of perProblem) total += v;
     total = Math.sqrt(total);
-    mu = step.mu;
+    mu = muNext;
     iterations = i + 1;
     if (total < o.iterEps) {
       stoppedAt = i;
       break;
     }
-    sigma = step.sigma;
+    sigma = sigmaNext;
   }
   if (stoppedAt !== null && typeof o.mode === 'object' && iterations > o.mode.truncated) {
     const start = iterations - o.mode.truncated;

@@ -1,14 +1,16 @@
 // Cart-pole twins: one batched step equals one analytic env step to 1e-5 (balance at u ∈ {0, 1}, swing-up
 // for any u); the swing-up cost equals −reward; gradients w.r.t. state, action and each physical parameter
-// match central finite differences; no tensor leaks.
+// match central finite differences; no tensor leaks. The swing-up planning cost adds the track penalty.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
-import { cartPoleModel, cartPoleSwingUpModel } from '../../src/models/cartpole.ts';
+import { CartPoleSwingUpCost, DEFAULT_TRACK_PENALTY, cartPoleModel, cartPoleSwingUpModel } from '../../src/models/cartpole.ts';
 import { CartPoleEnv } from '../../envs/cartpole.ts';
 import { CartPoleSwingUpEnv } from '../../envs/cartpole-swingup.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { directional, expectClose, variableDerivative } from './finite-difference.ts';
+import { MPC } from '../../controllers/mpc.ts';
+import '../../src/solvers/dcem.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -35,25 +37,32 @@ describe('cart-pole twins', () => {
     dynamics.dispose();
   });
 
-  it('swing-up twin equals the analytic env step and its cost equals −reward', () => {
+  it('swing-up twin equals the analytic env step; its cost equals −reward with trackPenalty: false, −reward + w·relu(|x| − x_soft)² by default', () => {
     const env = new CartPoleSwingUpEnv({ physics: 'analytic' });
-    const { dynamics, cost } = env.model();
+    const { dynamics, cost: planning } = env.model();
+    // The env's twin plans with the track penalty; without it the cost is exactly −reward.
+    expect(planning.trackPenalty).toEqual(DEFAULT_TRACK_PENALTY);
+    const cost = new CartPoleSwingUpCost(planning.poleLength, { trackPenalty: false });
     const rng = new Rng(3);
     const R = 32;
     const states = Array.from({ length: R }, () => ({ x: rng.uniformIn(-2, 2), xDot: rng.uniformIn(-2, 2), theta: rng.uniformIn(-Math.PI, Math.PI), thetaDot: rng.uniformIn(-5, 5) }));
     const us = Array.from({ length: R }, () => rng.uniformIn(-1.5, 1.5));
     const x = states.map((s) => [s.x, s.xDot, Math.cos(s.theta), Math.sin(s.theta), s.thetaDot]);
-    const [next, c] = tf.tidy(() => {
+    const [next, c, cp] = tf.tidy(() => {
       const xt = tf.tensor2d(x);
       const ut = tf.tensor2d(us, [R, 1]);
-      return [dynamics.step(xt, ut).arraySync() as number[][], cost.cost(xt, ut, 0).arraySync() as number[]];
+      return [dynamics.step(xt, ut).arraySync() as number[][], cost.cost(xt, ut, 0).arraySync() as number[], planning.cost(xt, ut, 0).arraySync() as number[]];
     });
+    const { weight, softLimit } = DEFAULT_TRACK_PENALTY;
+    expect(states.some((s) => Math.abs(s.x) > softLimit)).toBe(true);
     states.forEach((s, i) => {
       env.reset({ seed: 0 });
       env.setState(s);
       const r = env.step(Float32Array.of(us[i]!));
       r.obs.forEach((v, j) => expect(Math.abs(next[i]![j]! - v)).toBeLessThan(1e-5));
       expect(Math.abs(c[i]! + r.reward)).toBeLessThan(1e-5);
+      const pen = weight * Math.max(Math.abs(s.x) - softLimit, 0) ** 2;
+      expect(Math.abs(cp[i]! - (-r.reward + pen))).toBeLessThan(1e-5);
     });
     dynamics.dispose();
   });
@@ -81,11 +90,32 @@ describe('cart-pole twins', () => {
     }
   });
 
+  it('the track penalty keeps an MPC-driven cart on the track where −reward alone drives it off', () => {
+    // Cart at x = 1.6 m rushing right at 2 m/s: planning on −reward chases the pole tip and leaves the track.
+    const run = (trackPenalty: boolean) => {
+      const env = new CartPoleSwingUpEnv({ physics: 'analytic' });
+      const { dynamics } = env.model();
+      const cost = new CartPoleSwingUpCost(1, trackPenalty ? {} : { trackPenalty: false });
+      const mpc = new MPC({ model: dynamics, cost, horizon: 25, solver: 'dcem', solverConfig: { elites: 10 }, bounds: [-1, 1], iterations: 3, samples: 100, seed: 1 });
+      env.reset({ seed: 0 });
+      let obs = env.setState({ x: 1.6, xDot: 2.0, theta: 0.3, thetaDot: 0 });
+      let terminated = false;
+      for (let t = 0; t < 40 && !terminated; t++) ({ obs, terminated } = env.step(mpc.act(obs) as Float32Array));
+      dynamics.dispose();
+      env.close();
+      return terminated;
+    };
+    expect(run(true)).toBe(false);
+    expect(run(false)).toBe(true);
+  });
+
   it('starts from wrong parameters for system identification and validates config', () => {
     const { dynamics } = cartPoleModel({ massPole: 0.2, halfLength: 0.7, trainable: ['massPole', 'halfLength'] });
     expect(dynamics.params().massPole).toBeCloseTo(0.2, 6);
     expect(dynamics.variables()).toEqual([dynamics.massPole, dynamics.halfLength]);
     expect(() => cartPoleModel({ massCart: 0 })).toThrow(/massCart must be a positive/);
+    expect(() => new CartPoleSwingUpCost(1, { trackPenalty: { weight: -1, softLimit: 1.5 } })).toThrow(/trackPenalty.weight must be a finite number ≥ 0/);
+    expect(() => new CartPoleSwingUpCost(1, { trackPenalty: { weight: 1, softLimit: NaN } })).toThrow(/trackPenalty.softLimit/);
     expect(() => tf.tidy(() => dynamics.step(tf.zeros([3, 5]), tf.zeros([3, 1])))).toThrow(/x: expected shape \[R, 4\]/);
     dynamics.dispose();
   });

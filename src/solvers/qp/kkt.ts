@@ -7,9 +7,9 @@
 //   [ A  0  0  0  ] [dν]   [−ry]
 // Always ds = −rz − G dx and dλ = −rs − D ds. Near the solution d → ∞ on active and → 0 on inactive
 // constraints, so folding every row into H = Q + GᵀDG (qpth's reduction) cancels catastrophically
-// (≈ log10 max d digits lost). The constraints are therefore split by d: the "inactive" ones (dₖ ≤ 1) are
-// folded into H_I = Q + G_Iᵀ D_I G_I, the "active" ones (dₖ > 1, i.e. λₖ > sₖ) stay as unknowns with the
-// small diagonal E = D_a⁻¹, together with the equalities (C = [A; G_a], μ = [dν; dλ_a], Ē = diag(0, E)):
+// (≈ log10 max d digits lost). The constraints are therefore split by d: those with dₖ ≤ SPLIT (1e4, at most
+// 4 digits lost) are folded into H_I = Q + G_Iᵀ D_I G_I; the others ("active", dₖ > SPLIT) stay as unknowns
+// with the small diagonal E = D_a⁻¹, together with the equalities (C = [A; G_a], μ = [dν; dλ_a], Ē = diag(0, E)):
 //   H_I dx + Cᵀμ = r₁ = −rx + G_Iᵀ(rs_I − D_I rz_I)
 //   C dx − Ē μ  = e  = [−ry; −rz_a + E rs_a]
 // With H_I = L Lᵀ, V = L⁻¹Cᵀ (rows V_r = L⁻¹C_r), t = L⁻¹r₁ and the Schur complement

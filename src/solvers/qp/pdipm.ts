@@ -20,9 +20,11 @@
 // Status: 'non-pd-Q' if Q + τI (τ = 1e-9·max(1, max Qᵢᵢ)) has no Cholesky factor (Q indefinite); otherwise
 // 'optimal' if the merit reached `eps`, or `tol`·(1 + max|p|, |h|, |b|) when progress stalled; otherwise the
 // infeasibility certificates of certificates.ts on the last iterate ('primal-infeasible', 'dual-infeasible');
+// otherwise the phase-1 feasibility QP of feasibility.ts ('primal-infeasible' if {Gz ≤ h, Az = b} is empty);
 // otherwise 'max-iter'. The returned z, λ, ν, s are always finite.
 import { cholInPlace } from './dense.ts';
 import { detectDualInfeasible, detectPrimalInfeasible } from './certificates.ts';
+import { phaseOneInfeasible } from './feasibility.ts';
 import { factorKkt, kktWork, solveKkt } from './kkt.ts';
 import type { QpBatch, QpOptions, QpSolution, QpStatus } from './types.ts';
 
@@ -66,7 +68,7 @@ export function solveQpBatch(prob: QpBatch, opts: QpOptions = {}): QpSolution {
   const eps = opts.eps ?? 1e-12;
   const tol = opts.tol ?? 1e-8;
   const maxIter = opts.maxIter ?? 50;
-  const lim = opts.notImprovedLim ?? 5;
+  const lim = opts.notImprovedLim ?? 10;
   const warm = opts.warmStart;
   const floor = opts.warmStartFloor ?? 1e-2;
   if (!(eps > 0)) throw new Error(`QpOptions.eps: expected a positive number (got ${eps})`);
@@ -268,6 +270,7 @@ export function solveQpBatch(prob: QpBatch, opts: QpOptions = {}): QpSolution {
       detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, x) ||
       (haveStep && detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, dx))
     ) status[bi] = 'dual-infeasible';
+    else if (opts.phaseOne !== false && m > 0 && phaseOneInfeasible(prob, bi, solveQpBatch, opts)) status[bi] = 'primal-infeasible';
     else status[bi] = 'max-iter';
   }
   return {

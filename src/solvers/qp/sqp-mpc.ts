@@ -16,7 +16,10 @@
 // differentiable op qpLayer: gradients of a loss on the plan reach the model and cost variables (and x0)
 // through p = ∇_U J(U; θ) (second-order autodiff). With Q held constant this is the implicit-function gradient
 // of the SQP fixed point (z* = U there, so Q's own sensitivity drops out), the approach of differentiable MPC
-// (Amos et al., NeurIPS 2018).
+// (Amos et al., NeurIPS 2018). Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
+// none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask), so the first call registers
+// zero gradients for them (src/tensor/boolean-grads.ts). Cost: per iteration one rollout, one linearization
+// pass and one nested backward pass for all H stage Hessians, plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
 import { linearize } from '../../models/linearize.ts';
 import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../../models/rollout.ts';
@@ -26,9 +29,12 @@ import { ShapeError, assertFinite } from '../../tensor/check.ts';
 import { scoped } from '../../tensor/memory.ts';
 import { qpLayer } from './layer.ts';
 import { solveQpBatch } from './pdipm.ts';
+import { projectPsd } from './psd-projection.ts';
 import { packQp } from './problem.ts';
 import type { QpOptions, QpStatus } from './types.ts';
 import type { BackwardMode } from '../types.ts';
+
+export { projectPsd };
 
 export type BoundSpec = number | number[] | tf.Tensor;
 
@@ -76,52 +82,6 @@ function boundVector(name: string, v: BoundSpec, H: number, nu: number): Float64
   if (data.length === nu) return Float64Array.from({ length: n }, (_, i) => data[i % nu]!);
   if (data.length === n) return Float64Array.from(data);
   throw new ShapeError(`${name}: expected a scalar, [nu] = [${nu}] or [H·nu] = [${n}] values but got ${data.length}`);
-}
-
-/** Symmetric k×k matrix at `o` projected onto the PSD cone in place (cyclic Jacobi, eigenvalues clipped at 0). */
-export function projectPsd(a: Float64Array, o: number, k: number): void {
-  const A = Float64Array.from(a.subarray(o, o + k * k));
-  const V = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) V[i * k + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0, diag = 0;
-    for (let i = 0; i < k; i++) {
-      diag += A[i * k + i]! * A[i * k + i]!;
-      for (let j = i + 1; j < k; j++) off += A[i * k + j]! * A[i * k + j]!;
-    }
-    if (off <= 1e-30 * (diag + 1e-300)) break;
-    for (let p = 0; p < k; p++) {
-      for (let q = p + 1; q < k; q++) {
-        const apq = A[p * k + q]!;
-        if (apq === 0) continue;
-        const theta = (A[q * k + q]! - A[p * k + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let r = 0; r < k; r++) {
-          const arp = A[r * k + p]!, arq = A[r * k + q]!;
-          A[r * k + p] = c * arp - s * arq;
-          A[r * k + q] = s * arp + c * arq;
-        }
-        for (let r = 0; r < k; r++) {
-          const apr = A[p * k + r]!, aqr = A[q * k + r]!;
-          A[p * k + r] = c * apr - s * aqr;
-          A[q * k + r] = s * apr + c * aqr;
-        }
-        for (let r = 0; r < k; r++) {
-          const vrp = V[r * k + p]!, vrq = V[r * k + q]!;
-          V[r * k + p] = c * vrp - s * vrq;
-          V[r * k + q] = s * vrp + c * vrq;
-        }
-      }
-    }
-  }
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      let acc = 0;
-      for (let e = 0; e < k; e++) acc += V[i * k + e]! * Math.max(A[e * k + e]!, 0) * V[j * k + e]!;
-      a[o + i * k + j] = acc;
-    }
-  }
 }
 
 /**
@@ -354,11 +314,19 @@ export interface SqpPlanRequest {
 
 /**
  * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
- * plan by SQP. `config` overrides SqpPlanConfig fields (regularization, steps, qp options).
- * Returns `{ solution [B, H·nu], value [B] }`.
+ * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]) and `qp`
+ * (QpOptions); other keys are rejected. Returns `{ solution [B, H·nu], value [B] }`.
  */
-export function sqpPlanner(config: Partial<Pick<SqpPlanConfig, 'regularization' | 'steps' | 'qp' | 'iterations'>> = {}) {
-  return (req: SqpPlanRequest): { solution: tf.Tensor; value: tf.Tensor } => {
+export function sqpPlanner(config: Record<string, unknown> = {}): (req: SqpPlanRequest) => { solution: tf.Tensor; value: tf.Tensor } {
+  const known = ['regularization', 'steps', 'qp'];
+  for (const k of Object.keys(config)) {
+    if (!known.includes(k)) throw new Error(`sqpPlanner: unknown option "${k}"; accepted: ${known.join(', ')}`);
+  }
+  const { regularization, steps, qp } = config;
+  if (regularization !== undefined && typeof regularization !== 'number') throw new Error(`sqpPlanner: regularization must be a number (got ${JSON.stringify(regularization)})`);
+  if (steps !== undefined && !(Array.isArray(steps) && steps.every((s) => typeof s === 'number'))) throw new Error(`sqpPlanner: steps must be an array of numbers (got ${JSON.stringify(steps)})`);
+  if (qp !== undefined && (typeof qp !== 'object' || qp === null)) throw new Error(`sqpPlanner: qp must be an object of QpOptions (got ${JSON.stringify(qp)})`);
+  return (req) => {
     const plan = sqpPlan({
       model: req.model,
       cost: req.cost,
@@ -368,7 +336,9 @@ export function sqpPlanner(config: Partial<Pick<SqpPlanConfig, 'regularization' 
       warmStart: req.mean,
       iterations: req.iterations,
       differentiable: req.backward !== 'none',
-      ...config,
+      ...(regularization !== undefined ? { regularization } : {}),
+      ...(steps !== undefined ? { steps: steps as number[] } : {}),
+      ...(qp !== undefined ? { qp: qp as QpOptions } : {}),
     });
     const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
     plan.actions.dispose();

@@ -37,12 +37,17 @@ export interface QpOptions {
   tol?: number;
   /** Iteration limit per problem. Default 50. */
   maxIter?: number;
-  /** Stop after this many iterations without a better residual. Default 5 (qpth: 3). */
+  /** Stop after this many iterations without a better residual. Default 10 (qpth: 3; the merit is not monotone). */
   notImprovedLim?: number;
   /** Start from a previous solution instead of qpth's least-squares initial point. */
   warmStart?: QpWarmStart;
   /** Slack and multipliers of a warm start are raised to at least this value. Default 1e-2. */
   warmStartFloor?: number;
+  /**
+   * Run the phase-1 feasibility QP (feasibility.ts) on problems that stop without converging or a certificate,
+   * to tell 'primal-infeasible' from 'max-iter'. Default true.
+   */
+  phaseOne?: boolean;
 }
 
 /** Dense Float64 problem data; `*Stride` is 0 for a shared parameter. */
@@ -67,7 +72,7 @@ export interface QpBatch {
 
 /** Factorization of the reduced KKT system at the returned iterate, reused by the backward pass. */
 export interface KktFactors {
-  /** `[B, nz, nz]` lower Cholesky factor of H_I = Q + G_Iᵀ D_I G_I (inactive constraints, kkt.ts). */
+  /** `[B, nz, nz]` lower Cholesky factor of H_I = Q + G_Iᵀ D_I G_I (constraints with dₖ ≤ SPLIT, kkt.ts). */
   L: Float64Array;
   /** `[B, nc, nz]` V = L⁻¹Cᵀ, C = [A; G_active], nc = neq + nineq (first neq + nAct rows used). */
   V: Float64Array;

@@ -57,6 +57,11 @@ describe('trainLearnedOptimizer', () => {
     untrained.dispose();
   });
 
+  it('rejects bad budgets naming the field', () => {
+    expect(() => trainLearnedOptimizer({ family: 'quadratic', dims: [2], episodes: 0, steps: 5 })).toThrow(/episodes must be a positive integer/);
+    expect(() => trainLearnedOptimizer({ family: 'quadratic', dims: [], episodes: 1, steps: 5 })).toThrow(/dims must list at least one/);
+  });
+
   it('with the explorer ensemble its buffer also holds the explorers’ transitions', () => {
     const { optimizer, log } = trainLearnedOptimizer({
       family: 'rastrigin',

@@ -183,6 +183,8 @@ describe('robustness', () => {
     // Every problem gets a definite status; the optimal ones satisfy the KKT conditions.
     expect(Object.keys(counts).every((k) => ['optimal', 'max-iter', 'primal-infeasible', 'dual-infeasible'].includes(k))).toBe(true);
     expect(counts.optimal ?? 0).toBeGreaterThan(B / 4);
+    // Non-convergence without a verdict stays rare (the phase-1 test classifies stalled infeasible problems).
+    expect(counts['max-iter'] ?? 0).toBeLessThan(B / 10);
     for (let bi = 0; bi < B; bi++) {
       if (sol.status[bi] !== 'optimal') continue;
       const r = kkt(sol.problem, sol, bi);

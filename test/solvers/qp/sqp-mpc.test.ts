@@ -1,11 +1,11 @@
 // Tests of the SQP planner over the QP layer (src/solvers/qp/sqp-mpc.ts) on a double integrator with quadratic
 // cost, where the unconstrained optimum is the finite-horizon LQR (Riccati recursion), and the gradient of the
 // plan w.r.t. a model parameter (the control gain) against central finite differences, with and without
-// active control bounds. Also the PSD projection used on stage Hessians.
+// active control bounds, and the planner adapter for the MPC registry.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CostModel, DynamicsModel } from '../../../src/models/types.ts';
-import { projectPsd, sqpPlan, sqpPlanner } from '../../../src/solvers/qp/sqp-mpc.ts';
+import { sqpPlan, sqpPlanner } from '../../../src/solvers/qp/sqp-mpc.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
 
 const DT = 0.1;
@@ -79,7 +79,7 @@ describe('sqpPlan', () => {
     const got = plan.actions.dataSync();
     let worst = 0;
     X0.forEach((x, b) => lqr(x, H, 1).forEach((u, t) => (worst = Math.max(worst, Math.abs(got[b * H + t]! - u) / (1 + Math.abs(u))))));
-    expect(worst).toBeLessThan(1e-3);
+    expect(worst).toBeLessThan(1e-4);
     // Costs never increase over the SQP iterations.
     for (let b = 0; b < 3; b++) expect(plan.costs[1]![b]!).toBeLessThanOrEqual(plan.costs[0]![b]! + 1e-6);
     tf.dispose([plan.actions, plan.value]);
@@ -108,7 +108,7 @@ describe('sqpPlan', () => {
     const eps = 1e-2;
     const fd = (L(1 + eps) - L(1 - eps)) / (2 * eps);
     model.k.assign(tf.scalar(1));
-    expect(Math.abs(g - fd) / Math.max(1, Math.abs(fd))).toBeLessThan(2e-2);
+    expect(Math.abs(g - fd) / Math.max(1, Math.abs(fd))).toBeLessThan(5e-3);
     expect(Math.abs(g)).toBeGreaterThan(1e-3);
     tf.dispose([x0, w, value, model.k, ...Object.values(grads)]);
   });
@@ -118,6 +118,7 @@ describe('sqpPlan', () => {
     const x0 = tf.tensor(X0);
     const bounds: [tf.Tensor, tf.Tensor] = [tf.fill([H], -100), tf.fill([H], 100)];
     const mean = tf.zeros([3, H]);
+    expect(() => sqpPlanner({ elites: 5 })).toThrow(/sqpPlanner: unknown option "elites"; accepted: regularization, steps, qp/);
     const planner = sqpPlanner({ regularization: 0 });
     const r = planner({ model, cost: quadCost, x0, horizon: H, bounds, mean, iterations: 1, backward: 'none' });
     expect(r.solution.shape).toEqual([3, H]);
@@ -134,16 +135,5 @@ describe('sqpPlan', () => {
     expect(() => sqpPlan({ model, cost: quadCost, x0: tf.zeros([2, 3]), horizon: 5, bounds: [-1, 1] })).toThrow(/x0: expected shape \[B, nx\] = \[B, 2\]/);
     expect(() => sqpPlan({ model, cost: quadCost, x0: tf.zeros([2, 2]), horizon: 5, bounds: [[-1, -1], 1] })).toThrow(/bounds\[0\]: expected a scalar, \[nu\] = \[1\] or \[H·nu\] = \[5\]/);
     model.k.dispose();
-  });
-});
-
-describe('projectPsd', () => {
-  it('clips negative eigenvalues and keeps PSD matrices', () => {
-    const a = Float64Array.from([1, 2, 2, 1]); // eigenvalues 3, −1 → projection ½[[3,3],[3,3]]·… = 1.5·[[1,1],[1,1]]
-    projectPsd(a, 0, 2);
-    expect(Array.from(a).map((v) => Number(v.toFixed(12)))).toEqual([1.5, 1.5, 1.5, 1.5]);
-    const b = Float64Array.from([2, 1, 0, 1, 2, 0, 0, 0, 1]);
-    projectPsd(b, 0, 3);
-    expect(Array.from(b).map((v) => Number(v.toFixed(12)))).toEqual([2, 1, 0, 1, 2, 0, 0, 0, 1]);
   });
 });
