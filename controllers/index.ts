@@ -3,3 +3,4 @@ export * from './mpc.ts';
 export * from './planners.ts';
 export * from './lqr.ts';
 export * from './random.ts';
+export * from './presets.ts';

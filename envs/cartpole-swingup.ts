@@ -10,7 +10,9 @@
 //   Termination  |x| > 2.4 (the cart leaves the track); make() truncates at 500 steps (10 s)
 //   Reset        (x, ẋ, θ, θ̇) = (0, 0, π, 0) + N(0, 0.1²) each (hanging down, as PETS)
 // Constants and physics ('matter' default, 'analytic'): as CartPole-v1, see envs/cartpole-physics.ts.
-// Twin: src/models/cartpole.ts `cartPoleSwingUpModel` (its cost is exactly −r).
+// Twin: src/models/cartpole.ts `cartPoleSwingUpModel`. Its planning cost is −r plus a smooth track penalty
+// 10·relu(|x| − 1.5)² (zero in the middle of the track; without it the planner, which sees no termination,
+// swings the cart off the 2.4 m track); `CartPoleSwingUpCost({ trackPenalty: false })` is exactly −r.
 import type { Env, Info, StepResult, CanvasLike } from './types.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';

@@ -58,14 +58,19 @@ function controller(model: DynamicsModel, cost: CostModel, solver: string, seed 
   });
 }
 
-/** Median and minimum latency (ms) of one MPC.act over a sequence of observations, after 2 warm-up steps. */
+/**
+ * Median and minimum latency (ms) of one MPC.act over a sequence of observations, after WARMUP steps (the
+ * wasm engine tiers its kernels up during the first few steps; 2 warm-up steps inflated the first solver's
+ * median about 2×).
+ */
+const WARMUP = 10;
 function stepLatency(mpc: MPC, reps: number): { median: number; min: number } {
-  const obs = observations(reps + 2, 1);
-  for (let i = 0; i < 2; i++) mpc.act(obs[i]!);
+  const obs = observations(reps + WARMUP, 1);
+  for (let i = 0; i < WARMUP; i++) mpc.act(obs[i]!);
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    mpc.act(obs[i + 2]!);
+    mpc.act(obs[i + WARMUP]!);
     ts.push(performance.now() - t0);
   }
   ts.sort((a, b) => a - b);

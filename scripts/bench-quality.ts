@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import '../envs/index.ts';
 import '../src/solvers/index.ts';
+import { plannerPresetsFor, type PlannerPreset } from '../controllers/presets.ts';
 import '../controllers/index.ts';
 import { getPlanner } from '../controllers/planners.ts';
 import type { Episode } from '../src/streams/collect-episodes.ts';
@@ -25,26 +26,9 @@ import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 type Physics = 'analytic' | 'matter';
 
-interface PlannerSettings {
-  solver: string;
-  solverConfig: Record<string, unknown>;
-  horizon: number;
-  samples: number;
-  iterations: number;
-}
-
-/** Pendulum-v1 planner settings per solver (DESIGN.md target: mean return ≥ −160 over 10 seeds). */
-export const PENDULUM_QUALITY: Record<string, PlannerSettings> = {
-  dcem: { solver: 'dcem', solverConfig: { elites: 50, temp: 2 }, horizon: 20, samples: 500, iterations: 5 },
-  novas: { solver: 'novas', solverConfig: {}, horizon: 20, samples: 300, iterations: 5 },
-  qp: { solver: 'qp', solverConfig: {}, horizon: 20, samples: 1, iterations: 5 },
-};
-
-/** CartPoleSwingUp-v0 planner settings per solver (success = reached upright and held on every seed). */
-export const CARTPOLE_QUALITY: Record<string, PlannerSettings> = {
-  dcem: { solver: 'dcem', solverConfig: { elites: 30, temp: 1 }, horizon: 40, samples: 300, iterations: 5 },
-  novas: { solver: 'novas', solverConfig: { kappa: 10 }, horizon: 40, samples: 300, iterations: 5 },
-};
+/** Planner settings per solver: the registered presets (controllers/presets.ts) of each task. */
+const PENDULUM_QUALITY = plannerPresetsFor('Pendulum-v1');
+const CARTPOLE_QUALITY = plannerPresetsFor('CartPoleSwingUp-v0');
 
 /** Which part of the suite to run (the direct entry's `--only`, `--physics`, `--solvers` flags). */
 export interface QualityFilter {
@@ -82,8 +66,8 @@ function plannerAvailable(name: string): boolean {
   }
 }
 
-function runConfig(env: string, physics: Physics, s: PlannerSettings, episodes: number, maxEpisodeSteps: number): ControlRunConfig {
-  return { env, physics, controller: 'mpc', ...s, episodes, maxEpisodeSteps, seed: 0, gif: false };
+function runConfig(env: string, physics: Physics, solver: string, s: PlannerPreset, episodes: number, maxEpisodeSteps: number): ControlRunConfig {
+  return { env, physics, controller: 'mpc', solver, ...s, episodes, maxEpisodeSteps, seed: 0, gif: false };
 }
 
 const PHYSICS: Physics[] = ['analytic', 'matter'];
@@ -98,7 +82,7 @@ async function pendulumRows(seeds: number, f: QualityFilter, log: (s: string) =>
     }
     for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
       const t0 = performance.now();
-      const r = await controlRun(runConfig('Pendulum-v1', physics, s, seeds, 200));
+      const r = await controlRun(runConfig('Pendulum-v1', physics, name, s, seeds, 200));
       const { mean, std } = meanStd(r.episodes.map((e) => e.return));
       rows.push({
         task: 'Pendulum-v1 (200 steps)',
@@ -127,13 +111,13 @@ async function cartPoleRows(seeds: number, steps: number, f: QualityFilter, log:
   if (f.solvers && !f.solvers.includes(name)) continue;
   for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
     const t0 = performance.now();
-    const r = await controlRun(runConfig('CartPoleSwingUp-v0', physics, s, seeds, steps));
+    const r = await controlRun(runConfig('CartPoleSwingUp-v0', physics, name, s, seeds, steps));
     const held = r.episodes.map((e) => swingUpHeld(e, steps));
     const { mean, std } = meanStd(r.episodes.map((e) => e.return));
     rows.push({
       task: `CartPoleSwingUp-v0 (${steps} steps)`,
       physics,
-      solver: s.solver,
+      solver: name,
       seeds,
       'mean return': mean,
       std,

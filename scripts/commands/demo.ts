@@ -4,6 +4,7 @@
 //   3. learns a pendulum dynamics model from rollouts (model-based RL), plans with it, and identifies the
 //      twin's mass and length from the same data,
 // writing everything under runs/<name>/ and printing where.
+import { plannerPreset } from '../../controllers/presets.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand } from '../cli.ts';
@@ -30,12 +31,12 @@ registerCommand({
     const summary: string[] = [];
 
     console.log('\n[1/3] Pendulum-v1 swing-up, MPC with DCEM on the differentiable twin, matter-js physics');
-    const pendCfg = controlSchema.parse({ env: 'Pendulum-v1', physics: 'matter', solver: 'dcem', solverConfig: { elites: 30 }, horizon: 20, samples: quick ? 150 : 300, iterations: 4, episodes: 1, seed });
+    const pendCfg = controlSchema.parse({ env: 'Pendulum-v1', physics: 'matter', solver: 'dcem', ...plannerPreset('Pendulum-v1', 'dcem'), ...(quick ? { samples: 200 } : {}), episodes: 1, seed });
     const pend = await runControlCommand(pendCfg, RunDir.open(root, 'pendulum', pendCfg, { overwrite: true }));
     summary.push(`pendulum swing-up return ${pend.meanReturn.toFixed(1)}  -> ${root}/pendulum/`);
 
     console.log('\n[2/3] CartPoleSwingUp-v0, MPC with DCEM on the twin, matter-js physics');
-    const cartCfg = controlSchema.parse({ env: 'CartPoleSwingUp-v0', physics: 'matter', solver: 'dcem', solverConfig: { elites: 30 }, horizon: 25, samples: quick ? 150 : 300, iterations: 4, episodes: 1, maxEpisodeSteps: quick ? 100 : 200, seed });
+    const cartCfg = controlSchema.parse({ env: 'CartPoleSwingUp-v0', physics: 'matter', solver: 'dcem', ...plannerPreset('CartPoleSwingUp-v0', 'dcem'), episodes: 1, maxEpisodeSteps: quick ? 150 : 300, seed });
     const cart = await runControlCommand(cartCfg, RunDir.open(root, 'cartpole', cartCfg, { overwrite: true }));
     summary.push(`cart-pole swing-up return ${cart.meanReturn.toFixed(1)}  -> ${root}/cartpole/`);
 

@@ -7,7 +7,7 @@ import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand } from '../cli.ts';
 import { Progress } from '../lib/progress.ts';
 import { reportControlRun } from '../lib/run-report.ts';
-import { RUN_OPTIONS, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
 import { controlSchema, type ControlConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -52,7 +52,7 @@ registerCommand({
       ...numericFlags({ maxEpisodeSteps: values['max-episode-steps'] }, ['maxEpisodeSteps']),
       ...(values['no-gif'] ? { gif: false } : {}),
     };
-    const cfg = resolveConfig(controlSchema, { ...(values.config ? { file: String(values.config) } : {}), flags });
+    const cfg = resolveConfig(controlSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: controlPreset(controlSchema.parse({})) });
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName('run')), cfg, { overwrite: Boolean(values.overwrite) });
     const { files } = await runControlCommand(cfg, run);

@@ -44,8 +44,9 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
   const learnerModel = new PendulumDynamics({ mass: cfg.initMass, length: cfg.initLength, trainable: ['mass', 'length'] });
   const learner = new MPC({ ...common, model: learnerModel, cost: new PendulumCost(), seed: cfg.seed + 2 });
   const bar = new Progress(`train-imitation (${cfg.solver})`, cfg.steps);
-  const massCurve: number[] = [];
-  const lengthCurve: number[] = [];
+  // Curves start at the initial values (x = 0); entry i + 1 is the value after Adam step i.
+  const massCurve: number[] = [cfg.initMass];
+  const lengthCurve: number[] = [cfg.initLength];
   const losses = imitate(learner, data, learnerModel.variables(), {
     iterations: cfg.steps,
     learningRate: cfg.learningRate,
@@ -62,7 +63,7 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
   const length = lengthCurve[lengthCurve.length - 1]!;
   const files = [
     run.writeArtifact('imitation-loss.png', plotLearningCurve({ curves: [{ label: `${cfg.solver}: imitation loss`, seeds: [losses.map((l) => Math.log10(Math.max(l, 1e-12)))] }], title: 'Imitation loss through the MPC solver', xLabel: 'iteration', yLabel: 'log10 loss' })),
-    run.writeArtifact('imitation-params.png', plotTraces({ series: [{ label: 'mass', values: massCurve }, { label: 'length', values: lengthCurve }], targets: [{ label: 'expert value 1', value: 1 }], title: `Pendulum parameters learned through ${cfg.solver}`, xLabel: 'iteration', yLabel: 'value' })),
+    run.writeArtifact('imitation-params.png', plotTraces({ series: [{ label: 'mass', values: massCurve }, { label: 'length', values: lengthCurve }], targets: [{ label: 'expert value 1', value: 1 }], title: `Pendulum parameters learned through ${cfg.solver}`, xLabel: 'Adam step', yLabel: 'value' })),
   ];
   const outcome = { mass, length, massError: Math.abs(mass - 1), lengthError: Math.abs(length - 1), losses, files };
   run.log({ kind: 'summary', solver: cfg.solver, mass, length, massError: outcome.massError, lengthError: outcome.lengthError, finalLoss: losses[losses.length - 1] });

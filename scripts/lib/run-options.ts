@@ -1,6 +1,7 @@
 // Options shared by the commands that write a run directory (run, train-dynamics, train-imitation, demo):
 // --config FILE, --name, --out, --resume, --overwrite; plus helpers to turn flag strings into typed values.
 import type { ParseArgsConfig } from 'node:util';
+import { plannerPreset } from '../../controllers/presets.ts';
 
 export const RUN_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   config: { type: 'string' },
@@ -26,4 +27,16 @@ export function defaultRunName(command: string): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
   return `${command}-${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/**
+ * The registered planner preset (controllers/presets.ts) of the env and solver a configuration names, as
+ * values to put under the file and flags; `env` and `solver` default to the schema's own defaults.
+ */
+export function controlPreset(defaults: { env: string; solver: string }): (given: Record<string, unknown>) => Record<string, unknown> {
+  return (given) => {
+    const env = typeof given.env === 'string' ? given.env : defaults.env;
+    const solver = typeof given.solver === 'string' ? given.solver : defaults.solver;
+    return { ...(plannerPreset(env, solver) ?? {}) };
+  };
 }

@@ -39,6 +39,7 @@ export const dynamicsSchema = z
     hidden: z.array(posInt).min(1).default([64, 64]),
     ensemble: posInt.default(1),
     epochs: posInt.default(30),
+    minSteps: z.number().int().nonnegative().default(0),
     batchSize: posInt.default(64),
     learningRate: z.number().positive().default(1e-3),
     seed: z.number().int().nonnegative().default(0),

@@ -57,8 +57,12 @@ export class MLP {
       const limit = activation === 'relu' && !last ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
       const w = rng.uniformArray(fanIn * fanOut, -limit, limit);
       if (last && this.config.finalScale !== 1) for (let i = 0; i < w.length; i++) w[i]! *= this.config.finalScale;
-      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${this.config.name}/w${l}`));
-      this.biases.push(tf.variable(tf.zeros([fanOut]), true, `${this.config.name}/b${l}`));
+      // tf.variable copies its initial value, so the source tensors are disposed right away.
+      const w0 = tf.tensor2d(w, [fanIn, fanOut]);
+      const b0 = tf.zeros([fanOut]);
+      this.weights.push(tf.variable(w0, true, `${this.config.name}/w${l}`));
+      this.biases.push(tf.variable(b0, true, `${this.config.name}/b${l}`));
+      tf.dispose([w0, b0]);
     }
   }
 
@@ -102,7 +106,9 @@ export class MLP {
     if (values.length !== vars.length) throw new Error(`${this.config.name}: expected ${vars.length} weight arrays, got ${values.length}`);
     vars.forEach((v, i) => {
       if (values[i]!.length !== v.size) throw new Error(`${this.config.name}: weight ${i} needs ${v.size} values, got ${values[i]!.length}`);
-      v.assign(tf.tensor(values[i]!, v.shape));
+      const t = tf.tensor(values[i]!, v.shape);
+      v.assign(t);
+      t.dispose();
     });
   }
 

@@ -60,7 +60,7 @@ export function plotLearningCurve(o: LearningCurveOptions): Buffer {
     datasets.push({ label: `${c.label} +σ`, data: pts((t) => mean[t]! + std[t]!), fill: '+1', ...band });
     datasets.push({ label: `${c.label} −σ`, data: pts((t) => mean[t]! - std[t]!), fill: false, ...band });
     datasets.push({
-      label: `${c.label} (mean ± std, ${rows.length} seeds)`,
+      label: rows.length > 1 ? `${c.label} (mean ± std, ${rows.length} seeds)` : `${c.label} (1 seed)`,
       data: pts((t) => mean[t]!),
       borderColor: color,
       backgroundColor: color,

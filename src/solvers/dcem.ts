@@ -14,24 +14,8 @@
 // { truncated: k } | 'none', per call) and per-problem status live in src/solvers/gaussian-search.ts.
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../tensor/check.ts';
-import { stopGradient } from '../tensor/stop-gradient.ts';
-import {
-  TraceRecorder,
-  checkBackward,
-  checkInit,
-  clipToBounds,
-  positiveInt,
-  resolveBounds,
-  type Bounds,
-} from './common.ts';
-import {
-  initialStd,
-  runGaussianSearch,
-  statusFromSteps,
-  valueAt,
-  type GaussianSearchResult,
-  type GaussianSolveResult,
-} from './gaussian-search.ts';
+import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
+import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
 import { lml } from './lml.ts';
 import {
   registerSolver,
@@ -136,36 +120,13 @@ export function dcem(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, o
   const iterEps = opts.iterEps ?? DCEM_DEFAULTS.iterEps;
   if (!(iterEps >= 0)) throw new Error(`dcem: iterEps must be a non-negative number (got ${iterEps})`);
   const mode = checkBackward(opts.backward, T);
-  const trace = opts.trace ? new TraceRecorder() : undefined;
-  let search: Omit<GaussianSearchResult, 'mu' | 'sigma'> | undefined;
-  const out = tf.tidy(() => {
-    const bounds = resolveBounds(opts.bounds, B, n);
+  return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: DcemStepOptions = { ...opts, elites, bounds };
-    const r = runGaussianSearch((mu, sigma, eps) => dcemStep(f, mu, sigma, eps, stepOpts), init.mean, initialStd(init.std, B, n), {
-      iterations: T,
-      samples: N,
-      mode,
-      iterEps,
-      noiseFrom: opts,
-      ...(trace ? { trace } : {}),
-    });
-    search = r;
-    let solution = clipToBounds(r.mu, bounds);
-    if (mode === 'none') solution = stopGradient(solution);
-    return { solution, value: valueAt(f, solution) };
+    return (mu, sigma, eps) => dcemStep(f, mu, sigma, eps, stepOpts);
   });
-  const { iterations, stoppedAt, lastStep } = search!;
-  return { ...out, status: statusFromSteps(lastStep, iterEps), iterations, stoppedAt, ...(trace ? { trace: trace.trace } : {}) };
 }
 
-function checkConfig(config: Record<string, unknown> | undefined): DcemConfig {
-  const c = (config ?? {}) as DcemConfig;
-  const known = new Set(Object.keys(DCEM_DEFAULTS));
-  for (const key of Object.keys(c)) {
-    if (!known.has(key)) throw new Error(`makeSolver('dcem'): unknown option "${key}"; known: ${[...known].join(', ')}`);
-  }
-  return c;
-}
+const checkConfig = (config: Record<string, unknown> | undefined): DcemConfig => checkSolverConfig<DcemConfig>('dcem', config, DCEM_DEFAULTS);
 
 /** The DCEM `Solver`: construction-time defaults, overridable per call. */
 export class DcemSolver implements Solver {

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import { assertShape } from '../tensor/check.ts';
-import { drawNoise, gateIterates, type TraceRecorder } from './common.ts';
+import { clipToBounds, drawNoise, gateIterates, resolveBounds, TraceRecorder, type Bounds } from './common.ts';
 import type { BackwardMode, Objective, SolveOptions, SolveResult, SolveStatus } from './types.ts';
 
 /** One update from mean and std `[B, n]` with noise `[B, N, n]`; fX `[B, N]` feeds the trace. */
@@ -124,4 +124,47 @@ export function valueAt(f: Objective, x: tf.Tensor): tf.Tensor {
   const v = f(x.expandDims(1));
   assertShape('objective output f(X)', v, [B, 1]);
   return v.reshape([B]);
+}
+
+/**
+ * The whole solve shared by DCEM and NOVAS: resolves the bounds, runs `runGaussianSearch` with the update
+ * `makeUpdate(bounds)` inside one tidy, clips the final mean into the bounds (detached for backward 'none'),
+ * evaluates f there and reports the per-problem status and the trace.
+ */
+export function solveGaussianSearch(
+  f: Objective,
+  init: { mean: tf.Tensor; std?: tf.Tensor },
+  dims: { B: number; n: number },
+  o: Omit<GaussianSearchOptions, 'trace'> & { bounds: SolveOptions['bounds']; trace?: boolean },
+  makeUpdate: (bounds: Bounds | undefined) => GaussianUpdate,
+): GaussianSolveResult {
+  const trace = o.trace ? new TraceRecorder() : undefined;
+  let search: Omit<GaussianSearchResult, 'mu' | 'sigma'> | undefined;
+  const out = tf.tidy(() => {
+    const bounds = resolveBounds(o.bounds, dims.B, dims.n);
+    const r = runGaussianSearch(makeUpdate(bounds), init.mean, initialStd(init.std, dims.B, dims.n), {
+      iterations: o.iterations,
+      samples: o.samples,
+      mode: o.mode,
+      iterEps: o.iterEps,
+      noiseFrom: o.noiseFrom,
+      ...(trace ? { trace } : {}),
+    });
+    search = r;
+    let solution = clipToBounds(r.mu, bounds);
+    if (o.mode === 'none') solution = stopGradient(solution);
+    return { solution, value: valueAt(f, solution) };
+  });
+  const { iterations, stoppedAt, lastStep } = search!;
+  return { ...out, status: statusFromSteps(lastStep, o.iterEps), iterations, stoppedAt, ...(trace ? { trace: trace.trace } : {}) };
+}
+
+/** Rejects construction-time options of solver `name` that are not keys of its defaults. */
+export function checkSolverConfig<C>(name: string, config: Record<string, unknown> | undefined, defaults: object): C {
+  const c = config ?? {};
+  const known = new Set(Object.keys(defaults));
+  for (const key of Object.keys(c)) {
+    if (!known.has(key)) throw new Error(`makeSolver('${name}'): unknown option "${key}"; known: ${[...known].join(', ')}`);
+  }
+  return c as C;
 }

@@ -20,15 +20,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../tensor/check.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
-import { TraceRecorder, checkBackward, checkInit, clipToBounds, positiveInt, resolveBounds, type Bounds } from './common.ts';
-import {
-  initialStd,
-  runGaussianSearch,
-  statusFromSteps,
-  valueAt,
-  type GaussianSearchResult,
-  type GaussianSolveResult,
-} from './gaussian-search.ts';
+import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
+import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
 import { registerSolver, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
 
 export type NovasShape = 'exp' | 'soft-ce';
@@ -147,36 +140,13 @@ export function novas(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, 
   if (!(iterEps >= 0)) throw new Error(`novas: iterEps must be a non-negative number (got ${iterEps})`);
   const mode = checkBackward(opts.backward ?? NOVAS_DEFAULTS.backward, T);
   resolveStep(opts);
-  const trace = opts.trace ? new TraceRecorder() : undefined;
-  let search: Omit<GaussianSearchResult, 'mu' | 'sigma'> | undefined;
-  const out = tf.tidy(() => {
-    const bounds = resolveBounds(opts.bounds, B, n);
+  return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: NovasStepOptions = { ...opts, bounds };
-    const r = runGaussianSearch((mu, sigma, eps) => novasStep(f, mu, sigma, eps, stepOpts), init.mean, initialStd(init.std, B, n), {
-      iterations: T,
-      samples: N,
-      mode,
-      iterEps,
-      noiseFrom: opts,
-      ...(trace ? { trace } : {}),
-    });
-    search = r;
-    let solution = clipToBounds(r.mu, bounds);
-    if (mode === 'none') solution = stopGradient(solution);
-    return { solution, value: valueAt(f, solution) };
+    return (mu, sigma, eps) => novasStep(f, mu, sigma, eps, stepOpts);
   });
-  const { iterations, stoppedAt, lastStep } = search!;
-  return { ...out, status: statusFromSteps(lastStep, iterEps), iterations, stoppedAt, ...(trace ? { trace: trace.trace } : {}) };
 }
 
-function checkConfig(config: Record<string, unknown> | undefined): NovasConfig {
-  const c = (config ?? {}) as NovasConfig;
-  const known = new Set(Object.keys(NOVAS_DEFAULTS));
-  for (const key of Object.keys(c)) {
-    if (!known.has(key)) throw new Error(`makeSolver('novas'): unknown option "${key}"; known: ${[...known].join(', ')}`);
-  }
-  return c;
-}
+const checkConfig = (config: Record<string, unknown> | undefined): NovasConfig => checkSolverConfig<NovasConfig>('novas', config, NOVAS_DEFAULTS);
 
 /** The NOVAS `Solver`: construction-time defaults, overridable per call. */
 export class NovasSolver implements Solver {

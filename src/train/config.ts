@@ -22,16 +22,19 @@ export function readConfigFile(file: string): Record<string, unknown> {
 }
 
 /**
- * Merges defaults ← config file ← flags (flags win; undefined flags are ignored) and validates with a strict
- * schema. Throws one error listing every problem with its field path.
+ * Merges defaults ← preset ← config file ← flags (flags win; undefined flags are ignored) and validates with a
+ * strict schema. `preset` sees the file and flags merged and returns values that sit under them (e.g. the
+ * tuned planner settings of the chosen env and solver). Throws one error listing every problem with its
+ * field path.
  */
 export function resolveConfig<S extends z.ZodTypeAny>(
   schema: S,
-  opts: { file?: string; flags?: Record<string, unknown> },
+  opts: { file?: string; flags?: Record<string, unknown>; preset?: (given: Record<string, unknown>) => Record<string, unknown> },
 ): z.infer<S> {
   const fromFile = opts.file ? readConfigFile(opts.file) : {};
   const flags = Object.fromEntries(Object.entries(opts.flags ?? {}).filter(([, v]) => v !== undefined));
-  const merged = { ...fromFile, ...flags };
+  const given = { ...fromFile, ...flags };
+  const merged = { ...(opts.preset?.(given) ?? {}), ...given };
   const r = schema.safeParse(merged);
   if (!r.success) throw new Error(formatIssues(r.error, opts.file ? `config (${opts.file} + flags)` : 'config'));
   return r.data;

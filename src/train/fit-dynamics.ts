@@ -3,6 +3,8 @@
 // Loss per ensemble member k (each on its own bootstrap minibatches, as PETS):
 //   L_k = mean ‖ MLP_k(x̃, ũ) − (x' − x − μ_Δ)/σ_Δ ‖²,   minimized with Adam.
 // Normalization statistics are recomputed from all stored data before fitting.
+// Budget: E = max(epochs, ⌈minSteps / S⌉) epochs of S = ⌈|D| / batch⌉ Adam steps per member, so a refit on a
+// small buffer (one 200-step episode gives S = 4) still takes at least `minSteps` gradient steps.
 import * as tf from '@tensorflow/tfjs';
 import type { MLPDynamics, Normalization } from '../models/mlp-dynamics.ts';
 import { Rng } from '../tensor/rng.ts';
@@ -11,6 +13,8 @@ import type { ReplayBuffer } from './replay-buffer.ts';
 
 export interface FitOptions {
   epochs?: number;
+  /** Lower bound on the Adam steps per member (the epoch count is raised to reach it). Default 0. */
+  minSteps?: number;
   batchSize?: number;
   learningRate?: number;
   rng?: Rng;
@@ -40,15 +44,22 @@ export function normalizationFrom(buffer: ReplayBuffer): Normalization {
   }
 }
 
+/** Epochs of `fitDynamics` for a buffer of `size` transitions: max(epochs, ⌈minSteps / steps per epoch⌉). */
+export function fitEpochs(size: number, opts: Pick<FitOptions, 'epochs' | 'minSteps' | 'batchSize'> = {}): { epochs: number; stepsPerEpoch: number } {
+  const stepsPerEpoch = Math.max(1, Math.ceil(size / (opts.batchSize ?? 64)));
+  const minSteps = opts.minSteps ?? 0;
+  if (!Number.isInteger(minSteps) || minSteps < 0) throw new Error(`fitDynamics: minSteps must be a non-negative integer (got ${minSteps})`);
+  return { epochs: Math.max(opts.epochs ?? 50, Math.ceil(minSteps / stepsPerEpoch)), stepsPerEpoch };
+}
+
 /** Fits the model to the buffer; returns the mean training loss per epoch. */
 export function fitDynamics(model: MLPDynamics, buffer: ReplayBuffer, opts: FitOptions = {}): number[] {
-  const epochs = opts.epochs ?? 50;
   const batchSize = opts.batchSize ?? 64;
   const rng = opts.rng ?? new Rng(0);
   if (buffer.size < 2) throw new Error(`fitDynamics: need at least 2 transitions (the buffer has ${buffer.size})`);
+  const { epochs, stepsPerEpoch } = fitEpochs(buffer.size, opts);
   model.setNormalization(normalizationFrom(buffer));
   const optimizers = model.members.map(() => tf.train.adam(opts.learningRate ?? 1e-3));
-  const stepsPerEpoch = Math.max(1, Math.ceil(buffer.size / batchSize));
   const history: number[] = [];
   for (let e = 0; e < epochs; e++) {
     let total = 0;

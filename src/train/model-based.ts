@@ -32,6 +32,8 @@ export interface ModelBasedConfig {
   hidden: number[];
   ensemble: number;
   epochs: number;
+  /** Minimum Adam steps per member in each refit (see fitDynamics). */
+  minSteps?: number;
   batchSize: number;
   learningRate: number;
   seed: number;
@@ -106,6 +108,7 @@ export async function trainModelBased(
     lastEpisode = ep;
     const losses = fitDynamics(model, buffer, {
       epochs: cfg.epochs,
+      ...(cfg.minSteps !== undefined ? { minSteps: cfg.minSteps } : {}),
       batchSize: cfg.batchSize,
       learningRate: cfg.learningRate,
       rng: new Rng(cfg.seed * 7919 + e),

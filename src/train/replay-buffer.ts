@@ -59,9 +59,10 @@ export class ReplayBuffer {
     check('nextObs', t.nextObs, this.obsDim);
     if (!Number.isFinite(t.reward)) throw new Error(`ReplayBuffer.add: reward is ${t.reward}; must be finite`);
     const i = this.head;
-    this.obs.set(Array.from(t.obs), i * this.obsDim);
-    this.act.set(Array.from(t.action), i * this.actDim);
-    this.next.set(Array.from(t.nextObs), i * this.obsDim);
+    // TypedArray.set copies any array-like (plain arrays, Float32Array/Float64Array) without an intermediate.
+    this.obs.set(t.obs, i * this.obsDim);
+    this.act.set(t.action, i * this.actDim);
+    this.next.set(t.nextObs, i * this.obsDim);
     this.rew[i] = t.reward;
     this.done[i] = t.done ? 1 : 0;
     this.head = (this.head + 1) % this.capacity;

