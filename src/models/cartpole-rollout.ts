@@ -15,8 +15,7 @@
 // interval, zero outside), |p| as tf.abs (sign, 0 at 0) and relu as tf.relu (step, 0 at 0). The trajectory
 // `[R, H + 1, 5]` is kept only while a gradient tape is recording.
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../tensor/check.ts';
-import { applyCustomOp } from '../tensor/custom-op.ts';
+import { hostRolloutCost } from './fused-rollout.ts';
 
 /** Physical parameters (scalar tensors, usually the model's tf.Variables) and constants of the twin + cost. */
 export interface CartPoleRolloutSpec {
@@ -265,51 +264,34 @@ export function cartPoleRolloutBackward(
  * of `spec` (passed as op inputs, so tf.variableGrads reaches the model's variables).
  */
 export function cartPoleRolloutCost(spec: CartPoleRolloutSpec, x0: tf.Tensor, U: tf.Tensor): tf.Tensor {
-  const dims = assertShape('cartPoleRolloutCost x0', x0, ['R', NX]);
-  assertShape('cartPoleRolloutCost U', U, ['R', 'H', 1], dims);
-  const R = dims.R!;
-  const H = dims.H!;
-  for (const name of ['massCart', 'massPole', 'halfLength', 'gravity'] as const) {
-    if (spec[name].size !== 1) throw new Error(`cartPoleRolloutCost: ${name} must be a scalar tensor (got shape [${spec[name].shape}])`);
-  }
-  return applyCustomOp(
-    (x0t: tf.Tensor, Ut: tf.Tensor, Mt: tf.Tensor, mt: tf.Tensor, Lt: tf.Tensor, gt: tf.Tensor) => {
-      const k: CartPoleRolloutConstants = {
-        M: Mt.dataSync()[0]!,
-        m: mt.dataSync()[0]!,
-        L: Lt.dataSync()[0]!,
-        g: gt.dataSync()[0]!,
+  return hostRolloutCost<CartPoleRolloutConstants>(
+    {
+      name: 'cartPoleRolloutCost',
+      nx: NX,
+      params: [
+        ['massCart', spec.massCart],
+        ['massPole', spec.massPole],
+        ['halfLength', spec.halfLength],
+        ['gravity', spec.gravity],
+      ],
+      constants: ([M, m, L, g]) => ({
+        M: M!,
+        m: m!,
+        L: L!,
+        g: g!,
         tau: spec.tau,
         forceMag: spec.forceMag,
         poleLength: spec.poleLength,
         penaltyWeight: spec.penaltyWeight,
         softLimit: spec.softLimit,
-      };
-      const Ud = Ut.dataSync();
-      // Outside any gradient tape the op is not recorded and its backward never runs: skip the trajectory.
-      const taping = tf.engine().state.gradientDepth > 0;
-      const { J, traj } = cartPoleRolloutForward(x0t.dataSync(), Ud, R, H, k, taping);
-      return {
-        value: tf.tensor1d(Float32Array.from(J), 'float32'),
-        gradFunc: (dy: tf.Tensor) => {
-          if (traj.length === 0 && R > 0) throw new Error('cartPoleRolloutCost: backward called on a forward run outside a gradient tape');
-          const gr = cartPoleRolloutBackward(traj, Ud, dy.dataSync(), R, H, k);
-          return [
-            tf.tensor(Float32Array.from(gr.dx0), [R, NX], 'float32'),
-            tf.tensor(Float32Array.from(gr.dU), [R, H, 1], 'float32'),
-            tf.tensor(Float32Array.of(gr.dM), Mt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.dm), mt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.dL), Lt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.dg), gt.shape, 'float32'),
-          ];
-        },
-      };
+      }),
+      forward: cartPoleRolloutForward,
+      backward: (traj, U, dJ, R, H, k) => {
+        const g = cartPoleRolloutBackward(traj, U, dJ, R, H, k);
+        return { dx0: g.dx0, dU: g.dU, dParams: [g.dM, g.dm, g.dL, g.dg] };
+      },
     },
     x0,
     U,
-    spec.massCart,
-    spec.massPole,
-    spec.halfLength,
-    spec.gravity,
   );
 }

@@ -17,8 +17,7 @@
 // Float64Array `[R, H + 1, 3]`, kept only while a gradient tape is recording (forward-only calls, e.g.
 // MPC.act, skip it).
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../tensor/check.ts';
-import { applyCustomOp } from '../tensor/custom-op.ts';
+import { hostRolloutCost } from './fused-rollout.ts';
 
 /** Physical parameters (scalar tensors, usually the model's tf.Variables) and constants of the twin. */
 export interface PendulumRolloutSpec {
@@ -209,50 +208,24 @@ export function pendulumRolloutBackward(
  * of `spec` (passed as op inputs, so tf.variableGrads reaches the model's variables).
  */
 export function pendulumRolloutCost(spec: PendulumRolloutSpec, x0: tf.Tensor, U: tf.Tensor): tf.Tensor {
-  const dims = assertShape('pendulumRolloutCost x0', x0, ['R', 3]);
-  assertShape('pendulumRolloutCost U', U, ['R', 'H', 1], dims);
-  const R = dims.R!;
-  const H = dims.H!;
-  for (const name of ['mass', 'length', 'gravity', 'damping'] as const) {
-    if (spec[name].size !== 1) throw new Error(`pendulumRolloutCost: ${name} must be a scalar tensor (got shape [${spec[name].shape}])`);
-  }
-  return applyCustomOp(
-    (x0t: tf.Tensor, Ut: tf.Tensor, mt: tf.Tensor, lt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor) => {
-      const k: PendulumRolloutConstants = {
-        m: mt.dataSync()[0]!,
-        l: lt.dataSync()[0]!,
-        g: gt.dataSync()[0]!,
-        b: bt.dataSync()[0]!,
-        dt: spec.dt,
-        maxSpeed: spec.maxSpeed,
-        maxTorque: spec.maxTorque,
-        costMaxTorque: spec.costMaxTorque,
-      };
-      const Ud = Ut.dataSync();
-      // Outside any gradient tape the op is not recorded and its backward never runs: skip the trajectory.
-      const taping = tf.engine().state.gradientDepth > 0;
-      const { J, traj } = pendulumRolloutForward(x0t.dataSync(), Ud, R, H, k, taping);
-      return {
-        value: tf.tensor1d(Float32Array.from(J), 'float32'),
-        gradFunc: (dy: tf.Tensor) => {
-          if (traj.length === 0 && R > 0) throw new Error('pendulumRolloutCost: backward called on a forward run outside a gradient tape');
-          const gr = pendulumRolloutBackward(traj, Ud, dy.dataSync(), R, H, k);
-          return [
-            tf.tensor(Float32Array.from(gr.dx0), [R, 3], 'float32'),
-            tf.tensor(Float32Array.from(gr.dU), [R, H, 1], 'float32'),
-            tf.tensor(Float32Array.of(gr.dm), mt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.dl), lt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.dg), gt.shape, 'float32'),
-            tf.tensor(Float32Array.of(gr.db), bt.shape, 'float32'),
-          ];
-        },
-      };
+  return hostRolloutCost<PendulumRolloutConstants>(
+    {
+      name: 'pendulumRolloutCost',
+      nx: 3,
+      params: [
+        ['mass', spec.mass],
+        ['length', spec.length],
+        ['gravity', spec.gravity],
+        ['damping', spec.damping],
+      ],
+      constants: ([m, l, g, b]) => ({ m: m!, l: l!, g: g!, b: b!, dt: spec.dt, maxSpeed: spec.maxSpeed, maxTorque: spec.maxTorque, costMaxTorque: spec.costMaxTorque }),
+      forward: pendulumRolloutForward,
+      backward: (traj, U, dJ, R, H, k) => {
+        const g = pendulumRolloutBackward(traj, U, dJ, R, H, k);
+        return { dx0: g.dx0, dU: g.dU, dParams: [g.dm, g.dl, g.dg, g.db] };
+      },
     },
     x0,
     U,
-    spec.mass,
-    spec.length,
-    spec.gravity,
-    spec.damping,
   );
 }
