@@ -175,6 +175,8 @@ export class CartPoleSwingUpDynamics extends CartPolePhysics implements Dynamics
 }
 
 export class CartPoleBalanceCost implements CostModel {
+  /** The stage cost does not depend on t. */
+  readonly stationary = true;
   constructor(
     readonly thetaMax = (12 * 2 * Math.PI) / 360,
     readonly xMax = 2.4,
@@ -213,6 +215,8 @@ export interface CartPoleSwingUpCostConfig {
 }
 
 export class CartPoleSwingUpCost implements CostModel {
+  /** The stage cost does not depend on t. */
+  readonly stationary = true;
   readonly trackPenalty: TrackPenalty | false;
 
   /** `poleLength` = 2L of the task (a constant of the task, not the learnable model length). */

@@ -55,6 +55,8 @@ export class MountainCarDynamics implements DynamicsModel {
 }
 
 export class MountainCarCost implements CostModel {
+  /** The stage cost does not depend on t. */
+  readonly stationary = true;
   cost(x: tf.Tensor, u: tf.Tensor, _t: number): tf.Tensor {
     const b = assertShape('MountainCarCost.cost x', x, ['R', 2]);
     assertShape('MountainCarCost.cost u', u, ['R', 1], b);

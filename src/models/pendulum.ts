@@ -117,6 +117,8 @@ export class PendulumDynamics implements DynamicsModel, FusedRolloutModel {
 }
 
 export class PendulumCost implements CostModel {
+  /** The stage cost does not depend on t. */
+  readonly stationary = true;
   readonly maxTorque: number;
   constructor(maxTorque: number = PENDULUM_CONSTANTS.maxTorque) {
     this.maxTorque = positive('maxTorque', maxTorque);

@@ -21,5 +21,10 @@ export interface CostModel {
   cost(x: tf.Tensor, u: tf.Tensor, t: number): tf.Tensor;
   /** Optional terminal cost on the last state `[R, nx]` → `[R]`. */
   terminal?(x: tf.Tensor): tf.Tensor;
+  /**
+   * True when `cost` does not depend on t, so callers may evaluate all time steps as one batch of rows
+   * (e.g. the SQP planner's stage Hessians in one nested backward pass instead of H). Default false.
+   */
+  readonly stationary?: boolean;
   variables(): tf.Variable[];
 }

@@ -16,10 +16,14 @@
 // differentiable op qpLayer: gradients of a loss on the plan reach the model and cost variables (and x0)
 // through p = ∇_U J(U; θ) (second-order autodiff). With Q held constant this is the implicit-function gradient
 // of the SQP fixed point (z* = U there, so Q's own sensitivity drops out), the approach of differentiable MPC
-// (Amos et al., NeurIPS 2018). Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
+// (Amos et al., NeurIPS 2018). ∇_U J and the rollout values use the model's fused rollout op when it has one
+// (src/models/fused-rollout.ts); under an outer gradient tape that op is not allowed (its backward is not
+// itself differentiable) and rolloutCost falls back to the generic loop, so p stays differentiable in θ.
+// Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
 // none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask), so the first call registers
 // zero gradients for them (src/tensor/boolean-grads.ts). Cost: per iteration one rollout, one linearization
-// pass and one nested backward pass for all H stage Hessians, plus B QPs over H·nu variables.
+// pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
+// plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
 import { linearize } from '../../models/linearize.ts';
 import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../../models/rollout.ts';
@@ -109,6 +113,15 @@ function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor
   });
 }
 
+/** Per-step blocks `[B, m]` (t = 0..H−1) of a `[B·H, m]` array whose row b·H + t is step t of problem b. */
+function splitByStep(flat: Float64Array, B: number, H: number, m: number): Float64Array[] {
+  return Array.from({ length: H }, (_, t) => {
+    const out = new Float64Array(B * m);
+    for (let b = 0; b < B; b++) out.set(flat.subarray((b * H + t) * m, (b * H + t + 1) * m), b * m);
+    return out;
+  });
+}
+
 interface LocalQp {
   Q: Float64Array;
   /** ∇_U J at U `[B, n]` (Float64 copy). */
@@ -127,15 +140,20 @@ function localQp(cfg: SqpPlanConfig, U: tf.Tensor, rho: number | undefined): Loc
     const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
     const ut = U.reshape([B * H, nu]);
     const lin = linearize(model, xt, ut);
-    const parts = Array.from({ length: H }, (_, t) => ({
-      g: (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t),
-      y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
-    }));
+    const stage = (t: number) => (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t);
+    // A stationary cost takes all B·H stage rows (row b·H + t) in one part: one nested backward pass, not H.
+    const parts = cost.stationary
+      ? [{ g: stage(0), y: tf.concat([tf.slice(xs, [0, 0, 0], [B, H, nx]), U.reshape([B, H, nu])], 2).reshape([B * H, k]) }]
+      : Array.from({ length: H }, (_, t) => ({
+          g: stage(t),
+          y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
+        }));
+    const stages = parts.length;
     if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
     const all = rowHessians(parts);
-    const Hs = all.slice(0, H);
-    const HT = cost.terminal ? all[H] : undefined;
-    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCostGeneric(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
+    const Hs = cost.stationary ? splitByStep(all[0]!, B, H, k * k) : all.slice(0, H);
+    const HT = cost.terminal ? all[stages] : undefined;
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
     return { A: Float64Array.from(lin.A.dataSync()), Bm: Float64Array.from(lin.B.dataSync()), Hs, HT, grad: Float64Array.from(g!.dataSync()) };
   });
   const Q = new Float64Array(B * n * n);
@@ -282,14 +300,14 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   let status: QpStatus[] = [];
   const out = tf.tidy(() => {
     const Qt = tf.tensor(Float32Array.from(Q), [B, n, n]);
-    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCostGeneric(model, cost, x0, u.reshape([B, 1, n]), H)))([Ut]);
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([Ut]);
     const QU = tf.matMul(Qt, Ut.reshape([B, n, 1])).reshape([B, n]);
     const p = tf.sub(g!, QU);
     const z = qpLayer(
       { Q: Qt, p, G: tf.tensor(Float32Array.from(G), [2 * n, n]), h: tf.tensor(Float32Array.from(h), [2 * n]) },
       { ...cfg.qp, allowNonOptimal: true, onSolution: (s) => (status = s.status) },
     );
-    const value = rolloutCostGeneric(model, cost, x0, z.reshape([B, 1, n]), H).reshape([B]);
+    const value = rolloutCost(model, cost, x0, z.reshape([B, 1, n]), H).reshape([B]);
     return { actions: z.reshape([B, H, nu]), value };
   });
   Ut.dispose();

@@ -1,11 +1,13 @@
 // Tests of the SQP planner over the QP layer (src/solvers/qp/sqp-mpc.ts) on a double integrator with quadratic
 // cost, where the unconstrained optimum is the finite-horizon LQR (Riccati recursion), and the gradient of the
 // plan w.r.t. a model parameter (the control gain) against central finite differences, with and without
-// active control bounds, and the planner adapter for the MPC registry.
+// active control bounds, the one-pass stage Hessians of a stationary cost, and the planner adapter for the MPC
+// registry.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CostModel, DynamicsModel } from '../../../src/models/types.ts';
 import { sqpPlan, sqpPlanner } from '../../../src/solvers/qp/sqp-mpc.ts';
+import { pendulumModel } from '../../../src/models/pendulum.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
 
 const DT = 0.1;
@@ -128,6 +130,22 @@ describe('sqpPlan', () => {
     const [g] = tf.grads((m: tf.Tensor) => tf.sum(planner({ model, cost: quadCost, x0: m, horizon: H, bounds, mean, iterations: 1, backward: 'unroll' }).solution))([x0]);
     expect(Array.from(g!.dataSync()).some((v) => Math.abs(v) > 1e-3)).toBe(true);
     tf.dispose([x0, ...bounds, mean, r.solution, r.value, g!, model.k]);
+  });
+
+  it('takes all stage Hessians of a stationary cost in one pass with the same plan as per step', () => {
+    const { dynamics, cost } = pendulumModel();
+    expect(cost.stationary).toBe(true);
+    // The same cost seen as time-dependent (no `stationary` flag): H separate Hessian passes.
+    const perStep: CostModel = { cost: (x, u, t) => cost.cost(x, u, t), variables: () => [] };
+    const x0 = tf.tensor([[Math.cos(2.5), Math.sin(2.5), 0.3], [Math.cos(-1), Math.sin(-1), -2]]);
+    const opts = { model: dynamics, x0, horizon: 8, bounds: [-2, 2] as [number, number], iterations: 3 };
+    const a = sqpPlan({ ...opts, cost });
+    const b = sqpPlan({ ...opts, cost: perStep });
+    const ua = a.actions.dataSync(), ub = b.actions.dataSync();
+    ua.forEach((u, i) => expect(Math.abs(u - ub[i]!)).toBeLessThan(1e-5));
+    // (the wrapper also leaves the fused rollout, so costs agree to float32 rounding of the generic loop)
+    a.costs.forEach((row, i) => row.forEach((c, j) => expect(Math.abs(c - b.costs[i]![j]!)).toBeLessThan(1e-4 * (1 + Math.abs(c)))));
+    tf.dispose([x0, a.actions, a.value, b.actions, b.value, ...dynamics.variables()]);
   });
 
   it('rejects bad input naming the field', () => {
