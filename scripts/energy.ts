@@ -72,6 +72,16 @@ export const ENERGY_CONTENDERS: EnergyContender[] = [
     spec: () => ({ solver: makeSolver('novas', { iterations: 10, samples: 100, kappa: 10 }), init: wide }),
     atIterations: (T) => ({ solver: makeSolver('novas', { iterations: T, samples: 100, kappa: 10 }), init: wide }),
   },
+  {
+    // Ablation: the same NOVAS differentiated through all iterations. With the last iteration only, a
+    // prediction that has collapsed onto the y box (the untrained energy is nearly monotone in y, so every
+    // argmin starts on a bound) gets no gradient: its clipped samples are all equal and ΣS(X − μ) has zero
+    // derivative, since ΣS = 1.
+    label: 'novas-unroll',
+    describe: 'NOVAS, 10 iterations, 100 samples, κ 10, σ₀ 7, unrolled through every iteration',
+    spec: () => ({ solver: makeSolver('novas', { iterations: 10, samples: 100, kappa: 10 }), init: wide, opts: { backward: 'unroll' } }),
+    atIterations: (T) => ({ solver: makeSolver('novas', { iterations: T, samples: 100, kappa: 10 }), init: wide }),
+  },
 ];
 
 export interface EnergyRunOptions {
