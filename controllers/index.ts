@@ -4,3 +4,4 @@ export * from './planners.ts';
 export * from './lqr.ts';
 export * from './random.ts';
 export * from './presets.ts';
+export * from './sqp-planner.ts';

@@ -7,7 +7,7 @@ import { rolloutCost } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { listSolvers, makeSolver, type BackwardMode } from '../src/solvers/types.ts';
 import type { Rng } from '../src/tensor/rng.ts';
-import { sqpPlanner } from '../src/solvers/qp/sqp-mpc.ts';
+import { sqpPlanner } from './sqp-planner.ts';
 
 export interface PlanRequest {
   model: DynamicsModel;
@@ -72,6 +72,6 @@ export function getPlanner(name: string, config?: Record<string, unknown>): Plan
   throw new Error(`MPC solver: unknown solver "${name}"; registered: ${known.join(', ') || '(none: import src/solvers/index.ts)'}`);
 }
 
-// The SQP planner over the OptNet QP layer (src/solvers/qp/sqp-mpc.ts): it needs the model's Jacobians and the
+// The SQP planner over the OptNet QP layer (controllers/sqp-planner.ts): it needs the model's Jacobians and the
 // cost's Hessians, which the generic Objective does not expose, so it plans from the model and cost directly.
 registerPlanner('qp', sqpPlanner);

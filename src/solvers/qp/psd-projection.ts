@@ -1,6 +1,6 @@
 // Projection of a small symmetric matrix onto the positive-semidefinite cone (nearest PSD matrix in the
 // Frobenius norm): A = V diag(λ) Vᵀ  →  V diag(max(λ, 0)) Vᵀ, with the eigen-decomposition by cyclic Jacobi
-// rotations (Golub & Van Loan §8.5). Used on the stage-cost Hessians of the SQP planner (sqp-mpc.ts) so the
+// rotations (Golub & Van Loan §8.5). Used on the stage-cost Hessians of the SQP planner (controllers/sqp-planner.ts) so the
 // condensed QP is convex.
 
 /** Symmetric k×k matrix at `o` projected onto the PSD cone in place (cyclic Jacobi, eigenvalues clipped at 0). */

@@ -1,14 +1,14 @@
-// Tests of the SQP planner over the QP layer (src/solvers/qp/sqp-mpc.ts) on a double integrator with quadratic
+// Tests of the SQP planner over the QP layer (controllers/sqp-planner.ts) on a double integrator with quadratic
 // cost, where the unconstrained optimum is the finite-horizon LQR (Riccati recursion), and the gradient of the
 // plan w.r.t. a model parameter (the control gain) against central finite differences, with and without
 // active control bounds, the one-pass stage Hessians of a stationary cost, and the planner adapter for the MPC
 // registry.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CostModel, DynamicsModel } from '../../../src/models/types.ts';
-import { sqpPlan, sqpPlanner } from '../../../src/solvers/qp/sqp-mpc.ts';
-import { pendulumModel } from '../../../src/models/pendulum.ts';
-import { useTestBackend } from '../../helpers/backend.ts';
+import type { CostModel, DynamicsModel } from '../../src/models/types.ts';
+import { sqpPlan, sqpPlanner } from '../../controllers/sqp-planner.ts';
+import { pendulumModel } from '../../src/models/pendulum.ts';
+import { useTestBackend } from '../helpers/backend.ts';
 
 const DT = 0.1;
 const QW = [1, 0.1], R = 0.01, QF = [10, 1];

@@ -1,4 +1,6 @@
-// Sequential quadratic programming over an MPC action sequence, with the OptNet QP layer as inner solver.
+// Sequential quadratic programming over an MPC action sequence, with the OptNet QP layer as inner solver
+// (registered as the MPC planner 'qp' in planners.ts; it lives with the controllers because it plans through
+// the dynamics and cost models, a layer above the solvers).
 //
 // Problem, for each of B initial observations x0 `[B, nx]` (horizon H, controls u_t ∈ [lo, hi]):
 //   min_U J(U) = Σ_{t<H} c(x_t, u_t, t) + c_T(x_H),   x_{t+1} = f(x_t, u_t),   U = (u_0..u_{H−1}) `[B, H·nu]`.
@@ -25,20 +27,18 @@
 // pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
 // plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
-import { linearize } from '../../models/linearize.ts';
-import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../../models/rollout.ts';
-import type { CostModel, DynamicsModel } from '../../models/types.ts';
-import { registerBooleanZeroGrads } from '../../tensor/boolean-grads.ts';
-import { ShapeError, assertFinite } from '../../tensor/check.ts';
-import { scoped } from '../../tensor/memory.ts';
-import { qpLayer } from './layer.ts';
-import { solveQpBatch } from './pdipm.ts';
-import { projectPsd } from './psd-projection.ts';
-import { packQp } from './problem.ts';
-import type { QpOptions, QpStatus } from './types.ts';
-import type { BackwardMode } from '../types.ts';
-
-export { projectPsd };
+import { linearize } from '../src/models/linearize.ts';
+import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../src/models/rollout.ts';
+import type { CostModel, DynamicsModel } from '../src/models/types.ts';
+import { registerBooleanZeroGrads } from '../src/tensor/boolean-grads.ts';
+import { ShapeError, assertFinite } from '../src/tensor/check.ts';
+import { scoped } from '../src/tensor/memory.ts';
+import { qpLayer } from '../src/solvers/qp/layer.ts';
+import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
+import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
+import { packQp } from '../src/solvers/qp/problem.ts';
+import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
+import type { BackwardMode } from '../src/solvers/types.ts';
 
 export type BoundSpec = number | number[] | tf.Tensor;
 
