@@ -4,7 +4,9 @@
 //
 // One update, batched over B problems × N samples × n dimensions (one tensor op each):
 //   X = Π(μ + σ ⊙ ε)                        ε ~ N(0, I) `[B, N, n]`, Π clips into the bounds;  D = X − μ
-//   f̃ = (f(X) − min_s f) / max(max_s f − min_s f, 1e-12)      per problem, in [0, 1] (0 = best sample)
+//   f̃ = (f(X) − min_s f) / (max_s f − min_s f)   per problem, in [0, 1] (0 = best sample); f̃ = 0 when the
+//        range is ≤ 1e-12. min and max are differentiated through one argmin / argmax sample (not through
+//        every tied sample, as tf.min / tf.max do: samples clipped onto a bound tie)
 //   shape function, normalized to Σ_s S_s = 1:
 //     'exp'     S = softmax_s(−κ f̃)                              (the paper's standard exponential)
 //     'soft-ce' S ∝ (1 − f̃) · sigmoid(s₀ (γ − f̃)),  γ = f̃ of the ⌈ρN⌉-th best sample (held constant)
@@ -31,7 +33,7 @@ export interface NovasStepOptions {
   kappa?: number;
   /** Learning rate α of the mean and variance updates. Default 1. */
   alpha?: number;
-  /** Floor of σ. Default 1e-3. */
+  /** Floor of σ. Default 1e-3. (The paper's code adds 1e-3 to the variance instead: σ ≥ √1e-3 ≈ 0.032.) */
   sigmaMin?: number;
   /** Shape function. Default 'exp'. */
   shape?: NovasShape;
@@ -62,11 +64,24 @@ export const NOVAS_DEFAULTS = {
   backward: { truncated: 1 } as BackwardMode,
 };
 
-/** Min-max normalization of `[B, N]` objective values per problem: 0 for the best sample, 1 for the worst. */
+/** Entries `[B, 1]` of `[B, N]` values at per-row indices `[B]`; the gradient reaches those entries only. */
+function pickPerRow(fX: tf.Tensor, idx: tf.Tensor): tf.Tensor {
+  const mask = tf.cast(tf.oneHot(idx, fX.shape[1]!), 'bool');
+  return tf.sum(tf.where(mask, fX, tf.zerosLike(fX)), 1, true);
+}
+
+/**
+ * Min-max normalization of `[B, N]` objective values per problem: 0 for the best sample, 1 for the worst.
+ * min and max are read at one argmin / argmax sample each: tf.min / tf.max send the full gradient to every
+ * tied entry, which multiplies d(min f) by the number of ties (samples clipped onto the same bound all tie).
+ * A problem whose values are all equal gets f̃ = 0 (uniform weights) and no gradient.
+ */
 export function minMaxNormalize(fX: tf.Tensor): tf.Tensor {
-  const lo = tf.min(fX, 1, true);
-  const range = tf.maximum(tf.sub(tf.max(fX, 1, true), lo), 1e-12);
-  return tf.div(tf.sub(fX, lo), range);
+  const lo = pickPerRow(fX, tf.argMin(fX, 1));
+  const range = tf.sub(pickPerRow(fX, tf.argMax(fX, 1)), lo);
+  // 1 where the values spread, else 0 (tf.step has a zero gradient).
+  const spread = tf.step(tf.sub(range, 1e-12));
+  return tf.div(tf.mul(tf.sub(fX, lo), spread), tf.add(tf.mul(range, spread), tf.sub(1, spread)));
 }
 
 type ShapeFn = (fn: tf.Tensor, o: Required<Omit<NovasStepOptions, 'bounds'>>) => tf.Tensor;

@@ -1,8 +1,10 @@
 // NOVAS: the update formulas on a hand-checked case, convergence on batched quadratics and a tilted double
-// well, finite differences (unrolled), the truncated default's gradient, bounds, backward modes,
+// well, finite differences (unrolled; and with samples clipped onto a bound, truncated and unrolled), the
+// truncated default's gradient, bounds, backward modes,
 // the soft-CE shape, bad input and tensor leaks.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveBounds } from '../../src/solvers/common.ts';
 import { NovasSolver, minMaxNormalize, novas, novasStep } from '../../src/solvers/novas.ts';
 import { makeSolver } from '../../src/solvers/types.ts';
 import { stopGradient } from '../../src/tensor/stop-gradient.ts';
@@ -49,6 +51,16 @@ describe('novasStep', () => {
     const fn = minMaxNormalize(tf.tensor([[3, 1, 2], [5, 5, 5]])).arraySync() as number[][];
     expect(fn[0]).toEqual([1, 0, 0.5]);
     expect(fn[1]).toEqual([0, 0, 0]);
+    // d f̃ / d f: through one argmin and one argmax sample; none for a problem whose values are all equal.
+    const wts = tf.tensor([[0.3, -0.2, 0.5, 0.1], [1, 2, 3, 4]]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(minMaxNormalize(v), wts)))(tf.tensor([[1, 1, 3, 2], [5, 5, 5, 5]])).arraySync() as number[][];
+    // Row 0: f̃ = (f − f₀)/r with argmin 0 (the first of the tie), argmax 2, r = f₂ − f₀ = 2, f̃ = [0, 0, 1, ½]:
+    // ∂/∂f_s = w_s/r, plus (Σ w f̃ − Σ w)/r on f₀ and −Σ w f̃/r on f₂ (Σ w = 0.7, Σ w f̃ = 0.55); f₁ ties f₀
+    // but is not differentiated as the minimum.
+    const expected0 = [(0.3 + 0.55 - 0.7) / 2, -0.2 / 2, (0.5 - 0.55) / 2, 0.1 / 2];
+    expect(maxAbs(g[0]!, expected0)).toBeLessThan(1e-6);
+    expect(g[1]).toEqual([0, 0, 0, 0]);
+    wts.dispose();
     const r = novasStep((X) => tf.sum(X, -1), tf.zeros([1, 2]), tf.ones([1, 2]), tf.zeros([1, 4, 2]), { sigmaMin: 0.05 });
     expect(Array.from(r.sigma.dataSync())).toEqual([0.05, 0.05].map(Math.fround));
   });
@@ -125,6 +137,43 @@ describe('novas solver', () => {
       expect(Math.abs(fd - g[i]!)).toBeLessThan(5e-3 + 5e-2 * Math.abs(fd));
     }
     tf.dispose([noise, w]);
+  });
+
+  it('gradients match finite differences when samples clipped onto a bound tie for the best value', () => {
+    // f(X) = a·X + c·X² on the box [−1, 1] with a > 2c: the minimum is on the lower bound, so from a mean
+    // near it many samples are clipped onto −1 and share the best value. min_s f then has many tied
+    // arguments, and its derivative must be that of one sample: tf.min sends it to every tie, which
+    // multiplied d(min f) by the number of ties (here: gradients ~100 times the finite differences, of the
+    // opposite sign).
+    // Checked for one update from a fixed (μ, σ) (what { truncated: 1 } differentiates) and unrolled.
+    const noise = new Rng(12).normalTensor([4, 2, 40, 1]);
+    const theta0 = [1.5, 0.6];
+    const w = tf.tensor([[1], [0.5]]);
+    const f = (a: tf.Tensor, c: tf.Tensor) => (X: tf.Tensor) => tf.sum(tf.add(tf.mul(a, X), tf.mul(c, tf.square(X))), -1);
+    const mean = tf.tensor([[-0.98], [-0.9]]);
+    const std = tf.tensor([[0.05], [0.3]]);
+    const step = (a: tf.Tensor, c: tf.Tensor) => {
+      const bounds = resolveBounds([-1, 1], 2, 1);
+      const r = novasStep(f(a, c), mean, std, noise.slice([0], [1]).reshape([2, 40, 1]), { kappa: 3, alpha: 0.5, bounds });
+      expect(tf.sum(tf.cast(tf.equal(r.X, -1), 'float32')).dataSync()[0]!).toBeGreaterThan(20);
+      return tf.sum(tf.mul(r.mu, w));
+    };
+    const unrolled = (a: tf.Tensor, c: tf.Tensor) => {
+      const r = novas(f(a, c), { mean, std }, { samples: 40, iterations: 4, noise, kappa: 3, alpha: 0.5, bounds: [-1, 1], iterEps: 0, backward: 'unroll' });
+      r.value.dispose();
+      return tf.sum(tf.mul(r.solution, w));
+    };
+    for (const run of [step, unrolled]) {
+      const g = tf.grads(run)(theta0.map((v) => tf.scalar(v))).map((t) => t.dataSync()[0]!);
+      expect(g.some((v) => Math.abs(v) > 1e-2)).toBe(true);
+      const h = 1e-2;
+      for (let i = 0; i < 2; i++) {
+        const at = (d: number) => tf.tidy(() => run(...(theta0.map((v, j) => tf.scalar(j === i ? v + d : v)) as [tf.Tensor, tf.Tensor])).dataSync()[0]!);
+        const fd = (at(h) - at(-h)) / (2 * h);
+        expect(Math.abs(fd - g[i]!)).toBeLessThan(2e-3 + 2e-2 * Math.abs(fd));
+      }
+    }
+    tf.dispose([noise, w, mean, std]);
   });
 
   it('defaults to { truncated: 1 }: the gradient of the last step from the detached previous iterate', () => {
