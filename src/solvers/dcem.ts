@@ -10,8 +10,15 @@
 //   stop if ‖μ' − μ‖_F < iterEps (Frobenius norm over the whole batch; σ is then not updated)
 //   σ' = sqrt(Σ_s I_s (X_s − μ')² / k)
 // The solution is the last μ'. Gradients flow through X (reparameterization), f, the normalization, the
-// LML layer (src/solvers/lml.ts) and the square root. The iteration loop, backward modes ('unroll' |
-// { truncated: k } | 'none', per call) and per-problem status live in src/solvers/gaussian-search.ts.
+// LML layer (src/solvers/lml.ts) and the square roots. Both square roots (std_s f and σ') are of weighted sums
+// of squares and are differentiated with derivative 0 where the sum is exactly 0, i.e. where every sample
+// ties: all f_s of a problem equal (a flat objective, or every sample clipped onto the same point), or all
+// X_s equal in a coordinate (e.g. bounds with lo = hi). There √ has an infinite derivative, which tfjs
+// multiplies by the zero derivative of the sum (0·∞ = NaN, and one NaN problem spoils every shared
+// parameter's gradient); 0 is the limit of the product for the std (d f̃/d std = −(f − mean f)/(std + 1e-6)²
+// = 0 there) and the minimum-norm subgradient of the norm for σ'. Values are unchanged.
+// The iteration loop, backward modes ('unroll' | { truncated: k } | 'none', per call) and per-problem status
+// live in src/solvers/gaussian-search.ts.
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../tensor/check.ts';
 import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
@@ -70,12 +77,25 @@ export const DCEM_DEFAULTS = {
   backward: 'unroll' as BackwardMode,
 };
 
-/** f̃ = (f − mean_s f) / (std_s f + 1e-6) with the unbiased std over the samples axis of `[B, N]`. */
+/**
+ * √v for v ≥ 0 with derivative 0 where v = 0 (instead of ∞, which turns into NaN when multiplied by the zero
+ * derivative of a vanishing sum of squares). Computed as s·√(v + 1 − s) with s = sign(v) ∈ {0, 1} (tf.sign
+ * has a zero gradient): the value and, where v > 0, the gradient are exactly tf.sqrt's; NaN stays NaN.
+ */
+export function sqrtZeroGrad(v: tf.Tensor): tf.Tensor {
+  const s = tf.sign(v);
+  return tf.mul(s, tf.sqrt(tf.add(v, tf.sub(1, s))));
+}
+
+/**
+ * f̃ = (f − mean_s f) / (std_s f + 1e-6) with the unbiased std over the samples axis of `[B, N]`. A problem
+ * whose values all tie gets f̃ = 0 and a finite gradient (see `sqrtZeroGrad`).
+ */
 export function standardizeUnbiased(fX: tf.Tensor): tf.Tensor {
   const N = fX.shape[1]!;
   const mean = tf.mean(fX, 1, true);
   const centered = tf.sub(fX, mean);
-  const std = tf.sqrt(tf.div(tf.sum(tf.square(centered), 1, true), N - 1));
+  const std = sqrtZeroGrad(tf.div(tf.sum(tf.square(centered), 1, true), N - 1));
   return tf.div(centered, tf.add(std, 1e-6));
 }
 
@@ -105,7 +125,7 @@ export function dcemStep(f: Objective, mu: tf.Tensor, sigma: tf.Tensor, eps: tf.
   // Weighted sums over the samples as batched products [B, 1, N] × [B, N, n] → [B, 1, n].
   const Iw = I.expandDims(1);
   const muNew = tf.div(tf.matMul(Iw, X), k).squeeze([1]);
-  const sigmaNew = tf.sqrt(tf.div(tf.matMul(Iw, tf.square(tf.sub(X, muNew.expandDims(1)))), k).squeeze([1]));
+  const sigmaNew = sqrtZeroGrad(tf.div(tf.matMul(Iw, tf.square(tf.sub(X, muNew.expandDims(1)))), k).squeeze([1]));
   return { X, fX, fXn, I, mu: muNew, sigma: sigmaNew };
 }
 

@@ -1,8 +1,9 @@
 // DCEM: every single step and full run of ../shared/reference/dcem_step.json (values, gradients, iteration
-// counts with early breaks), finite differences, bounds, backward modes, bad input, tensor leaks.
+// counts with early breaks), finite differences (also with active box bounds), tied samples, bounds, backward
+// modes, bad input, tensor leaks.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DcemSolver, dcem, dcemStep } from '../../src/solvers/dcem.ts';
+import { DcemSolver, dcem, dcemStep, sqrtZeroGrad, standardizeUnbiased } from '../../src/solvers/dcem.ts';
 import { makeSolver } from '../../src/solvers/types.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
@@ -165,6 +166,111 @@ describe('dcem solver', () => {
       expect(Math.abs(fd - g[i]!)).toBeLessThan(5e-3 + 5e-2 * Math.abs(fd));
     }
     tf.dispose([noise, w]);
+  });
+
+  // Central differences need iterEps 0 (an early stop at a different iteration for the ±h runs makes the
+  // difference meaningless) and a tight lmlEps: with the default 1e-3 the LML bracket search makes ν, hence
+  // the forward pass, a step function of the objective (jumps of ~1e-4 in the weights), so differences below
+  // h ≈ 1e-2 measure the jumps, not the derivative. The steps below cross no clipping kink (checked offline
+  // against a Float64 re-implementation with an exact LML: analytic and FD agree to 4 digits there).
+  it.each([
+    { name: '1-D, B = 3', B: 3, n: 1, N: 40, k: 5, T: 5, std: 2, mean: [[0], [0.5], [3]], c: [-1, 0.3, 1], seed: 21 },
+    { name: '3-D, B = 2', B: 2, n: 3, N: 50, k: 6, T: 4, std: 1.5, mean: [[0, 0, 0], [0.5, -0.5, 2]], c: [-1, 0.6], seed: 22 },
+  ])('matches central finite differences with active box bounds ($name, unroll and truncated)', (cfg) => {
+    const { B, n, N, k, T } = cfg;
+    const noise = new Rng(cfg.seed).normalTensor([T, B, N, n]);
+    const c = tf.tensor(cfg.c, [B, 1, 1]);
+    const w = tf.tensor(Array.from({ length: B * n }, (_, i) => [1, -0.6, 0.8, 0.4][i % 4]!), [B, n]);
+    const t0 = [-0.2, 0.3];
+    for (const backward of ['unroll', { truncated: 1 }] as const) {
+      const last = typeof backward === 'object' ? T - 1 : 0;
+      let clipped = 0;
+      let seen = 0;
+      // f(X) = Σ_j ½ sin(2 X_j) + (t₁ + c_b) X_j + t₂ X_j²; calls ≥ `last` use (t₁, t₂) = tLate, earlier ones tEarly
+      // (so the truncated gradient, which covers the last update only, is compared with the same perturbation).
+      const makeF = (tEarly: tf.Tensor[], tLate: tf.Tensor[], count: boolean) => {
+        let calls = 0;
+        return (X: tf.Tensor) => {
+          const [t1, t2] = calls < last ? tEarly : tLate;
+          if (count && calls < T) for (const v of X.dataSync()) (seen++, Math.abs(v) === 1 && clipped++);
+          calls++;
+          return tf.sum(tf.add(tf.add(tf.mul(0.5, tf.sin(tf.mul(2, X))), tf.mul(tf.add(t1!, c), X)), tf.mul(t2!, tf.square(X))), -1);
+        };
+      };
+      const run = (f: (X: tf.Tensor) => tf.Tensor) => {
+        const r = dcem(f, { mean: tf.tensor(cfg.mean), std: tf.scalar(cfg.std) }, {
+          iterations: T, samples: N, elites: k, noise, iterEps: 0, lmlEps: 1e-9, bounds: [-1, 1], backward,
+        });
+        r.value.dispose();
+        return tf.sum(tf.mul(r.solution, w));
+      };
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => run(makeF([a, b], [a, b], true)))(t0.map((v) => tf.scalar(v))).map((x) => x.dataSync()[0]!);
+      expect(clipped / seen).toBeGreaterThan(0.2); // the bounds are active: a fifth of the samples sit on them
+      const base = t0.map((v) => tf.scalar(v));
+      for (const h of [1e-2, 3e-3]) {
+        for (let i = 0; i < 2; i++) {
+          const at = (d: number) =>
+            tf.tidy(() => {
+              const tp = t0.map((v, j) => tf.scalar(j === i ? v + d : v));
+              return run(makeF(last > 0 ? base : tp, tp, false)).dataSync()[0]!;
+            });
+          const fd = (at(h) - at(-h)) / (2 * h);
+          expect(Math.abs(fd - g[i]!)).toBeLessThan(2e-3 + 2e-2 * Math.abs(fd));
+        }
+      }
+      tf.dispose(base);
+    }
+    tf.dispose([noise, c, w]);
+  });
+
+  it('gives finite, correct gradients when every sample of a problem ties (√ at a zero sum of squares)', () => {
+    // √ has an infinite derivative at 0; the std of tied values and σ' of coinciding samples are exactly 0,
+    // and tfjs's 0·∞ = NaN would spread to every parameter the batch shares.
+    const [gs] = tf.grads((v: tf.Tensor) => tf.sum(sqrtZeroGrad(v)))([tf.tensor([0, 4])]);
+    expect(Array.from(gs!.dataSync())).toEqual([0, 0.25]);
+    const gw = tf.tensor([[1, 2, 3, 4]]);
+    const [gn] = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(standardizeUnbiased(x), gw)))([tf.tensor([[2, 2, 2, 2]])]);
+    // f̃ = (f − mean f)/(0 + 1e-6) there: the gradient is (g − mean g)/1e-6.
+    expect(maxAbs(gn!.dataSync(), [-1.5e6, -0.5e6, 0.5e6, 1.5e6])).toBeLessThan(1);
+    const obj = (t1: tf.Tensor, t2: tf.Tensor) => (X: tf.Tensor) => tf.add(tf.add(tf.sin(X), tf.mul(t1, X)), tf.mul(t2, tf.square(X)));
+    const t0 = [tf.scalar(-0.3), tf.scalar(0.05)];
+    const grad = (loss: (t1: tf.Tensor, t2: tf.Tensor) => tf.Tensor) => tf.grads(loss)(t0).map((x) => x.dataSync()[0]!);
+    const opts = { iterations: 3, samples: 20, elites: 3, iterEps: 0 };
+
+    // A flat objective for problem 1 of the batch (every f equal): problem 0 keeps its own gradient.
+    const noise = new Rng(3).normalTensor([3, 2, 20, 1]);
+    const noise0 = tf.slice(noise, [0, 0, 0, 0], [3, 1, 20, 1]);
+    const mask = tf.tensor([[1], [0]]);
+    const batched = grad((t1, t2) => tf.sum(dcem((X) => tf.mul(mask, tf.sum(obj(t1, t2)(X), -1)), { mean: tf.zeros([2, 1]) }, { ...opts, noise }).solution));
+    const alone = grad((t1, t2) => tf.sum(dcem((X) => tf.sum(obj(t1, t2)(X), -1), { mean: tf.zeros([1, 1]) }, { ...opts, noise: noise0 }).solution));
+    expect(batched.every(Number.isFinite)).toBe(true);
+    expect(maxAbs(batched, alone)).toBeLessThan(1e-5 * Math.max(1, ...alone.map(Math.abs)));
+
+    // A coordinate pinned by lo = hi (every X_s equal there, so σ' = 0): the same gradient as without it.
+    const noise2 = new Rng(3).normalTensor([3, 2, 16, 2]);
+    const noise2a = tf.slice(noise2, [0, 0, 0, 0], [3, 2, 16, 1]);
+    const pinned = grad((t1, t2) =>
+      tf.sum(dcem((X) => tf.sum(obj(t1, t2)(X), -1), { mean: tf.tensor([[0, 0.5], [0.3, 0.5]]) }, {
+        ...opts, samples: 16, elites: 1, noise: noise2, bounds: [tf.tensor([-1, 0.5]), tf.tensor([1, 0.5])],
+      }).solution.slice([0, 0], [2, 1])),
+    );
+    const free = grad((t1, t2) =>
+      tf.sum(dcem((X) => tf.sum(obj(t1, t2)(X), -1), { mean: tf.tensor([[0], [0.3]]) }, { ...opts, samples: 16, elites: 1, noise: noise2a, bounds: [-1, 1] }).solution),
+    );
+    expect(pinned.every(Number.isFinite)).toBe(true);
+    expect(maxAbs(pinned, free)).toBeLessThan(1e-4 * Math.max(1, ...free.map(Math.abs)));
+
+    // Every sample of problem 0 clipped onto the bound +1 in the first update (mean outside the box): FD.
+    const loss = (t1: tf.Tensor, t2: tf.Tensor) =>
+      tf.sum(dcem((X) => tf.sum(obj(t1, t2)(X), -1), { mean: tf.tensor([[5], [0]]) }, { ...opts, noise, lmlEps: 1e-9, bounds: [-1, 1] }).solution);
+    const g = grad(loss);
+    const h = 1e-2;
+    for (let i = 0; i < 2; i++) {
+      const at = (d: number) => tf.tidy(() => loss(...([-0.3, 0.05].map((v, j) => tf.scalar(j === i ? v + d : v)) as [tf.Tensor, tf.Tensor])).dataSync()[0]!);
+      const fd = (at(h) - at(-h)) / (2 * h);
+      expect(Math.abs(fd - g[i]!)).toBeLessThan(1e-3 + 1e-2 * Math.abs(fd));
+    }
+    tf.dispose([gs!, gw, gn!, ...t0, noise, noise0, mask, noise2, noise2a]);
   });
 
   it('rejects bad input with errors naming the field', () => {
