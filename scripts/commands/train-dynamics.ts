@@ -2,6 +2,14 @@
 // fits an MLP (ensemble) dynamics model, plans with MPC on it, refits; then evaluates the learned-model MPC
 // on fresh seeds and identifies the twin's physical parameters from the same data. Writes runs/<name>/ with
 // a checkpoint after every episode; `--resume` continues a killed run.
+// Planner settings (horizon, samples, iterations, solverConfig) start from the tuned preset of the env and
+// solver (controllers/presets.ts), under the config file and flags, as in `diffmpc run`.
+// Evaluation: `evalEpisodes` episodes from reset seeds 10000 + 1000·seed + k, never a training seed (those
+// are 1000·seed + e, e < 1000) and disjoint between runs of different --seed for up to 1000 evaluation
+// episodes. The same planner on the env's exact twin is run from the same starts as a reference: returns of
+// single episodes depend strongly on the start (a pendulum hanging at rest needs extra swings and costs
+// about −250 to −390 even with the true model, a start near upright about 0), so the learned model is judged
+// against the twin's return on identical starts.
 import * as tf from '@tensorflow/tfjs';
 import { make } from '../../envs/registry.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
@@ -17,12 +25,25 @@ import { identifySystem } from '../../src/train/system-id.ts';
 import { registerCommand } from '../cli.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
-import { RUN_OPTIONS, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
 import { dynamicsSchema, type DynamicsConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
 
-export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Promise<{ evalMean: number; files: string[] }> {
+/** First reset seed of the evaluation episodes of a run with this --seed. */
+export function evalSeed(seed: number): number {
+  return 10_000 + 1000 * seed;
+}
+
+export interface TrainDynamicsOutcome {
+  /** Mean return of MPC on the learned model over the evaluation episodes (NaN when evalEpisodes = 0). */
+  evalMean: number;
+  /** Mean return of the same planner on the env's exact twin from the same starts (NaN when not run). */
+  twinEvalMean: number;
+  files: string[];
+}
+
+export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Promise<TrainDynamicsOutcome> {
   const env = make(cfg.env, { physics: cfg.physics, maxEpisodeSteps: cfg.episodeSteps });
   const twin = env.model?.();
   if (!twin) throw new Error(`train-dynamics: env ${cfg.env} has no model() to take the planning cost from`);
@@ -34,14 +55,32 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
   const files: string[] = [];
   files.push(run.writeArtifact('training-returns.png', plotEpisodeReturns({ returns: result.reports.map((r) => r.return), title: `${cfg.env}: return per training episode (first ${cfg.randomEpisodes} random)`, window: 1 })));
   let evalMean = Number.NaN;
+  let twinEvalMean = Number.NaN;
   if (cfg.evalEpisodes > 0) {
-    const controller = buildController(env, { ...cfg, controller: 'mpc', episodes: cfg.evalEpisodes, gif: false }, { dynamics: result.model, cost: twin.cost });
-    const evalEps = await runEpisodes(env, controller, { episodes: cfg.evalEpisodes, seed: 10_000 + cfg.seed, maxEpisodeSteps: cfg.episodeSteps });
+    const evalRun = { ...cfg, controller: 'mpc' as const, episodes: cfg.evalEpisodes, gif: false };
+    const seeds = `reset seeds ${evalSeed(cfg.seed)}…${evalSeed(cfg.seed) + cfg.evalEpisodes - 1}`;
+    const fmt = (r: number[]) => r.map((x) => x.toFixed(1)).join(', ');
+    const controller = buildController(env, evalRun, { dynamics: result.model, cost: twin.cost });
+    const evalEps = await runEpisodes(env, controller, { episodes: cfg.evalEpisodes, seed: evalSeed(cfg.seed), maxEpisodeSteps: cfg.episodeSteps });
     const s = returnStats(evalEps);
     evalMean = s.mean;
     logEpisodes(run, evalEps, { phase: 'eval' });
-    run.log({ kind: 'eval', meanReturn: s.mean, stdReturn: s.std, episodes: evalEps.length, trainingEpisodes: cfg.episodes });
-    console.log(`evaluation of MPC on the learned model: mean return ${s.mean.toFixed(1)} ± ${s.std.toFixed(1)} over ${evalEps.length} episodes (seeds ${10_000 + cfg.seed}…)`);
+    console.log(`evaluation of MPC on the learned model: mean return ${s.mean.toFixed(1)} ± ${s.std.toFixed(1)} over ${evalEps.length} episodes (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
+    const refEps = await runEpisodes(env, buildController(env, evalRun, twin), { episodes: cfg.evalEpisodes, seed: evalSeed(cfg.seed), maxEpisodeSteps: cfg.episodeSteps });
+    const ref = returnStats(refEps);
+    twinEvalMean = ref.mean;
+    console.log(`reference, the same planner on the exact twin from the same starts: mean return ${ref.mean.toFixed(1)} ± ${ref.std.toFixed(1)} (${fmt(refEps.map((e) => e.return))})`);
+    run.log({
+      kind: 'eval',
+      meanReturn: s.mean,
+      stdReturn: s.std,
+      returns: evalEps.map((e) => e.return),
+      twinMeanReturn: ref.mean,
+      twinReturns: refEps.map((e) => e.return),
+      episodes: evalEps.length,
+      firstSeed: evalSeed(cfg.seed),
+      trainingEpisodes: cfg.episodes,
+    });
     files.push(...writeControlPlots(run, cfg.env, evalEps, []).map((f) => f));
   }
   if (cfg.env.startsWith('Pendulum')) {
@@ -63,13 +102,13 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
     tf.dispose(sys.variables());
   }
   env.close?.();
-  return { evalMean, files };
+  return { evalMean, twinEvalMean, files };
 }
 
 registerCommand({
   name: 'train-dynamics',
   summary: 'learn a dynamics model from rollouts (model-based RL with MPC), evaluate it, identify the twin',
-  usage: '[--env Pendulum-v1] [--physics matter|analytic] [--episodes E] [--epochs K] [--ensemble M] [--config FILE] [--name NAME] [--resume]',
+  usage: '[--env Pendulum-v1] [--physics matter|analytic] [--episodes E] [--epochs K] [--min-steps S] [--ensemble M] [--config FILE] [--name NAME] [--resume]',
   options: {
     ...RUN_OPTIONS,
     env: { type: 'string' },
@@ -77,6 +116,7 @@ registerCommand({
     solver: { type: 'string' },
     episodes: { type: 'string' },
     epochs: { type: 'string' },
+    'min-steps': { type: 'string' },
     ensemble: { type: 'string' },
     samples: { type: 'string' },
     iterations: { type: 'string' },
@@ -86,13 +126,13 @@ registerCommand({
   async run({ values }) {
     const flags = {
       ...numericFlags(values, ['episodes', 'epochs', 'ensemble', 'samples', 'iterations', 'horizon', 'seed']),
-      ...numericFlags({ evalEpisodes: values['eval-episodes'] }, ['evalEpisodes']),
+      ...numericFlags({ evalEpisodes: values['eval-episodes'], minSteps: values['min-steps'] }, ['evalEpisodes', 'minSteps']),
       env: values.env,
       physics: values.physics,
       solver: values.solver,
       backend: values.backend,
     };
-    const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags });
+    const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: controlPreset(dynamicsSchema.parse({})) });
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName('dynamics')), cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite) });
     const { files } = await trainDynamicsCommand(cfg, run);

@@ -27,11 +27,16 @@ export interface Normalization {
   dStd: number[];
 }
 
+let instanceCount = 0;
+
 export class MLPDynamics implements DynamicsModel {
   readonly stateDim: number;
   readonly actionDim: number;
   readonly members: MLP[];
   private norm: { [K in keyof Normalization]: tf.Tensor1D };
+  /** Input normalization of the concatenated [x, u]: (μ_x, μ_u) and (σ_x, σ_u), `[nx + nu]`. */
+  private inMean: tf.Tensor1D;
+  private inStd: tf.Tensor1D;
   readonly config: Required<Omit<MLPDynamicsConfig, 'rng'>>;
 
   constructor(cfg: MLPDynamicsConfig) {
@@ -46,6 +51,8 @@ export class MLPDynamics implements DynamicsModel {
     };
     if (!Number.isInteger(this.config.ensemble) || this.config.ensemble < 1) throw new Error(`MLPDynamics ensemble: expected a positive integer (got ${this.config.ensemble})`);
     const rng = cfg.rng ?? new Rng(0);
+    // tf variable names are global: number the instances so that several models can coexist.
+    const instance = instanceCount++;
     this.members = Array.from(
       { length: this.config.ensemble },
       (_, k) =>
@@ -53,17 +60,24 @@ export class MLPDynamics implements DynamicsModel {
           sizes: [cfg.stateDim + cfg.actionDim, ...this.config.hidden, cfg.stateDim],
           activation: this.config.activation,
           rng: rng.split(),
-          name: `dynamics${k}`,
+          name: `dynamics${instance}/member${k}`,
         }),
     );
     const z = (n: number) => tf.keep(tf.zeros([n])) as tf.Tensor1D;
     const o = (n: number) => tf.keep(tf.ones([n])) as tf.Tensor1D;
     this.norm = { xMean: z(cfg.stateDim), xStd: o(cfg.stateDim), uMean: z(cfg.actionDim), uStd: o(cfg.actionDim), dMean: z(cfg.stateDim), dStd: o(cfg.stateDim) };
+    this.inMean = z(cfg.stateDim + cfg.actionDim);
+    this.inStd = o(cfg.stateDim + cfg.actionDim);
   }
 
   /** Sets the input/output normalization (std floored at 1e-6). */
   setNormalization(n: Normalization): void {
-    tf.dispose(Object.values(this.norm));
+    const lengths = { xMean: this.stateDim, xStd: this.stateDim, uMean: this.actionDim, uStd: this.actionDim, dMean: this.stateDim, dStd: this.stateDim };
+    for (const [k, len] of Object.entries(lengths)) {
+      const v = n[k as keyof Normalization];
+      if (v.length !== len) throw new Error(`MLPDynamics.setNormalization: ${k} needs ${len} values (got ${v.length})`);
+    }
+    tf.dispose([...Object.values(this.norm), this.inMean, this.inStd]);
     const t = (v: number[], floor = false) => tf.keep(tf.tensor1d(floor ? v.map((s) => Math.max(s, 1e-6)) : v));
     this.norm = {
       xMean: t(n.xMean),
@@ -73,6 +87,8 @@ export class MLPDynamics implements DynamicsModel {
       dMean: t(n.dMean),
       dStd: t(n.dStd, true),
     };
+    this.inMean = t([...n.xMean, ...n.uMean]);
+    this.inStd = t([...n.xStd, ...n.uStd], true);
   }
 
   getNormalization(): Normalization {
@@ -82,7 +98,7 @@ export class MLPDynamics implements DynamicsModel {
 
   /** Normalized network input `[R, nx + nu]`. */
   private input(x: tf.Tensor, u: tf.Tensor): tf.Tensor {
-    return tf.concat([tf.div(tf.sub(x, this.norm.xMean), this.norm.xStd), tf.div(tf.sub(u, this.norm.uMean), this.norm.uStd)], 1);
+    return tf.div(tf.sub(tf.concat([x, u], 1), this.inMean), this.inStd);
   }
 
   /** Normalized predicted change of member k, `[R, nx]` (the regression target scale). */
@@ -110,6 +126,12 @@ export class MLPDynamics implements DynamicsModel {
 
   variables(): tf.Variable[] {
     return this.members.flatMap((m) => m.variables());
+  }
+
+  /** Frees the members' variables and the normalization tensors. */
+  dispose(): void {
+    this.members.forEach((m) => m.dispose());
+    tf.dispose([...Object.values(this.norm), this.inMean, this.inStd]);
   }
 
   toJSON(): { config: MLPDynamics['config']; normalization: Normalization; weights: number[][][] } {

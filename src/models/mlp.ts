@@ -19,6 +19,9 @@ const ACTIVATIONS: Record<Activation, (x: tf.Tensor) => tf.Tensor> = {
   linear: (x) => x,
 };
 
+/** Activations that tf.fused.matMul applies inside the matMul kernel. */
+const FUSED_ACTIVATIONS: Partial<Record<Activation, 'relu' | 'elu' | 'linear'>> = { relu: 'relu', elu: 'elu', linear: 'linear' };
+
 export interface MLPConfig {
   /** Layer widths including input and output, e.g. [3, 128, 128, 2]. */
   sizes: number[];
@@ -82,10 +85,19 @@ export class MLP {
       }
       const lead = x.shape.slice(0, -1);
       let h: tf.Tensor = x.reshape([-1, this.inputDim]);
-      const act = ACTIVATIONS[this.config.activation];
+      // Outside any gradient tape (e.g. MPC rollouts) each layer is one fused matMul + bias (+ activation when
+      // tfjs fuses it), which saves an elementwise pass per layer; under a tape the plain ops are used so every
+      // gradient order stays available. Both compute the same affine map.
+      const fuse = tf.engine().state.gradientDepth === 0;
       for (let l = 0; l < this.weights.length; l++) {
-        h = tf.add(tf.matMul(h, this.weights[l]!), this.biases[l]!);
-        h = l + 1 < this.weights.length ? act(h) : ACTIVATIONS[this.config.outputActivation](h);
+        const a = l + 1 < this.weights.length ? this.config.activation : this.config.outputActivation;
+        if (fuse) {
+          const fusedAct = FUSED_ACTIVATIONS[a];
+          h = tf.fused.matMul({ a: h, b: this.weights[l]!, bias: this.biases[l]!, ...(fusedAct ? { activation: fusedAct } : {}) });
+          if (!fusedAct) h = ACTIVATIONS[a](h);
+        } else {
+          h = ACTIVATIONS[a](tf.add(tf.matMul(h, this.weights[l]!), this.biases[l]!));
+        }
       }
       return h.reshape([...lead, this.outputDim]);
     });

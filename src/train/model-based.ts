@@ -3,6 +3,9 @@
 //
 //   D ← episodes of a random controller
 //   repeat: fit f̂ = argmin Σ_D ‖f̂(s, a) − s'‖² (normalized Δ, ensemble); run MPC(f̂, c) for one episode; D ← D ∪ new
+// Each refit continues from the previous weights with max(epochs, ⌈minSteps / ⌈|D|/batch⌉⌉) epochs of Adam
+// (fitDynamics): without the floor, the first refits on one or two episodes take only ~100 steps and leave the
+// model badly underfit (normalized loss ~1e-1 instead of ~1e-4), which costs a few extra episodes of data.
 //
 // The cost c is the env twin's (the reward is known, the dynamics are learned). After each episode the run
 // writes one metrics line and an atomic checkpoint (buffer + model weights + episode counter), so a killed

@@ -1,5 +1,5 @@
 // MLP: tensor bookkeeping (construction and weight restore allocate exactly one tensor per parameter and
-// leak nothing), weight round trip, and batched application shapes.
+// leak nothing), weight round trip, batched application shapes, and the fused inference path.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MLP } from '../../src/models/mlp.ts';
@@ -38,6 +38,28 @@ describe('MLP', () => {
     tf.dispose([x, ya, yb]);
     a.dispose();
     b.dispose();
+  });
+
+  it('computes the same map outside a gradient tape (fused layers) as under one (plain ops), for every activation', () => {
+    for (const activation of ['relu', 'tanh', 'softplus', 'swish', 'elu', 'linear'] as const) {
+      const net = new MLP({ sizes: [3, 6, 6, 2], activation, outputActivation: activation === 'relu' ? 'elu' : 'linear', rng: new Rng(5), name: `fused-${activation}` });
+      tf.tidy(() => tf.variableGrads(() => tf.sum(net.apply(tf.ones([1, 3]))) as tf.Scalar, net.variables()));
+      const x = tf.tensor2d([0.3, -1.2, 2, -0.5, 0.1, 0.7], [2, 3]);
+      const outside = net.apply(x);
+      let inside: number[] = [];
+      tf.tidy(() => {
+        const { value } = tf.valueAndGrad((v: tf.Tensor) => {
+          const y = net.apply(v);
+          inside = Array.from(y.dataSync());
+          return tf.sum(y) as tf.Scalar;
+        })(x);
+        return value;
+      });
+      const o = Array.from(outside.dataSync());
+      o.forEach((v, i) => expect(v).toBeCloseTo(inside[i]!, 5));
+      tf.dispose([x, outside]);
+      net.dispose();
+    }
   });
 
   it('rejects weight arrays of the wrong count or size', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../../src/train/files.ts';
 import { REPO_ROOT } from '../helpers/reference.ts';
 
-const ARGS = ['--backend', 'cpu', '--physics', 'analytic', '--episodes', '4', '--epochs', '2', '--samples', '16', '--iterations', '1', '--horizon', '5', '--eval-episodes', '0', '--seed', '3'];
+const ARGS = ['--backend', 'cpu', '--physics', 'analytic', '--episodes', '4', '--epochs', '2', '--min-steps', '0', '--samples', '16', '--iterations', '1', '--horizon', '5', '--eval-episodes', '0', '--seed', '3'];
 
 function start(out: string, extra: string[] = []) {
   return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/diffmpc.ts'), 'train-dynamics', ...ARGS, '--out', out, '--name', 'r', ...extra], {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MLPDynamics } from '../../src/models/mlp-dynamics.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { fitDynamics, oneStepError } from '../../src/train/fit-dynamics.ts';
+import { fitDynamics, fitEpochs, oneStepError } from '../../src/train/fit-dynamics.ts';
 import { ReplayBuffer } from '../../src/train/replay-buffer.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { useTestBackend } from '../helpers/backend.ts';
@@ -49,6 +49,23 @@ describe('fitDynamics', () => {
       return l;
     };
     expect(run()).toEqual(run());
+  });
+});
+
+describe('fitEpochs (the gradient-step floor of a refit)', () => {
+  it('raises the epoch count so that a small buffer still gets minSteps Adam steps', () => {
+    expect(fitEpochs(200, { epochs: 30, batchSize: 64 })).toEqual({ epochs: 30, stepsPerEpoch: 4 });
+    expect(fitEpochs(200, { epochs: 30, batchSize: 64, minSteps: 2000 })).toEqual({ epochs: 500, stepsPerEpoch: 4 });
+    expect(fitEpochs(2000, { epochs: 30, batchSize: 64, minSteps: 500 })).toEqual({ epochs: 30, stepsPerEpoch: 32 });
+    expect(fitEpochs(10, { epochs: 1, batchSize: 64, minSteps: 3 })).toEqual({ epochs: 3, stepsPerEpoch: 1 });
+    expect(() => fitEpochs(10, { minSteps: -1 })).toThrow(/minSteps/);
+  });
+
+  it('fitDynamics runs the raised number of epochs', () => {
+    const buf = pendulumData(40, 8);
+    const m = new MLPDynamics({ stateDim: 3, actionDim: 1, hidden: [8], rng: new Rng(9) });
+    expect(fitDynamics(m, buf, { epochs: 2, batchSize: 16, minSteps: 15, rng: new Rng(10) })).toHaveLength(5);
+    m.members.forEach((x) => x.dispose());
   });
 });
 
