@@ -83,6 +83,7 @@ export const DCEM_DEFAULTS = {
  * has a zero gradient): the value and, where v > 0, the gradient are exactly tf.sqrt's; NaN stays NaN.
  */
 export function sqrtZeroGrad(v: tf.Tensor): tf.Tensor {
+  if (tf.engine().state.gradientDepth === 0) return tf.sqrt(v); // no gradient recorded: the same values
   const s = tf.sign(v);
   return tf.mul(s, tf.sqrt(tf.add(v, tf.sub(1, s))));
 }

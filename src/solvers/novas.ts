@@ -77,6 +77,12 @@ function pickPerRow(fX: tf.Tensor, idx: tf.Tensor): tf.Tensor {
  * A problem whose values are all equal gets f̃ = 0 (uniform weights) and no gradient.
  */
 export function minMaxNormalize(fX: tf.Tensor): tf.Tensor {
+  if (tf.engine().state.gradientDepth === 0) {
+    // No gradient is recorded (e.g. MPC.act): the same values with fewer kernels.
+    const lo0 = tf.min(fX, 1, true);
+    const range0 = tf.sub(tf.max(fX, 1, true), lo0);
+    return tf.div(tf.sub(fX, lo0), tf.where(tf.greater(range0, 1e-12), range0, tf.onesLike(range0)));
+  }
   const lo = pickPerRow(fX, tf.argMin(fX, 1));
   const range = tf.sub(pickPerRow(fX, tf.argMax(fX, 1)), lo);
   // 1 where the values spread, else 0 (tf.step has a zero gradient).
