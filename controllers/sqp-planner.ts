@@ -28,7 +28,7 @@
 // plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
 import { linearize } from '../src/models/linearize.ts';
-import { rolloutCost, rolloutCostGeneric, rolloutStates } from '../src/models/rollout.ts';
+import { rolloutCost, rolloutStates } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { registerBooleanZeroGrads } from '../src/tensor/boolean-grads.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
@@ -38,7 +38,7 @@ import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
 import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
-import type { BackwardMode } from '../src/solvers/types.ts';
+import type { PlanRequest, PlanResult } from './planners.ts';
 
 export type BoundSpec = number | number[] | tf.Tensor;
 
@@ -314,28 +314,18 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   return { ...out, status, costs };
 }
 
-/** The fields of an MPC plan request (controllers/planners.ts `PlanRequest`) that the SQP planner uses. */
-export interface SqpPlanRequest {
-  model: DynamicsModel;
-  cost: CostModel;
-  /** `[B, nx]` */
-  x0: tf.Tensor;
-  horizon: number;
-  /** Per-entry bounds of the flat action sequence, each `[H·nu]`. */
-  bounds: [tf.Tensor, tf.Tensor];
-  /** `[B, H·nu]` warm start. */
-  mean: tf.Tensor;
-  iterations: number;
-  /** 'none' skips the final differentiable QP; any other mode differentiates the SQP fixed point implicitly. */
-  backward: BackwardMode;
-}
+/**
+ * The fields of an MPC plan request that the SQP planner uses. `backward` 'none' skips the final
+ * differentiable QP; any other mode differentiates the SQP fixed point implicitly.
+ */
+export type SqpPlanRequest = Pick<PlanRequest, 'model' | 'cost' | 'x0' | 'horizon' | 'bounds' | 'mean' | 'iterations' | 'backward'>;
 
 /**
  * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
  * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]) and `qp`
  * (QpOptions); other keys are rejected. Returns `{ solution [B, H·nu], value [B] }`.
  */
-export function sqpPlanner(config: Record<string, unknown> = {}): (req: SqpPlanRequest) => { solution: tf.Tensor; value: tf.Tensor } {
+export function sqpPlanner(config: Record<string, unknown> = {}): (req: SqpPlanRequest) => PlanResult {
   const known = ['regularization', 'steps', 'qp'];
   for (const k of Object.keys(config)) {
     if (!known.includes(k)) throw new Error(`sqpPlanner: unknown option "${k}"; accepted: ${known.join(', ')}`);
