@@ -39,6 +39,7 @@ export function swingUpReward(s: CartPoleState, a: number, poleLength: number): 
 
 export class CartPoleSwingUpEnv implements Env {
   readonly id = 'CartPoleSwingUp-v0';
+  readonly dt = CARTPOLE_PARAMS.tau;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -1, -1, -Infinity], [4.8, Infinity, 1, 1, Infinity]);
   readonly actionSpace = new Box([-1], [1]);

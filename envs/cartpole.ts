@@ -31,6 +31,7 @@ export const CARTPOLE_THRESHOLDS = { x: 2.4, theta: (12 * 2 * Math.PI) / 360, fo
 
 export class CartPoleEnv implements Env {
   readonly id = 'CartPole-v1';
+  readonly dt = CARTPOLE_PARAMS.tau;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -2 * CARTPOLE_THRESHOLDS.theta, -Infinity], [4.8, Infinity, 2 * CARTPOLE_THRESHOLDS.theta, Infinity]);
   readonly actionSpace = new Box([0], [1]);

@@ -58,6 +58,9 @@ export function angleNormalize(x: number): number {
 
 export class PendulumEnv implements Env {
   readonly id = 'Pendulum-v1';
+  get dt(): number {
+    return this.params.dt;
+  }
   readonly params: PendulumParams;
   readonly physics: Physics;
   readonly observationSpace: Box;

@@ -29,6 +29,9 @@ export class TimeLimit implements Env {
   get actionSpace() {
     return this.env.actionSpace;
   }
+  get dt(): number | undefined {
+    return this.env.dt;
+  }
   /** Steps taken since the last reset. */
   get elapsedSteps(): number {
     return this.elapsed;

@@ -28,6 +28,8 @@ export interface Env<Obs = Float32Array, Act = Float32Array> {
   readonly id: string;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
+  /** Simulated seconds per step, when the env has a physical time step (plots use it for their time axis). */
+  readonly dt?: number;
   reset(opts?: { seed?: number }): { obs: Obs; info: Info };
   step(action: Act): StepResult<Obs>;
   /** Draws the current frame. */

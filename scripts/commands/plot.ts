@@ -11,6 +11,8 @@ import { readJsonl } from '../../src/train/files.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand } from '../cli.ts';
 import { writeControlPlots } from '../lib/run-report.ts';
+import { envSpec, make } from '../../envs/registry.ts';
+import '../../envs/index.ts';
 
 interface StepLine {
   kind: 'step';
@@ -57,7 +59,7 @@ export function replot(dir: string): string[] {
   const steps = lines.filter((l) => l.kind === 'step') as StepLine[];
   if (steps.length) {
     const eps = episodesFromSteps(steps.filter((s) => s.phase === undefined || s.phase === 'eval'));
-    files.push(...writeControlPlots(run, String(cfg.env ?? 'env'), eps, []));
+    files.push(...writeControlPlots(run, String(cfg.env ?? 'env'), eps, [], undefined, envDt(cfg.env)));
   }
   const training = lines.filter((l) => l.kind === 'episode' && l.controller !== undefined);
   if (training.length) {
@@ -70,6 +72,15 @@ export function replot(dir: string): string[] {
   }
   if (files.length === 0) throw new Error(`diffmpc plot: ${metricsFile} has no step, episode or iteration records to plot`);
   return files;
+}
+
+/** Seconds per step of a registered env (undefined for an unknown id or an env without a physical step). */
+function envDt(id: unknown): number | undefined {
+  if (typeof id !== 'string' || !envSpec(id)) return undefined;
+  const env = make(id);
+  const dt = env.dt;
+  env.close?.();
+  return dt;
 }
 
 registerCommand({

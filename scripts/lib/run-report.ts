@@ -28,8 +28,8 @@ export function logEpisodes(run: RunDir, episodes: Episode[], prefix: Record<str
   }
 }
 
-/** Writes the PNGs (and GIF) of a controlled run; returns the written paths. */
-export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[], plans: PlanRecord[], gif?: Uint8Array, dt = 0.05): string[] {
+/** Writes the PNGs (and GIF) of a controlled run; returns the written paths. `dt`: the env's seconds per step (the time axes count steps without it). */
+export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[], plans: PlanRecord[], gif?: Uint8Array, dt?: number): string[] {
   const out: string[] = [];
   const ep = episodes[0];
   if (!ep) return out;
@@ -37,9 +37,10 @@ export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[
   const T = ep.rewards.length;
   const obsSeries = labels.map((label, i) => ({ label, values: ep.states.slice(0, T).map((s) => s[i]!) }));
   const actSeries = Array.from(ep.actions[0]!, (_, i) => ({ label: `action[${i}]`, values: ep.actions.map((a) => a[i]!) }));
+  const xLabel = dt !== undefined ? 'time (s)' : 'step';
   const targets = isPendulum(envId) ? [{ label: 'upright: cos θ = 1', value: 1 }] : [{ label: 'target 0', value: 0 }];
-  out.push(run.writeArtifact('states.png', plotTraces({ series: obsSeries, dt, targets, title: `${envId}: observations, episode 0`, xLabel: 'time (s)' })));
-  out.push(run.writeArtifact('actions.png', plotTraces({ series: actSeries, dt, title: `${envId}: actions, episode 0`, xLabel: 'time (s)', yLabel: 'action' })));
+  out.push(run.writeArtifact('states.png', plotTraces({ series: obsSeries, dt, targets, title: `${envId}: observations, episode 0`, xLabel })));
+  out.push(run.writeArtifact('actions.png', plotTraces({ series: actSeries, dt, title: `${envId}: actions, episode 0`, xLabel, yLabel: 'action' })));
   out.push(run.writeArtifact('cost.png', plotCostPerStep({ costs: episodes.map((e) => ({ label: `episode ${e.episode}`, values: e.rewards.map((r) => -r) })), dt, title: `${envId}: cost per step (−reward)` })));
   if (episodes.length > 1) out.push(run.writeArtifact('returns.png', plotEpisodeReturns({ returns: episodes.map((e) => e.return), title: `${envId}: return per episode` })));
   if (isPendulum(envId)) {
@@ -61,5 +62,5 @@ export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[
 /** Writes the plots of a control run result. */
 export function reportControlRun(run: RunDir, r: ControlRunResult): string[] {
   logEpisodes(run, r.episodes);
-  return writeControlPlots(run, r.envId, r.episodes, r.plans, r.gif);
+  return writeControlPlots(run, r.envId, r.episodes, r.plans, r.gif, r.dt);
 }

@@ -51,6 +51,8 @@ export interface ControlRunResult {
   /** Wall-clock milliseconds per controller call (median). */
   actMs: number;
   envId: string;
+  /** The env's seconds per step, when it has one. */
+  dt?: number;
 }
 
 /** Builds a controller for `env` from the config; `model` overrides the env twin (e.g. a learned model). */
@@ -130,5 +132,6 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
     plans,
     actMs: times[Math.floor(times.length / 2)] ?? 0,
     envId: cfg.env,
+    ...(env.dt !== undefined ? { dt: env.dt } : {}),
   };
 }
