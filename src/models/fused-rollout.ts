@@ -5,6 +5,7 @@
 // the model implements it and recognizes the cost; otherwise it runs the generic loop.
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../tensor/check.ts';
+import { tapeDepth } from '../tensor/tape.ts';
 import { applyCustomOp } from '../tensor/custom-op.ts';
 import type { CostModel, DynamicsModel } from './types.ts';
 
@@ -29,7 +30,7 @@ export function hasFusedRollout(model: DynamicsModel): model is DynamicsModel & 
  * terms would be lost, and the generic tfjs loop is used instead.
  */
 export function fusedRolloutAllowed(): boolean {
-  return tf.engine().state.gradientDepth < 2;
+  return tapeDepth() < 2;
 }
 
 /**
@@ -67,7 +68,7 @@ export function hostRolloutCost<K>(kernel: HostRolloutKernel<K>, x0: tf.Tensor, 
       const pt = rest.slice(0, kernel.params.length);
       const k = kernel.constants(pt.map((t) => t.dataSync()[0]!));
       const Ud = Ut.dataSync();
-      const taping = tf.engine().state.gradientDepth > 0;
+      const taping = tapeDepth() > 0;
       const { J, traj } = kernel.forward(x0t.dataSync(), Ud, R, H, k, taping);
       return {
         value: tf.tensor1d(Float32Array.from(J), 'float32'),

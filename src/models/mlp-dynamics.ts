@@ -33,10 +33,14 @@ export class MLPDynamics implements DynamicsModel {
   readonly stateDim: number;
   readonly actionDim: number;
   readonly members: MLP[];
-  private norm: { [K in keyof Normalization]: tf.Tensor1D };
+  /** The normalization statistics (stds floored), as set; the tensors below are derived from them. */
+  private stats: Normalization;
   /** Input normalization of the concatenated [x, u]: (μ_x, μ_u) and (σ_x, σ_u), `[nx + nu]`. */
   private inMean: tf.Tensor1D;
   private inStd: tf.Tensor1D;
+  /** Output scale of the predicted change: μ_Δ and σ_Δ, `[nx]`. */
+  private dMean: tf.Tensor1D;
+  private dStd: tf.Tensor1D;
   readonly config: Required<Omit<MLPDynamicsConfig, 'rng'>>;
 
   constructor(cfg: MLPDynamicsConfig) {
@@ -63,11 +67,17 @@ export class MLPDynamics implements DynamicsModel {
           name: `dynamics${instance}/member${k}`,
         }),
     );
-    const z = (n: number) => tf.keep(tf.zeros([n])) as tf.Tensor1D;
-    const o = (n: number) => tf.keep(tf.ones([n])) as tf.Tensor1D;
-    this.norm = { xMean: z(cfg.stateDim), xStd: o(cfg.stateDim), uMean: z(cfg.actionDim), uStd: o(cfg.actionDim), dMean: z(cfg.stateDim), dStd: o(cfg.stateDim) };
-    this.inMean = z(cfg.stateDim + cfg.actionDim);
-    this.inStd = o(cfg.stateDim + cfg.actionDim);
+    const z = (n: number) => new Array<number>(n).fill(0);
+    const o = (n: number) => new Array<number>(n).fill(1);
+    [this.stats, this.inMean, this.inStd, this.dMean, this.dStd] = MLPDynamics.tensorsOf({ xMean: z(cfg.stateDim), xStd: o(cfg.stateDim), uMean: z(cfg.actionDim), uStd: o(cfg.actionDim), dMean: z(cfg.stateDim), dStd: o(cfg.stateDim) });
+  }
+
+  /** Floors the stds at 1e-6 and builds the kept tensors [inMean, inStd, dMean, dStd] from the statistics. */
+  private static tensorsOf(n: Normalization): [Normalization, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
+    const floor = (v: number[]) => v.map((s) => Math.max(s, 1e-6));
+    const stats: Normalization = { xMean: [...n.xMean], xStd: floor(n.xStd), uMean: [...n.uMean], uStd: floor(n.uStd), dMean: [...n.dMean], dStd: floor(n.dStd) };
+    const t = (v: number[]) => tf.keep(tf.tensor1d(v));
+    return [stats, t([...stats.xMean, ...stats.uMean]), t([...stats.xStd, ...stats.uStd]), t(stats.dMean), t(stats.dStd)];
   }
 
   /** Sets the input/output normalization (std floored at 1e-6). */
@@ -77,23 +87,13 @@ export class MLPDynamics implements DynamicsModel {
       const v = n[k as keyof Normalization];
       if (v.length !== len) throw new Error(`MLPDynamics.setNormalization: ${k} needs ${len} values (got ${v.length})`);
     }
-    tf.dispose([...Object.values(this.norm), this.inMean, this.inStd]);
-    const t = (v: number[], floor = false) => tf.keep(tf.tensor1d(floor ? v.map((s) => Math.max(s, 1e-6)) : v));
-    this.norm = {
-      xMean: t(n.xMean),
-      xStd: t(n.xStd, true),
-      uMean: t(n.uMean),
-      uStd: t(n.uStd, true),
-      dMean: t(n.dMean),
-      dStd: t(n.dStd, true),
-    };
-    this.inMean = t([...n.xMean, ...n.uMean]);
-    this.inStd = t([...n.xStd, ...n.uStd], true);
+    tf.dispose([this.inMean, this.inStd, this.dMean, this.dStd]);
+    [this.stats, this.inMean, this.inStd, this.dMean, this.dStd] = MLPDynamics.tensorsOf(n);
   }
 
   getNormalization(): Normalization {
-    const a = (t: tf.Tensor) => Array.from(t.dataSync());
-    return { xMean: a(this.norm.xMean), xStd: a(this.norm.xStd), uMean: a(this.norm.uMean), uStd: a(this.norm.uStd), dMean: a(this.norm.dMean), dStd: a(this.norm.dStd) };
+    const s = this.stats;
+    return { xMean: [...s.xMean], xStd: [...s.xStd], uMean: [...s.uMean], uStd: [...s.uStd], dMean: [...s.dMean], dStd: [...s.dStd] };
   }
 
   /** Normalized network input `[R, nx + nu]`. */
@@ -108,11 +108,11 @@ export class MLPDynamics implements DynamicsModel {
 
   /** Normalized target for training: (x' − x − μ_Δ)/σ_Δ, `[R, nx]`. */
   normalizedTarget(x: tf.Tensor, xNext: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.div(tf.sub(tf.sub(xNext, x), this.norm.dMean), this.norm.dStd));
+    return tf.tidy(() => tf.div(tf.sub(tf.sub(xNext, x), this.dMean), this.dStd));
   }
 
   stepMember(x: tf.Tensor, u: tf.Tensor, k: number): tf.Tensor {
-    return tf.tidy(() => tf.add(x, tf.add(this.norm.dMean, tf.mul(this.norm.dStd, this.predictNormalizedDelta(x, u, k)))));
+    return tf.tidy(() => tf.add(x, tf.add(this.dMean, tf.mul(this.dStd, this.predictNormalizedDelta(x, u, k)))));
   }
 
   step(x: tf.Tensor, u: tf.Tensor): tf.Tensor {
@@ -120,7 +120,7 @@ export class MLPDynamics implements DynamicsModel {
       if (this.members.length === 1) return this.stepMember(x, u, 0);
       const inp = this.input(x, u);
       const d = tf.mean(tf.stack(this.members.map((m) => m.apply(inp))), 0);
-      return tf.add(x, tf.add(this.norm.dMean, tf.mul(this.norm.dStd, d)));
+      return tf.add(x, tf.add(this.dMean, tf.mul(this.dStd, d)));
     });
   }
 
@@ -131,7 +131,7 @@ export class MLPDynamics implements DynamicsModel {
   /** Frees the members' variables and the normalization tensors. */
   dispose(): void {
     this.members.forEach((m) => m.dispose());
-    tf.dispose([...Object.values(this.norm), this.inMean, this.inStd]);
+    tf.dispose([this.inMean, this.inStd, this.dMean, this.dStd]);
   }
 
   toJSON(): { config: MLPDynamics['config']; normalization: Normalization; weights: number[][][] } {

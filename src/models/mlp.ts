@@ -6,6 +6,7 @@
 // so the same seed gives the same network on every backend. Inputs may carry any leading batch dims
 // `[..., in]` → `[..., out]`.
 import * as tf from '@tensorflow/tfjs';
+import { tapeDepth } from '../tensor/tape.ts';
 import { Rng, defaultRng } from '../tensor/rng.ts';
 
 export type Activation = 'relu' | 'tanh' | 'softplus' | 'swish' | 'elu' | 'linear';
@@ -88,7 +89,7 @@ export class MLP {
       // Outside any gradient tape (e.g. MPC rollouts) each layer is one fused matMul + bias (+ activation when
       // tfjs fuses it), which saves an elementwise pass per layer; under a tape the plain ops are used so every
       // gradient order stays available. Both compute the same affine map.
-      const fuse = tf.engine().state.gradientDepth === 0;
+      const fuse = tapeDepth() === 0;
       for (let l = 0; l < this.weights.length; l++) {
         const a = l + 1 < this.weights.length ? this.config.activation : this.config.outputActivation;
         if (fuse) {

@@ -20,6 +20,7 @@
 // The iteration loop, backward modes ('unroll' | { truncated: k } | 'none', per call) and per-problem status
 // live in src/solvers/gaussian-search.ts.
 import * as tf from '@tensorflow/tfjs';
+import { tapeDepth } from '../tensor/tape.ts';
 import { assertShape } from '../tensor/check.ts';
 import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
 import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
@@ -83,7 +84,7 @@ export const DCEM_DEFAULTS = {
  * has a zero gradient): the value and, where v > 0, the gradient are exactly tf.sqrt's; NaN stays NaN.
  */
 export function sqrtZeroGrad(v: tf.Tensor): tf.Tensor {
-  if (tf.engine().state.gradientDepth === 0) return tf.sqrt(v); // no gradient recorded: the same values
+  if (tapeDepth() === 0) return tf.sqrt(v); // no gradient recorded: the same values
   const s = tf.sign(v);
   return tf.mul(s, tf.sqrt(tf.add(v, tf.sub(1, s))));
 }

@@ -20,6 +20,7 @@
 // { truncated: k }). The loop, stop test (whole-batch ‖μ' − μ‖_F < iterEps) and per-problem status are
 // shared with DCEM (src/solvers/gaussian-search.ts).
 import * as tf from '@tensorflow/tfjs';
+import { tapeDepth } from '../tensor/tape.ts';
 import { assertShape } from '../tensor/check.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
@@ -77,7 +78,7 @@ function pickPerRow(fX: tf.Tensor, idx: tf.Tensor): tf.Tensor {
  * A problem whose values are all equal gets f̃ = 0 (uniform weights) and no gradient.
  */
 export function minMaxNormalize(fX: tf.Tensor): tf.Tensor {
-  if (tf.engine().state.gradientDepth === 0) {
+  if (tapeDepth() === 0) {
     // No gradient is recorded (e.g. MPC.act): the same values with fewer kernels.
     const lo0 = tf.min(fX, 1, true);
     const range0 = tf.sub(tf.max(fX, 1, true), lo0);

@@ -5,3 +5,4 @@ export * from './check.ts';
 export * from './memory.ts';
 export * from './custom-op.ts';
 export * from './stop-gradient.ts';
+export * from './tape.ts';
