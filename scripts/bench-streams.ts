@@ -9,7 +9,7 @@ import type { BoxSpace, Env, StepResult } from '../envs/types.ts';
 import { PendulumEnv } from '../envs/pendulum.ts';
 import * as plot from '../src/plot/index.ts';
 import { episodeReturns, recordTo, rollout, throttledProgress, vectorRollout } from '../src/streams/index.ts';
-import { ReplayBuffer } from '../src/train/replay-buffer.ts';
+import { ReplayBuffer } from '../policies/replay-buffer.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { formatTable, saveReport, timeMs, type Row } from './lib/report.ts';

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { DDPG } from '../policies/ddpg.ts';
 import { initBackend, describeBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
-import { appendJsonl, writeJsonAtomic } from '../src/train/files.ts';
+import { appendJsonl, writeJsonAtomic } from '../src/tensor/files.ts';
 
 /** The subset of the Env interface the trainer needs. */
 export type PendulumLike = Pick<Env, 'reset' | 'step'>;

@@ -4,7 +4,7 @@
 //   features `[B, M, D]` → actor on `[B·M, D]` → actions `[B, M]` → Δθ = s·a.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
-import { writeJsonAtomic } from '../../src/train/files.ts';
+import { writeJsonAtomic } from '../../src/tensor/files.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { Actor } from '../actor.ts';
 import type { Problem } from './problems.ts';

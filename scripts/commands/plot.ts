@@ -7,7 +7,7 @@ import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotLearningCurve } from '../../src/plot/learning-curve.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
-import { readJsonl } from '../../src/train/files.ts';
+import { readJsonl } from '../../src/tensor/files.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand } from '../cli.ts';
 import { writeControlPlots } from '../lib/run-report.ts';

@@ -1,6 +1,6 @@
 // Benchmark reporting: aligned text tables on stdout and the same rows saved as JSON (atomically).
 import path from 'node:path';
-import { writeJsonAtomic } from '../../src/train/files.ts';
+import { writeJsonAtomic } from '../../src/tensor/files.ts';
 
 export type Row = Record<string, string | number | boolean | null>;
 

@@ -6,7 +6,7 @@
 import { createCanvas } from 'canvas';
 import * as gifencModule from 'gifenc';
 import type { GifStream } from 'gifenc';
-import { writeFileAtomic } from '../train/files.ts';
+import { writeFileAtomic } from '../tensor/files.ts';
 
 // gifenc ships CommonJS whose exports Node's ESM loader cannot name statically: take them from the namespace
 // when the loader exposes them (bundlers, vitest) and from its `default` (the CommonJS exports) otherwise.

@@ -4,7 +4,7 @@
 // and an atomic PNG writer (temp file + rename, src/train/files.ts) for run directories.
 import type { ChartConfiguration } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import { writeFileAtomic } from '../train/files.ts';
+import { writeFileAtomic } from '../tensor/files.ts';
 
 export interface ChartSize {
   /** Pixels, default 900. */

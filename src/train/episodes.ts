@@ -6,7 +6,7 @@ import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { recordTo } from '../streams/record-to.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
-import type { ReplayBuffer } from './replay-buffer.ts';
+import type { ReplayBuffer } from '../../policies/replay-buffer.ts';
 
 export async function runEpisodes(
   env: Env,

@@ -20,7 +20,7 @@ import type { Episode } from '../streams/collect-episodes.ts';
 import { Rng } from '../tensor/rng.ts';
 import { runEpisodes } from './episodes.ts';
 import { fitDynamics, oneStepError } from './fit-dynamics.ts';
-import { ReplayBuffer, type Transition } from './replay-buffer.ts';
+import { ReplayBuffer, type Transition } from '../../policies/replay-buffer.ts';
 import type { RunDir } from './run-dir.ts';
 
 export interface ModelBasedConfig {

@@ -6,7 +6,7 @@
 // are dropped so a resumed run does not log the same step twice).
 import fs from 'node:fs';
 import path from 'node:path';
-import { appendJsonl, readJsonl, writeFileAtomic, writeJsonAtomic } from './files.ts';
+import { appendJsonl, readJsonl, writeFileAtomic, writeJsonAtomic } from '../tensor/files.ts';
 
 export interface Checkpoint<S = unknown> {
   /** Progress counter (e.g. episodes or epochs completed). */

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DDPG, actorLoss, criticLoss, tdTarget } from '../../policies/ddpg.ts';
-import type { Batch } from '../../src/train/replay-buffer.ts';
+import type { Batch } from '../../policies/replay-buffer.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonl } from '../../src/train/files.ts';
+import { readJsonl } from '../../src/tensor/files.ts';
 import { REPO_ROOT } from '../helpers/reference.ts';
 
 const ARGS = ['--backend', 'cpu', '--physics', 'analytic', '--episodes', '4', '--epochs', '2', '--min-steps', '0', '--samples', '16', '--iterations', '1', '--horizon', '5', '--eval-episodes', '0', '--seed', '3'];

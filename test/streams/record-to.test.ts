@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordTo } from '../../src/streams/record-to.ts';
-import { ReplayBuffer } from '../../src/train/replay-buffer.ts';
+import { ReplayBuffer } from '../../policies/replay-buffer.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tr } from './transitions.ts';
 

@@ -6,7 +6,7 @@ import { MLPDynamics } from '../../src/models/mlp-dynamics.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { fitDynamics, fitEpochs, oneStepError } from '../../src/train/fit-dynamics.ts';
-import { ReplayBuffer } from '../../src/train/replay-buffer.ts';
+import { ReplayBuffer } from '../../policies/replay-buffer.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonl, writeJsonAtomic } from '../../src/train/files.ts';
+import { readJsonl, writeJsonAtomic } from '../../src/tensor/files.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'diffmpc-run-'));

@@ -13,7 +13,7 @@ import {
 } from '../../../policies/l2o/explorers.ts';
 import { makeProblem, type Problem } from '../../../policies/l2o/problems.ts';
 import { resolveL2OConfig } from '../../../policies/l2o/state.ts';
-import { ReplayBuffer } from '../../../src/train/replay-buffer.ts';
+import { ReplayBuffer } from '../../../policies/replay-buffer.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
 

@@ -1,7 +1,7 @@
 // A fixed-capacity ring buffer of transitions (s, a, r, s', done) in Float32Arrays, with uniform sampling
 // into batched tensors. Used by model learning (fit f(s, a) ≈ s') and by off-policy RL (DDPG).
 import * as tf from '@tensorflow/tfjs';
-import { defaultRng, type Rng } from '../tensor/rng.ts';
+import { defaultRng, type Rng } from '../src/tensor/rng.ts';
 
 export interface Transition {
   obs: ArrayLike<number>;
