@@ -50,7 +50,7 @@ export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[
       out.push(
         run.writeArtifact(
           'planned-vs-executed.png',
-          plotPlannedVsExecuted({ executed: ep.states.map(theta), plans: plans.map((p) => ({ start: p.t, values: p.states.map(theta) })), dt, label: 'θ', yLabel: 'θ (rad)', target: 0, title: 'Planned (MPC, every few steps) vs executed angle' }),
+          plotPlannedVsExecuted({ executed: ep.states.map(theta), plans: plans.map((p) => ({ start: p.t, values: p.states.map(theta) })), dt, label: 'θ', yLabel: 'θ (rad)', target: 0, period: 2 * Math.PI, title: 'Planned (MPC, every few steps) vs executed angle' }),
         ),
       );
     }

@@ -3,7 +3,7 @@
 // starting at t = k, so model error and re-planning show up as the gap between the two.
 import type { ChartConfiguration } from 'chart.js';
 import { renderChart, type ChartSize } from './renderer.ts';
-import { axis, colorAt, plugins, points, series, timeAxis, withAlpha } from './style.ts';
+import { axis, breakWraps, colorAt, plugins, points, series, timeAxis, withAlpha } from './style.ts';
 
 export interface Plan {
   /** Decision step k (the plan's first value is the prediction for t = k). */
@@ -21,6 +21,8 @@ export interface PlannedVsExecutedOptions extends ChartSize {
   title?: string;
   yLabel?: string;
   target?: number;
+  /** Period of a wrapping quantity (2π for an angle): lines break where it wraps instead of jumping. */
+  period?: number;
 }
 
 export function plotPlannedVsExecuted(o: PlannedVsExecutedOptions): Buffer {
@@ -29,14 +31,14 @@ export function plotPlannedVsExecuted(o: PlannedVsExecutedOptions): Buffer {
   const dt = o.dt ?? 1;
   const name = o.label ?? 'state';
   const datasets: Record<string, unknown>[] = [
-    { label: `executed ${name}`, data: points(timeAxis(ex.length, dt), ex), borderColor: colorAt(0), backgroundColor: colorAt(0), borderWidth: 3, pointRadius: 0, order: 0 },
+    { label: `executed ${name}`, data: breakWraps(points(timeAxis(ex.length, dt), ex), o.period), borderColor: colorAt(0), backgroundColor: colorAt(0), borderWidth: 3, pointRadius: 0, order: 0 },
   ];
   o.plans.forEach((p, i) => {
     if (!Number.isInteger(p.start) || p.start < 0) throw new Error(`plotPlannedVsExecuted: plans[${i}].start must be a non-negative integer step (got ${p.start})`);
     const v = series(`plotPlannedVsExecuted: plans[${i}].values`, p.values);
     datasets.push({
       label: 'planned (at decision step)',
-      data: points(timeAxis(v.length, dt, p.start * dt), v),
+      data: breakWraps(points(timeAxis(v.length, dt, p.start * dt), v), o.period),
       borderColor: withAlpha(colorAt(1), 0.75),
       backgroundColor: colorAt(1),
       borderWidth: 1.5,

@@ -85,6 +85,23 @@ export function points(x: readonly number[], y: readonly number[]): Array<{ x: n
   return y.map((v, i) => ({ x: x[i]!, y: Number.isNaN(v) ? null : v }));
 }
 
+/**
+ * Breaks a line of a periodic quantity (an angle, `period` 2π) where it wraps: between consecutive points whose
+ * values differ by more than half a period a gap point (y null) is inserted, so the chart shows two line ends
+ * at ±π instead of a vertical stroke across the plot.
+ */
+export function breakWraps<P extends { x: number; y: number | null }>(pts: P[], period: number | undefined): Array<P | { x: number; y: null }> {
+  if (period === undefined) return pts;
+  if (!(period > 0)) throw new Error(`breakWraps: period must be a positive number (got ${period})`);
+  const out: Array<P | { x: number; y: null }> = [];
+  pts.forEach((p, i) => {
+    const q = pts[i - 1];
+    if (q && q.y !== null && p.y !== null && Math.abs(p.y - q.y) > period / 2) out.push({ x: (p.x + q.x) / 2, y: null });
+    out.push(p);
+  });
+  return out;
+}
+
 /** 0, dt, 2 dt, … (n values). */
 export function timeAxis(n: number, dt = 1, t0 = 0): number[] {
   return Array.from({ length: n }, (_, i) => t0 + i * dt);

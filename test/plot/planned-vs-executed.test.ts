@@ -1,7 +1,7 @@
 // plotPlannedVsExecuted: executed line and plans drawn (both colours present), plan validation.
 import { describe, expect, it } from 'vitest';
 import { plotPlannedVsExecuted } from '../../src/plot/planned-vs-executed.ts';
-import { PALETTE } from '../../src/plot/style.ts';
+import { PALETTE, breakWraps } from '../../src/plot/style.ts';
 import { countColor, pngInfo, pngPixels } from './images.ts';
 
 describe('plotPlannedVsExecuted', () => {
@@ -13,6 +13,19 @@ describe('plotPlannedVsExecuted', () => {
     const { data } = await pngPixels(png);
     expect(countColor(data, PALETTE[0]!)).toBeGreaterThan(200);
     expect(countColor(data, PALETTE[1]!, 40)).toBeGreaterThan(30);
+  });
+
+  it('breaks an angle line where it wraps instead of drawing a vertical stroke across the chart', async () => {
+    // θ rises through π and reappears at −π: one wrap between t = 19 and t = 20.
+    const ex = Array.from({ length: 40 }, (_, t) => Math.atan2(Math.sin(2.2 + 0.1 * t), Math.cos(2.2 + 0.1 * t)));
+    const draw = (period?: number) => plotPlannedVsExecuted({ executed: ex, plans: [], width: 480, height: 480, ...(period ? { period } : {}) });
+    const count = async (png: Buffer) => countColor((await pngPixels(png)).data, PALETTE[0]!);
+    const joined = await count(draw());
+    const broken = await count(draw(2 * Math.PI));
+    // The vertical stroke spans most of the plot height (3 px wide): at least 500 executed-colour pixels fewer.
+    expect(joined - broken).toBeGreaterThan(500);
+    expect(breakWraps([{ x: 0, y: 3.1 }, { x: 1, y: -3.1 }, { x: 2, y: -3 }], 2 * Math.PI)).toEqual([{ x: 0, y: 3.1 }, { x: 0.5, y: null }, { x: 1, y: -3.1 }, { x: 2, y: -3 }]);
+    expect(() => breakWraps([], 0)).toThrow(/period must be a positive number/);
   });
 
   it('rejects a plan with a bad start', () => {
