@@ -142,37 +142,34 @@ export class Rng {
     let s2 = st[2]!;
     let s3 = st[3]!;
     for (let k = 0; k < size; k++) {
-      for (;;) {
-        const r = Math.imul(s1, 5);
-        // Kept as a signed int32 (a uint32 above 2³¹ would be a heap double in V8, about 2× slower here).
-        const a = Math.imul((r << 7) | (r >>> 25), 9);
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        const i = a & 127;
-        const u = (a >>> 8) * ZIG_U24;
-        if (u < R[i]!) {
-          out[k] = (a & 128) === 0 ? u * X[i]! : -u * X[i]!;
-          break;
-        }
-        // Rare path (about 1% of draws): wedge or tail test through the method, with the state written back.
+      const r = Math.imul(s1, 5);
+      // Kept as a signed int32 (a uint32 above 2³¹ would be a heap double in V8, about 2× slower here).
+      const a = Math.imul((r << 7) | (r >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const i = a & 127;
+      const u = (a >>> 8) * ZIG_U24;
+      if (u < R[i]!) {
+        out[k] = (a & 128) === 0 ? u * X[i]! : -u * X[i]!;
+      } else {
+        // Rare path (about 1% of draws): wedge or tail test, then fresh draws as normal() makes after a
+        // rejection, through the methods with the state written back.
         st[0] = s0;
         st[1] = s1;
         st[2] = s2;
         st[3] = s3;
-        const z = this.slowNormal(a);
+        let z = this.slowNormal(a);
+        if (z !== z) z = this.normal();
+        out[k] = z;
         s0 = st[0]!;
         s1 = st[1]!;
         s2 = st[2]!;
         s3 = st[3]!;
-        if (z === z) {
-          out[k] = z;
-          break;
-        }
       }
     }
     st[0] = s0;
