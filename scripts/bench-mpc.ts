@@ -3,7 +3,8 @@
 //   1. step latency of controllers/mpc.ts MPC.act per registered sampling/gradient solver (dcem, novas, gd)
 //      and backend, with the fused rollout op (src/models/pendulum-rollout.ts) vs the generic tfjs loop;
 //   2. throughput of ONE batched controller over 64 observations (MPC.actBatch, 64 rows) vs 64 separate
-//      controllers each acting on one observation (target ≥ 10×);
+//      controllers each acting on one observation (target ≥ 10×), per planner (dcem N 500, novas and qp at
+//      their presets, gd), with the per-call / per-row split that bounds it;
 //   3. a profile of one fused DCEM step: the objective (fused op), noise generation, tfjs kernels by name
 //      (tf.profile), the LML soft top-k on its own, and the remainder (op dispatch, host syncs, JS).
 // The machine's 1-minute load average is printed next to every number (timings on a shared CPU are noisy).
@@ -17,6 +18,7 @@ import { pendulumModel, type PendulumCost, type PendulumDynamics } from '../src/
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { lml } from '../src/solvers/lml.ts';
 import { listSolvers } from '../src/solvers/types.ts';
+import { plannerPresetsFor } from '../controllers/presets.ts';
 import '../src/solvers/dcem.ts';
 import '../src/solvers/novas.ts';
 import '../src/solvers/gd.ts';
@@ -60,10 +62,10 @@ function controller(model: DynamicsModel, cost: CostModel, solver: string, seed 
 
 /**
  * Median and minimum latency (ms) of one MPC.act over a sequence of observations, after WARMUP steps (the
- * wasm engine tiers its kernels up during the first few steps; 2 warm-up steps inflated the first solver's
- * median about 2×).
+ * wasm engine tiers its kernels up during the first steps: with 2 warm-up steps the first solver's median was
+ * about 2× the later ones, with 10 still about 1.5×, with 40 the same as the later ones).
  */
-const WARMUP = 10;
+const WARMUP = 40;
 function stepLatency(mpc: MPC, reps: number): { median: number; min: number } {
   const obs = observations(reps + WARMUP, 1);
   for (let i = 0; i < WARMUP; i++) mpc.act(obs[i]!);
@@ -93,18 +95,44 @@ async function latencyRows(backend: string, dynamics: PendulumDynamics, cost: Pe
   return rows;
 }
 
+/** A planner configuration of the throughput comparison. */
+interface ThroughputPlanner {
+  solver: string;
+  samples: number;
+  iterations: number;
+  solverConfig?: Record<string, unknown>;
+}
+
 /**
- * One batched controller over `batch` observations vs `batch` controllers acting one by one (dcem, fused), at
- * `samples` samples per row. Batching removes the per-call cost o (op dispatch, host syncs, JS) of all but one
- * call and keeps the per-row compute c (rollout arithmetic, noise, ranking), so the speedup is at most
- * (o + c) / (o/B + c); the row 'per-call / per-row split' estimates o and c from the two timings
- * (t_sep = B(o + c), t_bat = o + Bc), and 'ceiling' is (o + c)/c, the speedup with B → ∞.
+ * The planners of the throughput comparison: DCEM at the latency target's settings (N 500), NOVAS and the SQP
+ * planner at their Pendulum-v1 presets (controllers/presets.ts), and gradient-descent shooting (gd, 5 steps).
  */
-async function throughputRows(backend: string, dynamics: PendulumDynamics, cost: PendulumCost, reps: number, samples: number): Promise<Row[]> {
+function throughputPlanners(): ThroughputPlanner[] {
+  const presets = plannerPresetsFor('Pendulum-v1');
+  const fromPreset = (solver: string): ThroughputPlanner[] => {
+    const p = presets[solver];
+    return p ? [{ solver, samples: p.samples, iterations: p.iterations, solverConfig: p.solverConfig }] : [];
+  };
+  return [
+    { solver: 'dcem', samples: MPC_BENCH.samples, iterations: MPC_BENCH.iterations },
+    ...fromPreset('novas'),
+    ...fromPreset('qp'),
+    { solver: 'gd', samples: 1, iterations: MPC_BENCH.iterations },
+  ];
+}
+
+/**
+ * One batched controller over `batch` observations vs `batch` controllers acting one by one (fused rollout).
+ * Batching removes the per-call cost o (op dispatch, host syncs, JS) of all but one call and keeps the per-row
+ * compute c (rollout arithmetic, noise, ranking, QP solves), so the speedup is at most (o + c) / (o/B + c);
+ * the last row estimates o and c from the two timings (t_sep = B(o + c), t_bat = o + Bc) and gives the
+ * ceiling (o + c)/c, the speedup as B → ∞.
+ */
+async function throughputRows(backend: string, dynamics: PendulumDynamics, cost: PendulumCost, reps: number, planner: ThroughputPlanner): Promise<Row[]> {
   const B = MPC_BENCH.batch;
   const obs = observations(B, 2);
   const make = (seed: number) =>
-    new MPC({ model: dynamics, cost, solver: 'dcem', horizon: MPC_BENCH.horizon, samples, iterations: MPC_BENCH.iterations, bounds: [-2, 2], seed });
+    new MPC({ model: dynamics, cost, solver: planner.solver, horizon: MPC_BENCH.horizon, samples: planner.samples, iterations: planner.iterations, bounds: [-2, 2], seed, ...(planner.solverConfig ? { solverConfig: planner.solverConfig } : {}) });
   const batched = make(0);
   const flat = new Float32Array(B * 3);
   obs.forEach((o, i) => flat.set(o, 3 * i));
@@ -115,12 +143,12 @@ async function throughputRows(backend: string, dynamics: PendulumDynamics, cost:
   // t_sep = B(o + c), t_bat = o + B c  ⇒  o = (t_sep − t_bat)/(B − 1), c = t_sep/B − o.
   const perCall = Math.max(0, (tSeparate - tBatched) / (B - 1));
   const perRow = Math.max(1e-9, tSeparate / B - perCall);
-  const base = { bench: 'throughput', backend, solver: 'dcem', samples };
+  const base = { bench: 'throughput', backend, solver: planner.solver, samples: planner.samples };
   return [
     { ...base, path: `1 controller × ${B} rows`, 'ms/round': tBatched, 'obs/s': Math.round((B / tBatched) * 1000), speedup: 1, load: load() },
     { ...base, path: `${B} controllers × 1 row`, 'ms/round': tSeparate, 'obs/s': Math.round((B / tSeparate) * 1000), speedup: 1 / speedup, load: load() },
     { ...base, path: 'batched / separate', 'ms/round': null, 'obs/s': null, speedup, 'meets 10×': speedup >= MPC_BENCH.targetSpeedup, load: load() },
-    { ...base, path: `per-call o ${perCall.toFixed(2)} ms, per-row c ${perRow.toFixed(2)} ms`, 'ms/round': null, 'obs/s': null, speedup: (perCall + perRow) / perRow, 'meets 10×': null, load: load() },
+    { ...base, path: `ceiling: per-call o ${perCall.toFixed(2)} ms, per-row c ${perRow.toFixed(2)} ms`, 'ms/round': null, 'obs/s': null, speedup: (perCall + perRow) / perRow, 'meets 10×': null, load: load() },
   ];
 }
 
@@ -209,7 +237,7 @@ async function profileRows(backend: string, dynamics: PendulumDynamics, cost: Pe
 }
 
 export async function benchMpc(backends: string[], quick = false, outDir = 'bench-results'): Promise<string> {
-  const reps = quick ? 5 : 15;
+  const reps = quick ? 5 : 30;
   const all: Row[] = [];
   for (const backend of backends) {
     await initBackend(backend, { quiet: true });
@@ -217,13 +245,10 @@ export async function benchMpc(backends: string[], quick = false, outDir = 'benc
     if (!hasFusedRollout(dynamics)) throw new Error('bench mpc: the pendulum twin has no fused rollout');
     const latency = await latencyRows(backend, dynamics, cost, reps);
     console.log(formatTable(latency, ['backend', 'solver', 'path', 'ms/step', 'min ms', 'Hz', 'under 10 ms', 'tensors leaked', 'load']));
-    // The target's 500 samples (compute-bound), and 16 samples, where the per-call cost dominates.
-    const throughput = [
-      ...(await throughputRows(backend, dynamics, cost, quick ? 3 : 5, MPC_BENCH.samples)),
-      ...(await throughputRows(backend, dynamics, cost, quick ? 3 : 5, 16)),
-    ];
-    console.log(formatTable(throughput, ['backend', 'samples', 'path', 'ms/round', 'obs/s', 'speedup', 'load']));
-    console.log('(the last row of each block: per-call cost o and per-row compute c estimated from the two timings; its speedup is the ceiling (o + c)/c)');
+    const throughput: Row[] = [];
+    for (const planner of throughputPlanners()) throughput.push(...(await throughputRows(backend, dynamics, cost, quick ? 2 : 4, planner)));
+    console.log(formatTable(throughput, ['backend', 'solver', 'samples', 'path', 'ms/round', 'obs/s', 'speedup', 'load']));
+    console.log('(ceiling rows: per-call cost o and per-row compute c estimated from the two timings; speedup (o + c)/c as B → ∞)');
     const profile = await profileRows(backend, dynamics, cost, quick ? 3 : 8);
     console.log(formatTable(profile, ['backend', 'part', 'ms', 'share', 'calls', 'load']));
     console.log('');
