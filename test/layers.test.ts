@@ -34,7 +34,7 @@ function sources(dir: string): string[] {
 }
 
 /** Relative module specifiers of `import … from '…'`, `export … from '…'` and `import('…')`. */
-export function relativeImports(text: string): string[] {
+function relativeImports(text: string): string[] {
   const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
   return [...new Set(specs)];
 }
