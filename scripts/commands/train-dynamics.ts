@@ -65,7 +65,9 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
     const s = returnStats(evalEps);
     evalMean = s.mean;
     logEpisodes(run, evalEps, { phase: 'eval' });
-    console.log(`evaluation of MPC on the learned model: mean return ${s.mean.toFixed(1)} ± ${s.std.toFixed(1)} over ${evalEps.length} episodes (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
+    // Returns vary strongly with the start (std ≈ 90 on the pendulum), so the mean's standard error is printed too.
+    const se = s.std / Math.sqrt(Math.max(1, evalEps.length));
+    console.log(`evaluation of MPC on the learned model: mean return ${s.mean.toFixed(1)} ± ${s.std.toFixed(1)} over ${evalEps.length} episodes, standard error of the mean ${se.toFixed(1)} (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
     const refEps = await runEpisodes(env, buildController(env, evalRun, twin), { episodes: cfg.evalEpisodes, seed: evalSeed(cfg.seed), maxEpisodeSteps: cfg.episodeSteps });
     const ref = returnStats(refEps);
     twinEvalMean = ref.mean;
@@ -74,6 +76,7 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
       kind: 'eval',
       meanReturn: s.mean,
       stdReturn: s.std,
+      stderrReturn: se,
       returns: evalEps.map((e) => e.return),
       twinMeanReturn: ref.mean,
       twinReturns: refEps.map((e) => e.return),
