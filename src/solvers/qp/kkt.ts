@@ -77,6 +77,9 @@ export function factorKkt(
     const g1 = go + pending * nz, g2 = go + k * nz;
     for (let i = 0; i < nz; i++) {
       const a1 = d1 * G[g1 + i]!, a2 = d2 * G[g2 + i]!;
+      // Sparse rows (box bounds: one nonzero each) update one row of H instead of a triangle; adding the
+      // skipped zero products would not change H.
+      if (a1 === 0 && a2 === 0) continue;
       const ri = i * nz;
       for (let j = 0; j <= i; j++) H[ri + j]! += a1 * G[g1 + j]! + a2 * G[g2 + j]!;
     }
@@ -87,6 +90,7 @@ export function factorKkt(
     const g1 = go + pending * nz;
     for (let i = 0; i < nz; i++) {
       const a1 = d1 * G[g1 + i]!;
+      if (a1 === 0) continue;
       const ri = i * nz;
       for (let j = 0; j <= i; j++) H[ri + j]! += a1 * G[g1 + j]!;
     }

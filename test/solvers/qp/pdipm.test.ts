@@ -86,6 +86,45 @@ describe('KKT conditions hold at the returned solution', () => {
   });
 });
 
+describe('sparse constraint rows (box bounds)', () => {
+  it('box bounds plus dense rows: KKT conditions hold with bounds active, as for the dense problem', () => {
+    // One nonzero per bound row (the sparse path of the KKT fold), interleaved with dense rows so that
+    // sparse and dense rows are folded in pairs; the unconstrained minimum lies outside the box.
+    const rng = new Rng(31);
+    const B = 8, nz = 12;
+    const dense = randomQp(rng, B, nz, 3, 0);
+    const m = 2 * nz + 3;
+    const G = new Float64Array(B * m * nz), h = new Float64Array(B * m);
+    for (let bi = 0; bi < B; bi++) {
+      let row = 0;
+      for (let i = 0; i < nz; i++) {
+        G[(bi * m + row) * nz + i] = 1;
+        h[bi * m + row++] = 0.3;
+        G[(bi * m + row) * nz + i] = -1;
+        h[bi * m + row++] = 0.3;
+        if (i % 4 === 3) {
+          const k = (i - 3) / 4;
+          G.set(dense.G.data.subarray((bi * 3 + k) * nz, (bi * 3 + k + 1) * nz), (bi * m + row) * nz);
+          h[bi * m + row++] = Math.abs(dense.h.data[bi * 3 + k]!);
+        }
+      }
+    }
+    const p = { data: dense.p.data.map((v) => 10 * v), shape: [B, nz] };
+    const sol = solveQp({ Q: dense.Q, p, G: { data: G, shape: [B, m, nz] }, h: { data: h, shape: [B, m] } });
+    let activeBounds = 0;
+    for (let bi = 0; bi < B; bi++) {
+      expect(sol.status[bi]).toBe('optimal');
+      const r = kkt(sol.problem, sol, bi);
+      expect(r.stat).toBeLessThan(1e-9);
+      expect(r.viol).toBeLessThan(1e-9);
+      expect(r.comp).toBeLessThan(1e-9);
+      expect(r.minLam).toBeGreaterThanOrEqual(0);
+      for (let i = 0; i < nz; i++) if (Math.abs(Math.abs(sol.z[bi * nz + i]!) - 0.3) < 1e-7) activeBounds++;
+    }
+    expect(activeBounds).toBeGreaterThan(B * 2);
+  });
+});
+
 describe('status codes', () => {
   it("reports 'primal-infeasible' for an empty {Gz ≤ h} and for inconsistent equalities", () => {
     // x₁ ≤ −1 and −x₁ ≤ −1 (x₁ ≥ 1).
