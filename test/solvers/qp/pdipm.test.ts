@@ -40,6 +40,17 @@ function kkt(prob: ReturnType<typeof solveQp>['problem'], sol: ReturnType<typeof
   return { stat, viol, eq, comp, minLam };
 }
 
+/** Batch element `bi` is optimal and satisfies the KKT conditions to 1e-9. */
+function expectKkt(sol: ReturnType<typeof solveQp>, bi: number): void {
+  expect(sol.status[bi]).toBe('optimal');
+  const r = kkt(sol.problem, sol, bi);
+  expect(r.stat).toBeLessThan(1e-9);
+  expect(r.viol).toBeLessThan(1e-9);
+  expect(r.eq).toBeLessThan(1e-9);
+  expect(r.comp).toBeLessThan(1e-9);
+  expect(r.minLam).toBeGreaterThanOrEqual(0);
+}
+
 beforeAll(async () => {
   await useTestBackend();
 });
@@ -74,15 +85,7 @@ describe('KKT conditions hold at the returned solution', () => {
     const rng = new Rng(nz * 100 + m + neq);
     const params = randomQp(rng, B, nz, m, neq);
     const sol = solveQp(params);
-    for (let bi = 0; bi < B; bi++) {
-      expect(sol.status[bi]).toBe('optimal');
-      const r = kkt(sol.problem, sol, bi);
-      expect(r.stat).toBeLessThan(1e-9);
-      expect(r.viol).toBeLessThan(1e-9);
-      expect(r.eq).toBeLessThan(1e-9);
-      expect(r.comp).toBeLessThan(1e-9);
-      expect(r.minLam).toBeGreaterThanOrEqual(0);
-    }
+    for (let bi = 0; bi < B; bi++) expectKkt(sol, bi);
   });
 });
 
@@ -113,12 +116,7 @@ describe('sparse constraint rows (box bounds)', () => {
     const sol = solveQp({ Q: dense.Q, p, G: { data: G, shape: [B, m, nz] }, h: { data: h, shape: [B, m] } });
     let activeBounds = 0;
     for (let bi = 0; bi < B; bi++) {
-      expect(sol.status[bi]).toBe('optimal');
-      const r = kkt(sol.problem, sol, bi);
-      expect(r.stat).toBeLessThan(1e-9);
-      expect(r.viol).toBeLessThan(1e-9);
-      expect(r.comp).toBeLessThan(1e-9);
-      expect(r.minLam).toBeGreaterThanOrEqual(0);
+      expectKkt(sol, bi);
       for (let i = 0; i < nz; i++) if (Math.abs(Math.abs(sol.z[bi * nz + i]!) - 0.3) < 1e-7) activeBounds++;
     }
     expect(activeBounds).toBeGreaterThan(B * 2);
