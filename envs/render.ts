@@ -1,4 +1,4 @@
-// Small 2D drawing helpers shared by the env renderers (canvas 2D API: node-canvas or a browser context):
+// Small 2D drawing helpers shared by the env renderers (canvas 2D API: Node's @napi-rs/canvas or a browser context):
 // a world→pixel view fitting a rectangle in metres into the canvas (y up), rods, discs and force arrows.
 import type { CanvasLike } from './types.ts';
 
@@ -81,9 +81,8 @@ export function torqueArrow(ctx: CanvasLike, c: [number, number], radiusPx: numb
   ctx.fill();
 }
 
-/** Text label in the top-left corner. */
+/** Text label in the top-left corner, in the font the canvas's owner set (the GIF recorder sets the bundled one). */
 export function label(ctx: CanvasLike, text: string, x = 8, y = 18): void {
   ctx.fillStyle = '#333333';
-  ctx.font = '14px sans-serif';
   ctx.fillText(text, x, y);
 }

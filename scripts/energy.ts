@@ -7,7 +7,7 @@
 // Run: `diffmpc energy [--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem] [--out DIR]`
 // or `npx tsx scripts/energy.ts [same flags]`.
 import * as tf from '@tensorflow/tfjs';
-import { createCanvas, loadImage } from 'canvas';
+import { createCanvas, loadImage } from '../src/plot/canvas.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';

@@ -1,9 +1,10 @@
 // Animated GIFs of rollouts. Each frame is drawn by a caller-supplied `draw(ctx, width, height)` (an env's
-// `render`, or any closure) onto one reused node-canvas over a white background, quantized to ≤ 256 colours
+// `render`, or any closure) onto one reused canvas (src/plot/canvas.ts) over a white background, quantized to ≤ 256 colours
 // (gifenc's pairwise-nearest-neighbour quantizer, per-frame palette, rgb565) and LZW-encoded as it comes, so
 // a long episode never holds more than one RGBA frame in memory. `GifRecorder` is the streaming encoder;
 // `renderRolloutGif` encodes a whole list of frames or replays recorded states through an env's renderer.
-import { createCanvas } from 'canvas';
+import { createCanvas } from './canvas.ts';
+import { font } from './font.ts';
 import * as gifencModule from 'gifenc';
 import type { GifStream } from 'gifenc';
 import { writeFileAtomic } from '../tensor/files.ts';
@@ -15,7 +16,7 @@ const gifenc: typeof gifencModule = 'GIFEncoder' in gifencModule && typeof gifen
   : (gifencModule as unknown as { default: typeof gifencModule }).default;
 const { applyPalette, GIFEncoder, quantize } = gifenc;
 
-/** Draws one frame; `ctx` is a 2D context (node-canvas), cleared to white beforehand. */
+/** Draws one frame; `ctx` is a 2D context, cleared to white beforehand. */
 export type DrawFrame = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
 
 export interface GifOptions {
@@ -72,6 +73,7 @@ export class GifRecorder {
     ctx.fillRect(0, 0, width, height);
     ctx.restore();
     ctx.save();
+    ctx.font = font(14);
     draw(ctx, width, height);
     ctx.restore();
     const rgba = ctx.getImageData(0, 0, width, height).data;

@@ -1,4 +1,5 @@
-// Public entry of the plotting layer: PNG charts (chartjs-node-canvas) and animated GIFs (gifenc).
+// Public entry of the plotting layer: PNG charts (chart.js on @napi-rs/canvas) and animated GIFs (gifenc).
+export * from './font.ts';
 export * from './renderer.ts';
 export * from './style.ts';
 export * from './traces.ts';

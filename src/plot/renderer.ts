@@ -1,10 +1,11 @@
-// Chart rendering to PNG with chartjs-node-canvas: one ChartJSNodeCanvas per canvas size, created on first
-// use and reused (each instance loads its own chart.js with every component of `chart.js/auto` registered; the
-// shared look — white background, DejaVu Sans, no animation — is set once per instance in its chartCallback),
-// and an atomic PNG writer (temp file + rename, src/train/files.ts) for run directories.
-import type { ChartConfiguration } from 'chart.js';
-import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+// Chart rendering to PNG: chart.js 4 drawn on the plotting layer's canvas (src/plot/canvas.ts: Skia through
+// @napi-rs/canvas, bundled font). One canvas per size, created on first use and reused; each render builds a
+// chart on it (no animation, not responsive, device pixel ratio 1, white background), encodes the PNG and
+// destroys the chart. An atomic PNG writer (temp file + rename) serves run directories.
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import { writeFileAtomic } from '../tensor/files.ts';
+import { createCanvas, type Canvas } from './canvas.ts';
+import { FONT_FAMILY } from './font.ts';
 
 export interface ChartSize {
   /** Pixels, default 900. */
@@ -15,9 +16,36 @@ export interface ChartSize {
 
 export const DEFAULT_WIDTH = 900;
 export const DEFAULT_HEIGHT = 500;
-export const FONT_FAMILY = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
 
-const renderers = new Map<string, ChartJSNodeCanvas>();
+const canvases = new Map<string, Canvas>();
+let chartDefaultsSet = false;
+
+/** chart.js components and the shared look, once per process. */
+function setChartDefaults(): void {
+  if (chartDefaultsSet) return;
+  Chart.register(...registerables);
+  Chart.defaults.font.family = FONT_FAMILY;
+  Chart.defaults.font.size = 14;
+  Chart.defaults.color = '#222222';
+  Chart.defaults.animation = false;
+  Chart.defaults.responsive = false;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.devicePixelRatio = 1;
+  chartDefaultsSet = true;
+}
+
+/** Paints the whole canvas white before the chart draws (PNGs are opaque). */
+const whiteBackground: Plugin = {
+  id: 'diffmpcWhiteBackground',
+  beforeDraw: (chart) => {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
 
 function checkSize(size: ChartSize = {}): { width: number; height: number } {
   const width = size.width ?? DEFAULT_WIDTH;
@@ -28,38 +56,42 @@ function checkSize(size: ChartSize = {}): { width: number; height: number } {
   return { width, height };
 }
 
-/** The shared renderer for a canvas size (created lazily, then reused). */
-export function rendererFor(width: number, height: number): ChartJSNodeCanvas {
+/** The shared canvas for a size (created lazily, then reused). */
+function canvasFor(width: number, height: number): Canvas {
   const key = `${width}x${height}`;
-  let r = renderers.get(key);
-  if (!r) {
-    r = new ChartJSNodeCanvas({
-      width,
-      height,
-      backgroundColour: '#ffffff',
-      chartCallback: (ChartJS) => {
-        ChartJS.defaults.font.family = FONT_FAMILY;
-        ChartJS.defaults.font.size = 14;
-        ChartJS.defaults.color = '#222222';
-        ChartJS.defaults.animation = false;
-        ChartJS.defaults.responsive = false;
-        ChartJS.defaults.devicePixelRatio = 1;
-      },
-    });
-    renderers.set(key, r);
+  let c = canvases.get(key);
+  if (!c) {
+    c = createCanvas(width, height);
+    canvases.set(key, c);
   }
-  return r;
+  return c;
 }
 
-/** Number of renderers created so far (one per distinct size). */
+/** Number of canvases created so far (one per distinct size). */
 export function rendererCount(): number {
-  return renderers.size;
+  return canvases.size;
 }
 
-/** Renders a chart.js configuration to a PNG buffer of the requested size. */
+/**
+ * Renders a chart.js configuration to a PNG buffer of the requested size.
+ * @example savePng('runs/x/loss.png', renderChart({ type: 'line', data: { datasets: [...] } }, { width: 600 }));
+ */
 export function renderChart(config: ChartConfiguration, size?: ChartSize): Buffer {
   const { width, height } = checkSize(size);
-  return rendererFor(width, height).renderToBufferSync(config as never, 'image/png');
+  setChartDefaults();
+  const canvas = canvasFor(width, height);
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, {
+    ...config,
+    plugins: [...(config.plugins ?? []), whiteBackground],
+  } as ChartConfiguration);
+  try {
+    return canvas.toBuffer('image/png');
+  } finally {
+    chart.destroy();
+  }
 }
 
 /** Writes a PNG (or any bytes) atomically, creating parent directories; returns the path. */

@@ -1,6 +1,6 @@
 // CartPole-v1: analytic steps equal hand-computed Gymnasium steps; termination thresholds; matter-js drift
 // from analytic over 1 s (50 steps) is bounded; seeding; action handling; rendering.
-import { createCanvas } from 'canvas';
+import { createCanvas } from '../../src/plot/canvas.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
 import { CartPoleEnv } from '../../envs/cartpole.ts';

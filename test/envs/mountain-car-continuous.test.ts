@@ -1,6 +1,6 @@
 // MountainCarContinuous-v0 (plug-in API example): hand-computed Gymnasium steps, left wall, goal reward and
 // termination, clipping, checkEnv.
-import { createCanvas } from 'canvas';
+import { createCanvas } from '../../src/plot/canvas.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
 import { MountainCarContinuousEnv } from '../../envs/mountain-car-continuous.ts';

@@ -1,7 +1,7 @@
 // Pendulum-v1: analytic steps equal hand-computed Gymnasium steps to 1e-6; matter-js drift from analytic over
 // 1 s is bounded (and matter tracks a fine integration of the ODE closer than the analytic model does);
 // seeding; action validation and clipping; rendering.
-import { createCanvas } from 'canvas';
+import { createCanvas } from '../../src/plot/canvas.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
 import { PendulumEnv, pendulumAnalyticStep } from '../../envs/pendulum.ts';

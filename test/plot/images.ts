@@ -1,7 +1,7 @@
 // Test fixture (not a test file): minimal PNG and GIF inspection. PNG: signature, IHDR size, decoded pixels
-// (via node-canvas). GIF: walks the block structure (header, logical screen, colour tables, extensions, image
+// (via the plotting layer's canvas). GIF: walks the block structure (header, logical screen, colour tables, extensions, image
 // descriptors with LZW sub-blocks, trailer) and counts frames, per-frame delays and the loop count.
-import { createCanvas, loadImage } from 'canvas';
+import { createCanvas, loadImage } from '../../src/plot/canvas.ts';
 
 export const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
