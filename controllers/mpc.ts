@@ -7,13 +7,15 @@
 // registered `Solver` (dcem, novas, gd, …) plans through a batched rollout objective `[B, N, H·nu] → [B, N]`,
 // and structure-exploiting planners (the SQP/QP planner) register directly in `controllers/planners.ts`.
 // `plan()` is differentiable w.r.t. the model's and cost's variables, with the backward mode per call
-// (Theseus-style: 'unroll' | { truncated: k } | 'none'); `act()` and `actBatch()` run without gradients.
+// (Theseus-style: 'unroll' | { truncated: k } | 'implicit' | 'none', as the planner supports; its default
+// otherwise) and returns the planner's info; `act()` and `actBatch()` run without gradients and keep the
+// last plan's info in `lastInfo`.
 import * as tf from '@tensorflow/tfjs';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import type { BackwardMode } from '../src/solvers/types.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { Rng } from '../src/tensor/rng.ts';
-import { getPlanner, type Planner, type PlanResult } from './planners.ts';
+import { getPlanner, type PlanInfo, type Planner, type PlanResult } from './planners.ts';
 
 export interface MPCConfig {
   model: DynamicsModel;
@@ -51,6 +53,8 @@ export interface MPCPlan {
   actions: tf.Tensor;
   /** `[B]` planned cost. */
   value: tf.Tensor;
+  /** Per-problem status, iterations, backward mode and planner name. */
+  info: PlanInfo;
 }
 
 function isRows(x: unknown): x is ArrayLike<number>[] {
@@ -89,6 +93,8 @@ export class MPC {
   private warmB = 0;
   /** The last executed plan (for plots of planned vs executed trajectories). */
   lastPlan: Float32Array | undefined;
+  /** Info of the last plan made by `act`/`actBatch`. */
+  lastInfo: PlanInfo | undefined;
 
   constructor(cfg: MPCConfig) {
     if (!Number.isInteger(cfg.horizon) || cfg.horizon < 1) throw new Error(`MPC horizon: expected a positive integer (got ${cfg.horizon})`);
@@ -159,7 +165,9 @@ export class MPC {
 
   /**
    * Plans for a batch of observations x0 `[B, nx]`; differentiable w.r.t. model and cost variables
-   * according to `opts.backward` (default 'unroll'). Does not touch the warm start.
+   * according to `opts.backward` (default: the planner's own, e.g. 'unroll' for dcem and gd, { truncated: 1 }
+   * for novas, 'implicit' for qp). Does not touch the warm start.
+   * @example const { actions, info } = mpc.plan(tf.tensor([[1, 0, 0]]), { backward: 'unroll' });
    */
   plan(x0: tf.Tensor, opts: PlanOptions = {}): MPCPlan {
     if (x0.rank !== 2 || x0.shape[1] !== this.nx) {
@@ -170,7 +178,7 @@ export class MPC {
     const std = this.initialStd(B);
     const lo = tf.tensor(this.lo);
     const hi = tf.tensor(this.hi);
-    const r: PlanResult = this.planner({
+    const r: PlanResult = this.planner.plan({
       model: this.model,
       cost: this.cost,
       x0,
@@ -180,13 +188,13 @@ export class MPC {
       std,
       iterations: opts.iterations ?? this.config.iterations,
       samples: opts.samples ?? this.config.samples,
-      backward: opts.backward ?? 'unroll',
+      ...(opts.backward !== undefined ? { backward: opts.backward } : {}),
       rng: this.rng,
       ...(opts.noise ? { noise: opts.noise } : {}),
     });
     if (!opts.mean) mean.dispose();
     tf.dispose([std, lo, hi]);
-    return { actions: r.solution.reshape([B, this.horizon, this.nu]), value: r.value };
+    return { actions: r.solution.reshape([B, this.horizon, this.nu]), value: r.value, info: r.info };
   }
 
   /**
@@ -202,7 +210,8 @@ export class MPC {
     assertFinite('MPC.act: observation', obs);
     const planFlat = tf.tidy(() => {
       const x0 = tf.tensor(Float32Array.from(obs), [B, this.nx]);
-      const { actions } = this.plan(x0, { backward: 'none' });
+      const { actions, info } = this.plan(x0, { backward: 'none' });
+      this.lastInfo = info;
       return actions.dataSync() as Float32Array;
     });
     const Hn = this.horizon * this.nu;

@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { rolloutCost } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
-import { listSolvers, makeSolver, type BackwardMode } from '../src/solvers/types.ts';
+import type { QpStatus } from '../src/solvers/qp/types.ts';
+import { makeSolver, solverRegistry, type BackwardKind, type BackwardMode, type SolveInfo, type SolveStatus } from '../src/solvers/types.ts';
+import { Registry, unknownNameError } from '../src/tensor/registry.ts';
 import type { Rng } from '../src/tensor/rng.ts';
 import { sqpPlanner } from './sqp-planner.ts';
 
@@ -23,10 +25,18 @@ export interface PlanRequest {
   std: tf.Tensor;
   iterations: number;
   samples: number;
-  backward: BackwardMode;
+  /** Backward mode; the planner's default when absent. */
+  backward?: BackwardMode;
   rng: Rng;
   /** Injected standard-normal noise `[iters, B, N, H·nu]` (sampling solvers), for deterministic plans. */
   noise?: tf.Tensor;
+}
+
+/** What happened in a plan: the inner solve's info, with the planner's name. */
+export interface PlanInfo extends Omit<SolveInfo, 'status'> {
+  planner: string;
+  /** `[B]` per-problem status (the solver's, or the final QP's for the SQP planner). */
+  status: Array<SolveStatus | QpStatus>;
 }
 
 export interface PlanResult {
@@ -34,42 +44,57 @@ export interface PlanResult {
   solution: tf.Tensor;
   /** `[B]` */
   value: tf.Tensor;
+  info: PlanInfo;
 }
 
-export type Planner = (req: PlanRequest) => PlanResult;
+/** A planner turns a plan request into an action sequence; it declares its backward modes (default first). */
+export interface Planner {
+  readonly name: string;
+  readonly backwardModes: readonly BackwardKind[];
+  plan(req: PlanRequest): PlanResult;
+}
+
 export type PlannerFactory = (config?: Record<string, unknown>) => Planner;
 
-const planners = new Map<string, PlannerFactory>();
+/** Structure-exploiting planners (e.g. 'qp'), by name; they take precedence over a solver of the same name. */
+export const plannerRegistry = new Registry<PlannerFactory>({ kind: 'planner' });
 
 export function registerPlanner(name: string, factory: PlannerFactory): void {
-  if (planners.has(name)) throw new Error(`registerPlanner: "${name}" is registered twice`);
-  planners.set(name, factory);
+  plannerRegistry.register(name, factory);
 }
 
 /** A planner from any registered `Solver`, minimizing the batched rollout cost. */
 export function solverPlanner(name: string, config?: Record<string, unknown>): Planner {
   const solver = makeSolver(name, config);
-  return (req) => {
-    const f = (X: tf.Tensor) => rolloutCost(req.model, req.cost, req.x0, X, req.horizon);
-    const r = solver.solve(f, { mean: req.mean, std: req.std }, {
-      iterations: req.iterations,
-      samples: req.samples,
-      bounds: req.bounds,
-      backward: req.backward,
-      rng: req.rng,
-      ...(req.noise ? { noise: req.noise } : {}),
-    });
-    return { solution: r.solution, value: r.value };
+  return {
+    name,
+    backwardModes: solver.backwardModes,
+    plan: (req) => {
+      const f = (X: tf.Tensor) => rolloutCost(req.model, req.cost, req.x0, X, req.horizon);
+      const r = solver.solve(f, { mean: req.mean, std: req.std }, {
+        iterations: req.iterations,
+        samples: req.samples,
+        bounds: req.bounds,
+        ...(req.backward !== undefined ? { backward: req.backward } : {}),
+        rng: req.rng,
+        ...(req.noise ? { noise: req.noise } : {}),
+      });
+      return { solution: r.solution, value: r.value, info: { ...r.info, planner: name } };
+    },
   };
+}
+
+/** Every name MPC accepts as `solver`: the planners and the solvers. */
+export function listPlannerNames(): string[] {
+  return [...new Set([...plannerRegistry.list(), ...solverRegistry.list()])].sort();
 }
 
 /** Resolves a planner by name: a structure-exploiting planner if registered, else a solver planner. */
 export function getPlanner(name: string, config?: Record<string, unknown>): Planner {
-  const p = planners.get(name);
+  const p = plannerRegistry.find(name);
   if (p) return p(config);
-  if (listSolvers().some((s) => s.name === name)) return solverPlanner(name, config);
-  const known = [...new Set([...planners.keys(), ...listSolvers().map((s) => s.name)])].sort();
-  throw new Error(`MPC solver: unknown solver "${name}"; registered: ${known.join(', ') || '(none: import src/solvers/index.ts)'}`);
+  if (solverRegistry.has(name)) return solverPlanner(name, config);
+  throw new Error(`MPC solver: ${unknownNameError('solver', String(name), listPlannerNames(), "import 'diffmpc' to register the built-in solvers").message}`);
 }
 
 // The SQP planner over the OptNet QP layer (controllers/sqp-planner.ts): it needs the model's Jacobians and the

@@ -3,6 +3,8 @@
 // return ≥ −160 over 10 seeds; CartPoleSwingUp-v0 swung up and held on every seed). `diffmpc run`, `demo`
 // and the quality benchmark start from these; flags and config files override any field. Users register
 // presets for their own envs with `registerPlannerPreset`.
+import { Registry } from '../src/tensor/registry.ts';
+
 export interface PlannerPreset {
   horizon: number;
   samples: number;
@@ -10,27 +12,26 @@ export interface PlannerPreset {
   solverConfig: Record<string, unknown>;
 }
 
-const presets = new Map<string, PlannerPreset>();
-const key = (env: string, solver: string): string => `${env}\u0000${solver}`;
+/** Every registered preset, keyed `env/solver` (e.g. `Pendulum-v1/dcem`). */
+export const presetRegistry = new Registry<{ env: string; solver: string; preset: PlannerPreset }>({ kind: 'planner preset' });
+const key = (env: string, solver: string): string => `${env}/${solver}`;
+const copy = (p: PlannerPreset): PlannerPreset => ({ ...p, solverConfig: { ...p.solverConfig } });
 
 /** Registers (or replaces) the preset of `solver` on `env`. */
 export function registerPlannerPreset(env: string, solver: string, preset: PlannerPreset): void {
-  presets.set(key(env, solver), preset);
+  presetRegistry.register(key(env, solver), { env, solver, preset: copy(preset) }, { replace: true });
 }
 
 /** The preset of `solver` on `env`, or undefined when none is registered. */
 export function plannerPreset(env: string, solver: string): PlannerPreset | undefined {
-  const p = presets.get(key(env, solver));
-  return p && { ...p, solverConfig: { ...p.solverConfig } };
+  const p = presetRegistry.find(key(env, solver));
+  return p && copy(p.preset);
 }
 
 /** Every registered preset of `env`, by solver name. */
 export function plannerPresetsFor(env: string): Record<string, PlannerPreset> {
   const out: Record<string, PlannerPreset> = {};
-  for (const [k, p] of presets) {
-    const [e, solver] = k.split('\u0000') as [string, string];
-    if (e === env) out[solver] = { ...p, solverConfig: { ...p.solverConfig } };
-  }
+  for (const [, p] of presetRegistry.items()) if (p.env === env) out[p.solver] = copy(p.preset);
   return out;
 }
 

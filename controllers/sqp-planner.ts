@@ -38,7 +38,9 @@ import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
 import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
-import type { PlanRequest, PlanResult } from './planners.ts';
+import { checkBackward } from '../src/solvers/common.ts';
+import type { BackwardKind } from '../src/solvers/types.ts';
+import type { PlanRequest, PlanResult, Planner } from './planners.ts';
 
 export type BoundSpec = number | number[] | tf.Tensor;
 
@@ -316,16 +318,19 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
 
 /**
  * The fields of an MPC plan request that the SQP planner uses. `backward` 'none' skips the final
- * differentiable QP; any other mode differentiates the SQP fixed point implicitly.
+ * differentiable QP; 'implicit' (its default) differentiates the SQP fixed point through the QP's KKT system.
  */
 export type SqpPlanRequest = Pick<PlanRequest, 'model' | 'cost' | 'x0' | 'horizon' | 'bounds' | 'mean' | 'iterations' | 'backward'>;
+
+/** The SQP planner's backward modes: implicit (KKT at the final QP) by default, or none. */
+export const SQP_BACKWARD_MODES: readonly BackwardKind[] = ['implicit', 'none'];
 
 /**
  * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
  * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]) and `qp`
- * (QpOptions); other keys are rejected. Returns `{ solution [B, H·nu], value [B] }`.
+ * (QpOptions); other keys are rejected. A plan returns `{ solution [B, H·nu], value [B], info }`.
  */
-export function sqpPlanner(config: Record<string, unknown> = {}): (req: SqpPlanRequest) => PlanResult {
+export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { plan(req: SqpPlanRequest): PlanResult } {
   const known = ['regularization', 'steps', 'qp'];
   for (const k of Object.keys(config)) {
     if (!known.includes(k)) throw new Error(`sqpPlanner: unknown option "${k}"; accepted: ${known.join(', ')}`);
@@ -334,22 +339,27 @@ export function sqpPlanner(config: Record<string, unknown> = {}): (req: SqpPlanR
   if (regularization !== undefined && typeof regularization !== 'number') throw new Error(`sqpPlanner: regularization must be a number (got ${JSON.stringify(regularization)})`);
   if (steps !== undefined && !(Array.isArray(steps) && steps.every((s) => typeof s === 'number'))) throw new Error(`sqpPlanner: steps must be an array of numbers (got ${JSON.stringify(steps)})`);
   if (qp !== undefined && (typeof qp !== 'object' || qp === null)) throw new Error(`sqpPlanner: qp must be an object of QpOptions (got ${JSON.stringify(qp)})`);
-  return (req) => {
-    const plan = sqpPlan({
-      model: req.model,
-      cost: req.cost,
-      x0: req.x0,
-      horizon: req.horizon,
-      bounds: req.bounds,
-      warmStart: req.mean,
-      iterations: req.iterations,
-      differentiable: req.backward !== 'none',
-      ...(regularization !== undefined ? { regularization } : {}),
-      ...(steps !== undefined ? { steps: steps as number[] } : {}),
-      ...(qp !== undefined ? { qp: qp as QpOptions } : {}),
-    });
-    const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
-    plan.actions.dispose();
-    return { solution, value: plan.value };
+  return {
+    name: 'qp',
+    backwardModes: SQP_BACKWARD_MODES,
+    plan: (req) => {
+      const backward = checkBackward(req.backward, req.iterations, 'qp planner', SQP_BACKWARD_MODES);
+      const plan = sqpPlan({
+        model: req.model,
+        cost: req.cost,
+        x0: req.x0,
+        horizon: req.horizon,
+        bounds: req.bounds,
+        warmStart: req.mean,
+        iterations: req.iterations,
+        differentiable: backward !== 'none',
+        ...(regularization !== undefined ? { regularization } : {}),
+        ...(steps !== undefined ? { steps: steps as number[] } : {}),
+        ...(qp !== undefined ? { qp: qp as QpOptions } : {}),
+      });
+      const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
+      plan.actions.dispose();
+      return { solution, value: plan.value, info: { planner: 'qp', status: plan.status, iterations: plan.costs.length - 1, backward } };
+    },
   };
 }

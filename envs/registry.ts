@@ -3,6 +3,7 @@
 // such as { phyiscs: 'analytic' } is an error rather than a silent default). `make(id, options)` merges `{ ...defaults, ...options }`, builds the env and wraps it
 // in a TimeLimit of `maxEpisodeSteps` (envs/time-limit.ts). Each env registers itself in its own file;
 // envs/index.ts imports them all.
+import { Registry } from '../src/tensor/registry.ts';
 import type { Env } from './types.ts';
 import { TimeLimit } from './time-limit.ts';
 
@@ -22,25 +23,22 @@ export interface EnvSpec {
   summary?: string;
 }
 
-const specs = new Map<string, EnvSpec>();
+/** Every registered env spec, by id. */
+export const envRegistry = new Registry<EnvSpec>({ kind: 'env id', emptyHint: "import 'diffmpc' (or envs/index.ts) to register the built-in envs" });
 
 /** Registers `id` (e.g. "MyEnv-v0"); an id may be registered once. */
 export function register(id: string, factory: EnvFactory, defaults: MakeOptions = {}, summary?: string): void {
   if (typeof id !== 'string' || !/^[A-Za-z][\w:./-]*-v\d+$/.test(id)) {
     throw new Error(`register: id must look like "Name-v0" (letters, digits, -_:./ and a version suffix); got "${String(id)}"`);
   }
-  if (specs.has(id)) throw new Error(`register: "${id}" is already registered; pick a new id or bump its version (e.g. "${id.replace(/-v(\d+)$/, (_, v) => `-v${Number(v) + 1}`)}")`);
+  if (envRegistry.has(id)) throw new Error(`register: "${id}" is already registered; pick a new id or bump its version (e.g. "${id.replace(/-v(\d+)$/, (_, v) => `-v${Number(v) + 1}`)}")`);
   if (typeof factory !== 'function') throw new Error(`register(${id}): factory must be a function (options) => Env`);
-  specs.set(id, { id, factory, defaults: { ...defaults }, ...(summary ? { summary } : {}) });
+  envRegistry.register(id, { id, factory, defaults: { ...defaults }, ...(summary ? { summary } : {}) });
 }
 
 /** Builds a registered env with `{ ...defaults, ...options }`, wrapped in TimeLimit when maxEpisodeSteps is set. */
 export function make(id: string, options: MakeOptions = {}): Env {
-  const spec = specs.get(id);
-  if (!spec) {
-    const known = listEnvs().map((s) => s.id);
-    throw new Error(`make: unknown env id "${id}"; registered: ${known.length ? known.join(', ') : '(none; import envs/index.ts to register the built-in envs)'}`);
-  }
+  const spec = envRegistry.get(id, 'make');
   const known = new Set(['maxEpisodeSteps', ...Object.keys(spec.defaults)]);
   for (const k of Object.keys(options)) {
     if (!known.has(k)) throw new Error(`make(${id}): unknown option "${k}"; ${id} accepts ${[...known].join(', ')} (register() defaults list every option)`);
@@ -53,10 +51,10 @@ export function make(id: string, options: MakeOptions = {}): Env {
 
 /** Registered specs, sorted by id. */
 export function listEnvs(): EnvSpec[] {
-  return [...specs.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return envRegistry.items().map(([, spec]) => spec);
 }
 
 /** The spec of a registered id, or undefined. */
 export function envSpec(id: string): EnvSpec | undefined {
-  return specs.get(id);
+  return envRegistry.find(id);
 }

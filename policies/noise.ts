@@ -7,6 +7,7 @@
 //   Var[x] = σ² dt / (1 − ρ²)   (→ σ² / (2θ) as dt → 0).
 // Noises are built by name from a registry (`makeNoise('ou', {...})`); all draws come from a seeded `Rng`.
 import { defaultRng, type Rng } from '../src/tensor/rng.ts';
+import { Registry } from '../src/tensor/registry.ts';
 
 export interface ActionNoise {
   /** Number of action dimensions a sample covers. */
@@ -103,20 +104,17 @@ export class OrnsteinUhlenbeckNoise implements ActionNoise {
   }
 }
 
-const noiseRegistry = new Map<string, (cfg: NoiseConfig) => ActionNoise>([
-  ['gaussian', (cfg) => new GaussianNoise(cfg)],
-  ['ou', (cfg) => new OrnsteinUhlenbeckNoise(cfg)],
-]);
+/** Action-noise processes by name. */
+export const noiseRegistry = new Registry<(cfg: NoiseConfig) => ActionNoise>({ kind: 'noise' });
+noiseRegistry.register('gaussian', (cfg) => new GaussianNoise(cfg));
+noiseRegistry.register('ou', (cfg) => new OrnsteinUhlenbeckNoise(cfg));
 
 /** Registers a noise process under a name. */
 export function registerNoise(name: string, factory: (cfg: NoiseConfig) => ActionNoise): void {
-  if (noiseRegistry.has(name)) throw new Error(`registerNoise: "${name}" is already registered`);
-  noiseRegistry.set(name, factory);
+  noiseRegistry.register(name, factory);
 }
 
 /** Builds a noise process by name ('gaussian' | 'ou' | registered). */
 export function makeNoise(name: string, cfg: NoiseConfig): ActionNoise {
-  const f = noiseRegistry.get(name);
-  if (!f) throw new Error(`makeNoise: unknown noise "${name}"; known: ${[...noiseRegistry.keys()].join(', ')}`);
-  return f(cfg);
+  return noiseRegistry.get(name, 'makeNoise')(cfg);
 }

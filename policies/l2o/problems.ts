@@ -15,6 +15,7 @@
 // Families are built by name from a registry (`makeProblem('ackley', 10, rng)`).
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/tensor/rng.ts';
+import { Registry } from '../../src/tensor/registry.ts';
 
 export interface Problem {
   readonly family: string;
@@ -31,21 +32,20 @@ export interface Problem {
 
 export type ProblemFactory = (dim: number, rng: Rng) => Problem;
 
-const families = new Map<string, { factory: ProblemFactory; minDim: number }>();
+/** Test-function families by name. */
+export const problemRegistry = new Registry<{ factory: ProblemFactory; minDim: number }>({ kind: 'problem family' });
 
 export function registerProblemFamily(name: string, factory: ProblemFactory, minDim = 1): void {
-  if (families.has(name)) throw new Error(`registerProblemFamily: "${name}" is already registered`);
-  families.set(name, { factory, minDim });
+  problemRegistry.register(name, { factory, minDim });
 }
 
 export function listProblemFamilies(): string[] {
-  return [...families.keys()];
+  return problemRegistry.list();
 }
 
 /** A random instance of family `name` in `dim` dimensions. */
 export function makeProblem(name: string, dim: number, rng: Rng): Problem {
-  const fam = families.get(name);
-  if (!fam) throw new Error(`makeProblem: unknown family "${name}"; known: ${listProblemFamilies().join(', ')}`);
+  const fam = problemRegistry.get(name, 'makeProblem');
   if (!Number.isInteger(dim) || dim < fam.minDim) throw new Error(`makeProblem(${name}): dim must be an integer ≥ ${fam.minDim} (got ${dim})`);
   return fam.factory(dim, rng);
 }

@@ -12,7 +12,7 @@
 //   makeSolver('l2o', { checkpoint: 'runs/l2o/optimizer.json' })   or   { optimizer: LearnedOptimizer }
 import * as tf from '@tensorflow/tfjs';
 import { registerSolver, type Objective, type SolveOptions, type SolveResult, type Solver } from '../../src/solvers/types.ts';
-import { checkInit, clipToBounds, positiveInt, resolveBounds, TraceRecorder } from '../../src/solvers/common.ts';
+import { checkBackward, checkInit, clipToBounds, positiveInt, resolveBounds, TraceRecorder } from '../../src/solvers/common.ts';
 import { LearnedOptimizer, policyActions } from './learned-optimizer.ts';
 import type { Problem } from './problems.ts';
 import { disposeOptState } from './state.ts';
@@ -47,6 +47,7 @@ export function objectiveAsProblem(f: Objective, n: number, floor: number): Prob
 
 export class L2OSolver implements Solver {
   readonly name = 'l2o';
+  readonly backwardModes = ['none'] as const;
   readonly optimizer: LearnedOptimizer;
   readonly iterations: number;
   readonly floor: number;
@@ -63,11 +64,7 @@ export class L2OSolver implements Solver {
   solve(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, opts: SolveOptions = {}): SolveResult {
     const { B, n } = checkInit(init);
     const iterations = positiveInt('iterations', opts.iterations, this.iterations);
-    if (opts.backward !== undefined && opts.backward !== 'none') {
-      throw new Error(
-        `l2o solver: backward must be 'none' (got ${JSON.stringify(opts.backward)}); the learned optimizer is not differentiated, use 'gd', 'dcem' or 'novas' for a differentiable solution`,
-      );
-    }
+    const backward = checkBackward(opts.backward, iterations, 'l2o solver (not differentiated: use gd, dcem or novas for a differentiable solution)', this.backwardModes);
     const cfg = this.optimizer.config;
     const bounds = tf.tidy(() => resolveBounds(opts.bounds, B, n) as unknown as tf.TensorContainer) as unknown as ReturnType<typeof resolveBounds>;
     const project = bounds ? (x: tf.Tensor) => clipToBounds(x, bounds) : undefined;
@@ -104,7 +101,7 @@ export class L2OSolver implements Solver {
     const value = tf.tidy(() => tf.add(bestF, this.floor));
     bestF.dispose();
     if (bounds) tf.dispose([bounds.lo, bounds.hi]);
-    return { solution: best, value, status: new Array(B).fill('max-iter'), ...(recorder ? { trace: recorder.trace } : {}) };
+    return { solution: best, value, info: { status: new Array(B).fill('max-iter'), iterations, backward, ...(recorder ? { trace: recorder.trace } : {}) } };
   }
 }
 

@@ -1,4 +1,6 @@
 // Registry of benchmark suites run by `diffmpc bench <suite>` (and `diffmpc bench all`).
+import { Registry } from '../../src/tensor/registry.ts';
+
 export interface BenchSuite {
   name: string;
   summary: string;
@@ -6,17 +8,17 @@ export interface BenchSuite {
   run(opts: { backends: string[]; quick: boolean; outDir: string }): Promise<string>;
 }
 
-const suites = new Map<string, BenchSuite>();
+/** Benchmark suites by name. */
+export const benchSuiteRegistry = new Registry<BenchSuite>({ kind: 'bench suite' });
 
 export function registerBenchSuite(s: BenchSuite): void {
-  if (suites.has(s.name)) throw new Error(`registerBenchSuite: "${s.name}" is registered twice`);
-  suites.set(s.name, s);
+  benchSuiteRegistry.register(s.name, s);
 }
 
 export function getBenchSuite(name: string): BenchSuite | undefined {
-  return suites.get(name);
+  return benchSuiteRegistry.find(name);
 }
 
 export function listBenchSuites(): BenchSuite[] {
-  return [...suites.values()];
+  return benchSuiteRegistry.items().map(([, s]) => s);
 }

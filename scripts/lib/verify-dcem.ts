@@ -80,8 +80,8 @@ export function checkDcem(fixture: any): ReferenceCheckResult {
       const th = r.theta as Theta;
       const res = dcem(fixtureObjective(tf.scalar(th.a), tf.scalar(th.c), tf.scalar(th.omega)), { mean: tf.tensor(r.init_mu), std: tf.tensor(r.init_sigma) }, opts);
       e.runMu = Math.max(e.runMu, maxAbsDiff(res.solution.dataSync(), r.mu_final.flat()));
-      e.iters = Math.max(e.iters, Math.abs(res.iterations - r.noise_draws_used));
-      e.breakAt = Math.max(e.breakAt, res.stoppedAt === r.early_break_at ? 0 : 1);
+      e.iters = Math.max(e.iters, Math.abs(res.info.iterations - r.noise_draws_used));
+      e.breakAt = Math.max(e.breakAt, res.info.stoppedAt === r.early_break_at ? 0 : 1);
       e.runGrad = Math.max(e.runGrad, gradOf((f, m, sg) => dcem(f, { mean: m, std: sg }, opts).solution, th, r.init_mu, r.init_sigma, r.w, r.grad_mu_final));
     });
   }

@@ -5,25 +5,46 @@
 //   { truncated: k }  only through the last k iterations: the iterate entering iteration T − k is detached;
 //   'none'            the solution is a constant: the iterate entering iteration 0 is detached and the
 //                     result is detached again (so nothing the objective closes over receives gradient).
+// 'implicit' belongs to solvers differentiated at their solution (the QP layer); the iterative solvers here
+// refuse it by name.
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../tensor/check.ts';
 import { defaultRng, type Rng } from '../tensor/rng.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
-import type { BackwardMode, SolveOptions, SolverTrace } from './types.ts';
+import { backwardKind, describeBackwardModes, type BackwardKind, type BackwardMode, type SolveOptions, type SolverTrace } from './types.ts';
 
-/** Validates a backward mode; throws naming the field and the accepted forms. */
-export function checkBackward(mode: BackwardMode | undefined, iterations: number): BackwardMode {
-  const m = mode ?? 'unroll';
-  if (m === 'unroll' || m === 'none') return m;
-  if (typeof m === 'object' && Number.isInteger(m.truncated) && m.truncated >= 1) {
+/** The backward modes of the unrolled iterative solvers (dcem, novas, gd, adam). */
+export const UNROLLED_BACKWARD_MODES: readonly BackwardKind[] = ['unroll', 'truncated', 'none'];
+
+/**
+ * Validates a backward mode against the modes `who` supports (default: the first of them); throws naming
+ * the solver, the mode given and the accepted forms. `{ truncated: k }` is capped at `iterations`.
+ */
+export function checkBackward(
+  mode: BackwardMode | undefined,
+  iterations: number,
+  who = 'solver',
+  supported: readonly BackwardKind[] = UNROLLED_BACKWARD_MODES,
+  fallback: BackwardMode = supported[0] === 'truncated' ? { truncated: 1 } : (supported[0] as Exclude<BackwardKind, 'truncated'>),
+): BackwardMode {
+  const m = mode ?? fallback;
+  const known = m === 'unroll' || m === 'none' || m === 'implicit' || (typeof m === 'object' && m !== null && 'truncated' in m);
+  if (!known) throw new Error(`${who}: backward must be ${describeBackwardModes(supported)} (got ${JSON.stringify(m)})`);
+  if (!supported.includes(backwardKind(m))) {
+    throw new Error(`${who}: backward ${JSON.stringify(m)} is not supported; ${who} supports ${describeBackwardModes(supported)}`);
+  }
+  if (typeof m === 'object') {
+    if (!Number.isInteger(m.truncated) || m.truncated < 1) {
+      throw new Error(`${who}: backward { truncated: k } needs an integer k ≥ 1 (got ${JSON.stringify(m)})`);
+    }
     return { truncated: Math.min(m.truncated, iterations) };
   }
-  throw new Error(`backward: expected 'unroll', 'none' or { truncated: k } with integer k ≥ 1 (got ${JSON.stringify(m)})`);
+  return m;
 }
 
 /** Whether the iterate entering iteration `i` (0-based) of `iterations` must be detached. */
 export function detachAt(mode: BackwardMode, i: number, iterations: number): boolean {
-  if (mode === 'unroll') return false;
+  if (mode === 'unroll' || mode === 'implicit') return false;
   if (mode === 'none') return i === 0;
   return i === iterations - mode.truncated;
 }

@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { tapeDepth } from '../tensor/tape.ts';
 import { assertShape } from '../tensor/check.ts';
-import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
+import { UNROLLED_BACKWARD_MODES, checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
 import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
 import { lml } from './lml.ts';
 import {
@@ -141,7 +141,7 @@ export function dcem(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, o
   const elites = positiveInt('elites', opts.elites, DCEM_DEFAULTS.elites);
   const iterEps = opts.iterEps ?? DCEM_DEFAULTS.iterEps;
   if (!(iterEps >= 0)) throw new Error(`dcem: iterEps must be a non-negative number (got ${iterEps})`);
-  const mode = checkBackward(opts.backward, T);
+  const mode = checkBackward(opts.backward, T, 'dcem', UNROLLED_BACKWARD_MODES, DCEM_DEFAULTS.backward);
   return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: DcemStepOptions = { ...opts, elites, bounds };
     return (mu, sigma, eps) => dcemStep(f, mu, sigma, eps, stepOpts);
@@ -153,6 +153,7 @@ const checkConfig = (config: Record<string, unknown> | undefined): DcemConfig =>
 /** The DCEM `Solver`: construction-time defaults, overridable per call. */
 export class DcemSolver implements Solver {
   readonly name = 'dcem';
+  readonly backwardModes = UNROLLED_BACKWARD_MODES;
   readonly config: DcemConfig;
   constructor(config: DcemConfig = {}) {
     this.config = checkConfig(config as Record<string, unknown>);

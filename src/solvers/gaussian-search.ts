@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import { assertShape } from '../tensor/check.ts';
 import { clipToBounds, drawNoise, gateIterates, resolveBounds, TraceRecorder, type Bounds } from './common.ts';
-import type { BackwardMode, Objective, SolveOptions, SolveResult, SolveStatus } from './types.ts';
+import type { BackwardMode, Objective, SolveInfo, SolveOptions, SolveResult, SolveStatus } from './types.ts';
 
 /** One update from mean and std `[B, n]` with noise `[B, N, n]`; fX `[B, N]` feeds the trace. */
 export type GaussianUpdate = (
@@ -104,13 +104,16 @@ export function statusFromSteps(lastStep: Float64Array, tol: number): SolveStatu
   return Array.from(lastStep, (s) => (s < tol ? 'converged' : 'max-iter'));
 }
 
-/** What DCEM and NOVAS return: the `SolveResult` plus the iteration count and where the stop test fired. */
-export interface GaussianSolveResult extends SolveResult {
-  status: SolveStatus[];
+/** What DCEM and NOVAS report: the solve info plus where the stop test fired. */
+export interface GaussianSolveInfo extends SolveInfo {
   /** Updates computed (noise draws used), including the one at which the stop test fired. */
   iterations: number;
   /** 0-based iteration at which the whole-batch stop test fired, or null. */
   stoppedAt: number | null;
+}
+
+export interface GaussianSolveResult extends SolveResult {
+  info: GaussianSolveInfo;
 }
 
 /** Broadcasts init.std (scalar, `[n]`, `[B, n]`, default 1) to `[B, n]`. */
@@ -156,7 +159,8 @@ export function solveGaussianSearch(
     return { solution, value: valueAt(f, solution) };
   });
   const { iterations, stoppedAt, lastStep } = search!;
-  return { ...out, status: statusFromSteps(lastStep, o.iterEps), iterations, stoppedAt, ...(trace ? { trace: trace.trace } : {}) };
+  const info: GaussianSolveInfo = { status: statusFromSteps(lastStep, o.iterEps), iterations, stoppedAt, backward: o.mode, ...(trace ? { trace: trace.trace } : {}) };
+  return { ...out, info };
 }
 
 /** Rejects construction-time options of solver `name` that are not keys of its defaults. */

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import {
   TraceRecorder,
+  UNROLLED_BACKWARD_MODES,
   checkBackward,
   checkInit,
   clipToBounds,
@@ -106,6 +107,7 @@ function checkedValues(f: Objective, X: tf.Tensor): tf.Tensor {
 
 export class GradientDescent implements Solver {
   readonly name: string;
+  readonly backwardModes = UNROLLED_BACKWARD_MODES;
   readonly config: Required<GdConfig>;
   private readonly rule: UpdateRule;
 
@@ -119,7 +121,7 @@ export class GradientDescent implements Solver {
   solve(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, opts: SolveOptions = {}): SolveResult {
     const { B, n } = checkInit(init);
     const T = positiveInt('iterations', opts.iterations, this.config.steps);
-    const mode = checkBackward(opts.backward, T);
+    const mode = checkBackward(opts.backward, T, this.name);
     const lr = this.config.lr;
     const recorder = opts.trace ? new TraceRecorder() : undefined;
     const out = tf.tidy(() => {
@@ -140,7 +142,7 @@ export class GradientDescent implements Solver {
     });
     const finite = tf.tidy(() => tf.isFinite(out.value).dataSync());
     const status: SolveStatus[] = Array.from(finite, (ok) => (ok ? 'max-iter' : 'failed'));
-    return { ...out, status, ...(recorder ? { trace: recorder.trace } : {}) };
+    return { ...out, info: { status, iterations: T, backward: mode, ...(recorder ? { trace: recorder.trace } : {}) } };
   }
 }
 

@@ -25,7 +25,7 @@ import { assertShape } from '../tensor/check.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
 import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
-import { registerSolver, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
+import { registerSolver, type BackwardKind, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
 
 export type NovasShape = 'exp' | 'soft-ce';
 
@@ -64,6 +64,9 @@ export const NOVAS_DEFAULTS = {
   iterEps: 1e-4,
   backward: { truncated: 1 } as BackwardMode,
 };
+
+/** NOVAS's backward modes, its default ({ truncated: 1 }, as the paper's code) first. */
+export const NOVAS_BACKWARD_MODES: readonly BackwardKind[] = ['truncated', 'unroll', 'none'];
 
 /** Entries `[B, 1]` of `[B, N]` values at per-row indices `[B]`; the gradient reaches those entries only. */
 function pickPerRow(fX: tf.Tensor, idx: tf.Tensor): tf.Tensor {
@@ -160,7 +163,7 @@ export function novas(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, 
   if (N < 2) throw new Error(`novas: samples must be ≥ 2 (got ${N}); the shape function compares samples`);
   const iterEps = opts.iterEps ?? NOVAS_DEFAULTS.iterEps;
   if (!(iterEps >= 0)) throw new Error(`novas: iterEps must be a non-negative number (got ${iterEps})`);
-  const mode = checkBackward(opts.backward ?? NOVAS_DEFAULTS.backward, T);
+  const mode = checkBackward(opts.backward, T, 'novas', NOVAS_BACKWARD_MODES, NOVAS_DEFAULTS.backward);
   resolveStep(opts);
   return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: NovasStepOptions = { ...opts, bounds };
@@ -173,6 +176,7 @@ const checkConfig = (config: Record<string, unknown> | undefined): NovasConfig =
 /** The NOVAS `Solver`: construction-time defaults, overridable per call. */
 export class NovasSolver implements Solver {
   readonly name = 'novas';
+  readonly backwardModes = NOVAS_BACKWARD_MODES;
   readonly config: NovasConfig;
   constructor(config: NovasConfig = {}) {
     this.config = checkConfig(config as Record<string, unknown>);

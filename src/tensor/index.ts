@@ -6,3 +6,5 @@ export * from './memory.ts';
 export * from './custom-op.ts';
 export * from './stop-gradient.ts';
 export * from './tape.ts';
+export * from './registry.ts';
+export * from './boolean-grads.ts';

@@ -45,13 +45,13 @@ export function imitate(learner: MPC, data: ImitationData, variables: tf.Variabl
   if (variables.length === 0) throw new Error('imitate: no variables to learn; pass the model/cost variables to fit');
   const opt = tf.train.adam(opts.learningRate);
   const losses: number[] = [];
-  const backward = opts.backward ?? 'unroll';
+  const backward = opts.backward;
   try {
     for (let i = 0; i < opts.iterations; i++) {
       const loss = opt.minimize(
         () =>
           tf.tidy(() => {
-            const { actions } = learner.plan(data.obs, { backward, mean: data.mean, ...(data.noise ? { noise: data.noise } : {}) });
+            const { actions } = learner.plan(data.obs, { ...(backward !== undefined ? { backward } : {}), mean: data.mean, ...(data.noise ? { noise: data.noise } : {}) });
             return tf.mean(tf.square(tf.sub(actions, data.plans))) as tf.Scalar;
           }),
         true,

@@ -115,19 +115,26 @@ describe('sqpPlan', () => {
     tf.dispose([x0, w, value, model.k, ...Object.values(grads)]);
   });
 
-  it('serves as an MPC planner: flat [B, H·nu] solution, constant when backward is none', () => {
+  it('serves as an MPC planner: flat [B, H·nu] solution, constant when backward is none, implicit by default, unroll refused', () => {
     const model = new DoubleIntegrator(1);
     const x0 = tf.tensor(X0);
     const bounds: [tf.Tensor, tf.Tensor] = [tf.fill([H], -100), tf.fill([H], 100)];
     const mean = tf.zeros([3, H]);
     expect(() => sqpPlanner({ elites: 5 })).toThrow(/sqpPlanner: unknown option "elites"; accepted: regularization, steps, qp/);
     const planner = sqpPlanner({ regularization: 0 });
-    const r = planner({ model, cost: quadCost, x0, horizon: H, bounds, mean, iterations: 1, backward: 'none' });
+    const r = planner.plan({ model, cost: quadCost, x0, horizon: H, bounds, mean, iterations: 1, backward: 'none' });
+    expect(r.info).toEqual({ planner: 'qp', status: ['optimal', 'optimal', 'optimal'], iterations: 1, backward: 'none' });
+    expect(planner.backwardModes).toEqual(['implicit', 'none']);
+    for (const backward of ['unroll', { truncated: 1 }] as const) {
+      expect(() => planner.plan({ model, cost: quadCost, x0, horizon: H, bounds, mean, iterations: 1, backward })).toThrow(
+        /qp planner: backward .* is not supported; qp planner supports 'implicit', 'none'/,
+      );
+    }
     expect(r.solution.shape).toEqual([3, H]);
     expect(r.value.shape).toEqual([3]);
     const sol = r.solution.dataSync();
     X0.forEach((x, b) => lqr(x, H, 1).forEach((u, t) => expect(Math.abs(sol[b * H + t]! - u)).toBeLessThan(1e-3 * (1 + Math.abs(u)))));
-    const [g] = tf.grads((m: tf.Tensor) => tf.sum(planner({ model, cost: quadCost, x0: m, horizon: H, bounds, mean, iterations: 1, backward: 'unroll' }).solution))([x0]);
+    const [g] = tf.grads((m: tf.Tensor) => tf.sum(planner.plan({ model, cost: quadCost, x0: m, horizon: H, bounds, mean, iterations: 1 }).solution))([x0]);
     expect(Array.from(g!.dataSync()).some((v) => Math.abs(v) > 1e-3)).toBe(true);
     tf.dispose([x0, ...bounds, mean, r.solution, r.value, g!, model.k]);
   });

@@ -25,7 +25,7 @@ describe('registry', () => {
   });
 
   it('unknown id lists the known ids; duplicate and malformed registrations raise', () => {
-    expect(() => make('Pendulum-v0')).toThrow(/unknown env id "Pendulum-v0"; registered: .*CartPole-v1.*Pendulum-v1/);
+    expect(() => make('Pendulum-v0')).toThrow(/unknown env id "Pendulum-v0"; did you mean "Pendulum-v1"\? registered: .*CartPole-v1.*Pendulum-v1/);
     expect(() => register('Pendulum-v1', () => new PendulumEnv())).toThrow(/"Pendulum-v1" is already registered.*"Pendulum-v2"/);
     expect(() => register('pendulum', () => new PendulumEnv())).toThrow(/id must look like "Name-v0"/);
     expect(() => make('Pendulum-v1', { phyiscs: 'analytic' })).toThrow(/make\(Pendulum-v1\): unknown option "phyiscs"; Pendulum-v1 accepts maxEpisodeSteps, physics/);

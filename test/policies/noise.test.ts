@@ -59,6 +59,6 @@ describe('GaussianNoise', () => {
   it('is built by name from the registry, unknown names listed', () => {
     expect(makeNoise('gaussian', { dim: 1 })).toBeInstanceOf(GaussianNoise);
     expect(makeNoise('ou', { dim: 1 })).toBeInstanceOf(OrnsteinUhlenbeckNoise);
-    expect(() => makeNoise('pink', { dim: 1 })).toThrow(/unknown noise "pink"; known: gaussian, ou/);
+    expect(() => makeNoise('pink', { dim: 1 })).toThrow(/makeNoise: unknown noise "pink"; registered: gaussian, ou/);
   });
 });

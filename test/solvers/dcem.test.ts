@@ -82,10 +82,10 @@ describe('dcem matches every multi-iteration run', () => {
       noise,
     };
     const res = dcem(objective(theta[0]!, theta[1]!, theta[2]!), { mean: mu0, std: sig0 }, opts);
-    expect(res.iterations).toBe(r.noise_draws_used);
-    expect(res.stoppedAt).toBe(r.early_break_at);
+    expect(res.info.iterations).toBe(r.noise_draws_used);
+    expect(res.info.stoppedAt).toBe(r.early_break_at);
     expect(maxAbs(res.solution.dataSync(), flat(r.mu_final))).toBeLessThan(1e-3);
-    if (r.early_break_at !== null) expect(res.status.every((s) => s === 'converged')).toBe(true);
+    if (r.early_break_at !== null) expect(res.info.status.every((s) => s === 'converged')).toBe(true);
     const w = tf.tensor(r.w);
     const g = tf.grads((a: tf.Tensor, cc: tf.Tensor, om: tf.Tensor, m: tf.Tensor, sg: tf.Tensor) => {
       const out = dcem(objective(a, cc, om), { mean: m, std: sg }, opts);
@@ -107,9 +107,9 @@ describe('dcem solver', () => {
     const r = solver.solve(quad(target), { mean: tf.zeros([2, 3]), std: tf.scalar(2) }, { rng, trace: true });
     expect(maxAbs(r.solution.dataSync(), target.dataSync())).toBeLessThan(0.1);
     expect(r.value.shape).toEqual([2]);
-    expect(r.status).toHaveLength(2);
-    expect(r.trace!.best.length).toBeGreaterThan(1);
-    expect(r.trace!.best.at(-1)![0]!).toBeLessThan(r.trace!.best[0]![0]!);
+    expect(r.info.status).toHaveLength(2);
+    expect(r.info.trace!.best.length).toBeGreaterThan(1);
+    expect(r.info.trace!.best.at(-1)![0]!).toBeLessThan(r.info.trace!.best[0]![0]!);
     tf.dispose([target, r.solution, r.value]);
   });
 
@@ -293,7 +293,9 @@ describe('dcem solver', () => {
     expect(() => dcem(f, { mean: m }, { samples: 10, elites: 10 })).toThrow(/elites must be an integer with 1 ≤ elites < samples = 10/);
     expect(() => dcem(f, { mean: m }, { noise: tf.zeros([1, 2, 5, 3]), samples: 10, elites: 2 })).toThrow(/noise: expected \[iters, B, N, n\]/);
     expect(() => dcem((X) => tf.sum(X), { mean: m }, { samples: 10, elites: 2 })).toThrow(/objective output f\(X\): expected shape \[2, 10\]/);
-    expect(() => dcem(f, { mean: m }, { backward: { truncated: 0 } })).toThrow(/backward: expected/);
+    expect(() => dcem(f, { mean: m }, { backward: { truncated: 0 } })).toThrow(/dcem: backward \{ truncated: k \} needs an integer k ≥ 1/);
+    expect(() => dcem(f, { mean: m }, { backward: 'implicit' })).toThrow(/dcem: backward "implicit" is not supported; dcem supports 'unroll', \{ truncated: k \}, 'none'/);
+    expect(() => dcem(f, { mean: m }, { backward: 'sideways' as never })).toThrow(/dcem: backward must be 'unroll', \{ truncated: k \}, 'none' \(got "sideways"\)/);
     expect(() => new DcemSolver({ elite: 3 } as any)).toThrow(/unknown option "elite"/);
     m.dispose();
   });

@@ -55,9 +55,9 @@ describe('GradientDescent forward', () => {
     const hi = tf.tensor([[1, 2], [0.5, 5]]);
     const r = new GradientDescent({ steps: 40, lr: 0.5 }).solve(f, { mean }, { bounds: [-1, hi], trace: true });
     expect(Array.from(r.solution.dataSync())).toEqual([1, 2, 0.5, 3].map((x) => expect.closeTo(x, 4)));
-    expect(r.trace!.best.length).toBe(40);
-    expect(r.trace!.best[39]![0]).toBeCloseTo(0.5 * (4 + 1), 3);
-    expect(r.status).toEqual(['max-iter', 'max-iter']);
+    expect(r.info.trace!.best.length).toBe(40);
+    expect(r.info.trace!.best[39]![0]).toBeCloseTo(0.5 * (4 + 1), 3);
+    expect(r.info.status).toEqual(['max-iter', 'max-iter']);
     tf.dispose([mean, hi, r.solution, r.value]);
   });
 
@@ -67,7 +67,8 @@ describe('GradientDescent forward', () => {
     expect(() => s.solve(f, { mean: tf.zeros([3]) })).toThrow(/init\.mean: expected shape \[B, n\]/);
     expect(() => s.solve((X) => tf.sum(X, [1, 2]), { mean: tf.zeros([2, 3]) })).toThrow(/objective: must map X \[B, N, n\]/);
     expect(() => s.solve(f, { mean: tf.zeros([2, 3]) }, { iterations: 0 })).toThrow(/iterations: expected a positive integer/);
-    expect(() => s.solve(f, { mean: tf.zeros([2, 3]) }, { backward: { truncated: 0 } })).toThrow(/backward:/);
+    expect(() => s.solve(f, { mean: tf.zeros([2, 3]) }, { backward: { truncated: 0 } })).toThrow(/gd: backward \{ truncated: k \} needs an integer k ≥ 1/);
+    expect(() => s.solve(f, { mean: tf.zeros([2, 3]) }, { backward: 'implicit' })).toThrow(/gd: backward "implicit" is not supported; gd supports/);
     expect(() => new GradientDescent({ method: 'newton' as never })).toThrow(/method must be one of gd, adam/);
     expect(() => new GradientDescent({ lr: -1 })).toThrow(/gd: lr: expected a positive finite number/);
   });

@@ -86,8 +86,8 @@ describe('novas solver', () => {
     expect(maxAbs(r.solution.dataSync(), target.dataSync())).toBeLessThan(0.1);
     expect(r.value.shape).toEqual([2]);
     expect(r.value.dataSync()[0]!).toBeLessThan(0.02);
-    expect(r.status).toHaveLength(2);
-    expect(r.trace!.best.at(-1)![1]!).toBeLessThan(r.trace!.best[0]![1]!);
+    expect(r.info.status).toHaveLength(2);
+    expect(r.info.trace!.best.at(-1)![1]!).toBeLessThan(r.info.trace!.best[0]![1]!);
     tf.dispose([target, r.solution, r.value]);
   });
 
@@ -215,9 +215,9 @@ describe('novas solver', () => {
     const base = { samples: 30, iterations: 10, noise, kappa: 4, alpha: 0.6, iterEps: 0.2 };
     const r = novas(f(t0), { mean: m0 }, base);
     // The stop fires before the planned detach at update 10 − 1 (where, depends on the noise draws).
-    expect(r.stoppedAt).toBeLessThan(base.iterations - 2);
-    expect(r.iterations).toBe(r.stoppedAt! + 1);
-    expect(r.status).toEqual(['converged']);
+    expect(r.info.stoppedAt).toBeLessThan(base.iterations - 2);
+    expect(r.info.iterations).toBe(r.info.stoppedAt! + 1);
+    expect(r.info.status).toEqual(['converged']);
     const [gm] = tf.grads((m: tf.Tensor) => tf.sum(novas(f(t0), { mean: m }, { ...base, backward: { truncated: 1 } }).solution))([m0]);
     expect(Array.from(gm!.dataSync()).every((v) => v === 0)).toBe(true);
     const [gu] = tf.grads((m: tf.Tensor) => tf.sum(novas(f(t0), { mean: m }, { ...base, backward: 'unroll' }).solution))([m0]);

@@ -72,12 +72,12 @@ describe("'l2o' solver", () => {
     for (let b = 0; b < 2; b++) {
       expect(vals[b]!).toBeCloseTo(direct[b]!, 5);
       // best-so-far never exceeds the (projected) start
-      expect(vals[b]!).toBeLessThanOrEqual(r.trace!.best[0]![b]! + 1e-6);
+      expect(vals[b]!).toBeLessThanOrEqual(r.info.trace!.best[0]![b]! + 1e-6);
     }
-    expect(r.trace!.mean.length).toBe(16);
+    expect(r.info.trace!.mean.length).toBe(16);
     tf.dispose([r.solution, r.value]);
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => solver.solve(f, { mean }, { backward: 'unroll' })).toThrow(/backward must be 'none'/);
+    expect(() => solver.solve(f, { mean }, { backward: 'unroll' })).toThrow(/l2o solver .*backward "unroll" is not supported; .* supports 'none'/);
     expect(() => solver.solve(f, { mean: tf.zeros([3]) })).toThrow(/init.mean: expected shape \[B, n\]/);
     mean.dispose();
     opt.dispose();
