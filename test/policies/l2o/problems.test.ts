@@ -12,7 +12,7 @@ beforeAll(async () => {
 describe('problem families', () => {
   it('registers the five families and rejects unknown names and bad dims', () => {
     expect(listProblemFamilies().sort()).toEqual(['ackley', 'mlp', 'quadratic', 'rastrigin', 'styblinski-tang']);
-    expect(() => makeProblem('rosenbrock', 2, new Rng(0))).toThrow(/makeProblem: unknown problem family "rosenbrock"; registered: ackley, quadratic, rastrigin, styblinski-tang/);
+    expect(() => makeProblem('rosenbrock', 2, new Rng(0))).toThrow(/makeProblem: unknown problem family "rosenbrock"; registered: ackley, mlp, quadratic, rastrigin, styblinski-tang/);
     expect(() => makeProblem('mlp', 1, new Rng(0))).toThrow(/dim must be an integer ≥ 2/);
   });
 
