@@ -21,8 +21,8 @@ export interface StepResult<Obs = Float32Array> {
   info: Info;
 }
 
-/** Minimal 2D drawing surface (a node-canvas or browser CanvasRenderingContext2D satisfies it). */
-export type CanvasLike = CanvasRenderingContext2D;
+export type { CanvasLike } from '../src/plot/canvas-like.ts';
+import type { CanvasLike } from '../src/plot/canvas-like.ts';
 
 export interface Env<Obs = Float32Array, Act = Float32Array> {
   readonly id: string;

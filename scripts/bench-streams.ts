@@ -125,7 +125,7 @@ export async function benchStreams(quick = false, outDir = 'bench-results'): Pro
   const pend = new PendulumEnv({ physics: 'analytic' });
   pend.reset({ seed: 0 });
   const frames = 20;
-  const gifMs = await timeMs(() => plot.renderRolloutGif(Array.from({ length: frames }, () => (ctx: CanvasRenderingContext2D, w: number, h: number) => pend.render(ctx, w, h)), { width: 400, height: 400 }), Math.min(reps, 3));
+  const gifMs = await timeMs(() => plot.renderRolloutGif(Array.from({ length: frames }, () => (ctx: plot.CanvasLike, w: number, h: number) => pend.render(ctx, w, h)), { width: 400, height: 400 }), Math.min(reps, 3));
   plotRows.push({ bench: 'plot', what: `GIF, ${frames} Pendulum-v1 frames`, size: '400×400', ms: gifMs, bytes: null });
   plotRows.push({ bench: 'plot', what: 'GIF, per frame', size: '400×400', ms: gifMs / frames, bytes: null });
   console.log(formatTable(plotRows));

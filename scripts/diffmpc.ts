@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 // `diffmpc <command> [options]`: the command line. Commands are thin wrappers over the library, each in
 // scripts/commands/, registered in scripts/commands/index.ts.
 import { getCommand, listCommands, parseCommandArgs } from './cli.ts';

@@ -3,7 +3,8 @@
 // (gifenc's pairwise-nearest-neighbour quantizer, per-frame palette, rgb565) and LZW-encoded as it comes, so
 // a long episode never holds more than one RGBA frame in memory. `GifRecorder` is the streaming encoder;
 // `renderRolloutGif` encodes a whole list of frames or replays recorded states through an env's renderer.
-import { createCanvas } from './canvas.ts';
+import { createCanvas, type Canvas } from './canvas.ts';
+import type { CanvasLike } from './canvas-like.ts';
 import { font } from './font.ts';
 import * as gifencModule from 'gifenc';
 import type { GifStream } from 'gifenc';
@@ -17,7 +18,7 @@ const gifenc: typeof gifencModule = 'GIFEncoder' in gifencModule && typeof gifen
 const { applyPalette, GIFEncoder, quantize } = gifenc;
 
 /** Draws one frame; `ctx` is a 2D context, cleared to white beforehand. */
-export type DrawFrame = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+export type DrawFrame = (ctx: CanvasLike, width: number, height: number) => void;
 
 export interface GifOptions {
   /** Pixels, default 400. */
@@ -43,7 +44,7 @@ export class GifRecorder {
   private readonly delayMs: number;
   private readonly repeat: number;
   private readonly maxColors: number;
-  private readonly ctx: CanvasRenderingContext2D;
+  private readonly ctx: ReturnType<Canvas['getContext']>;
   private readonly enc: GifStream = GIFEncoder();
   private frames = 0;
   private finished: Uint8Array | undefined;
@@ -54,7 +55,7 @@ export class GifRecorder {
     this.delayMs = intIn('delayMs', o.delayMs ?? 50, 0, 655_350);
     this.repeat = intIn('repeat', o.repeat ?? 0, -1, 65_535);
     this.maxColors = intIn('maxColors', o.maxColors ?? 256, 2, 256);
-    this.ctx = createCanvas(this.width, this.height).getContext('2d') as unknown as CanvasRenderingContext2D;
+    this.ctx = createCanvas(this.width, this.height).getContext('2d');
   }
 
   /** Number of frames encoded so far. */
@@ -95,7 +96,7 @@ export class GifRecorder {
 
 /** Replays recorded states through an env's renderer: `setState(env, s)` then `env.render(ctx, w, h)`. */
 export interface StateReplay<S> {
-  env: { render(ctx: CanvasRenderingContext2D, width: number, height: number): void };
+  env: { render(ctx: CanvasLike, width: number, height: number): void };
   states: ArrayLike<S>;
   setState(env: StateReplay<S>['env'], state: S): void;
 }

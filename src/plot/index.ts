@@ -1,5 +1,7 @@
 // Public entry of the plotting layer: PNG charts (chart.js on @napi-rs/canvas) and animated GIFs (gifenc).
 export * from './font.ts';
+export * from './canvas-like.ts';
+export * from './canvas.ts';
 export * from './renderer.ts';
 export * from './style.ts';
 export * from './traces.ts';

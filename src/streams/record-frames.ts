@@ -5,6 +5,7 @@
 import { defer, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { DrawFrame } from '../plot/gif.ts';
 import type { Transition } from './types.ts';
+import type { CanvasLike } from '../plot/canvas-like.ts';
 
 export interface FrameSink {
   addFrame(draw: DrawFrame): void;
@@ -12,7 +13,7 @@ export interface FrameSink {
 
 export function recordFrames<T extends Transition>(
   recorder: FrameSink,
-  env: { render?(ctx: CanvasRenderingContext2D, width: number, height: number): void },
+  env: { render?(ctx: CanvasLike, width: number, height: number): void },
   opts: { every?: number; subEnv?: number } = {},
 ): MonoTypeOperatorFunction<T> {
   if (!env || typeof env.render !== 'function') throw new Error('recordFrames: env must implement render(ctx, width, height)');

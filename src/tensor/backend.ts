@@ -129,8 +129,9 @@ export async function initBackend(
   opts: { importer?: ModuleImporter; quiet?: boolean } = {},
 ): Promise<BackendChoice> {
   const importer = opts.importer ?? defaultImporter;
-  const source = requested === undefined && process.env[BACKEND_ENV_VAR] ? `$${BACKEND_ENV_VAR}` : '--backend';
-  const name = parseBackendName(requested ?? process.env[BACKEND_ENV_VAR] ?? 'auto', source);
+  const fromEnv = process.env[BACKEND_ENV_VAR] || undefined; // an empty variable counts as unset
+  const source = requested === undefined && fromEnv ? `$${BACKEND_ENV_VAR}` : '--backend';
+  const name = parseBackendName(requested ?? fromEnv ?? 'auto', source);
   tf.enableProdMode();
   const candidates = name === 'auto' ? AUTO_ORDER : [name];
   const skipped: { name: ConcreteBackend; reason: string }[] = [];
@@ -160,4 +161,20 @@ export function describeBackend(choice: BackendChoice): string {
   const lines = [`backend: ${choice.name} (tfjs "${choice.tfBackend}", requested ${choice.requested})`];
   for (const s of choice.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
   return lines.join('\n');
+}
+
+/**
+ * The backend of a program that did not choose one: the current choice if `initBackend` ran, else
+ * `initBackend()` (the `auto` order, or `$DIFFMPC_BACKEND`), announced once on stderr so a silent fallback to
+ * the slow cpu backend cannot go unnoticed. The package's root entry awaits it on import.
+ * @example await autoBackend(); // "diffmpc: tensor backend wasm (auto; …)"
+ */
+export async function autoBackend(opts: { quiet?: boolean } = {}): Promise<BackendChoice> {
+  if (current) return current;
+  const choice = await initBackend();
+  if (!opts.quiet && !process.env.DIFFMPC_QUIET) {
+    const skipped = choice.skipped.length ? `; skipped ${choice.skipped.map((s) => s.name).join(', ')}` : '';
+    console.error(`diffmpc: tensor backend ${choice.name} (${choice.requested}${skipped}); initBackend(name) or $${BACKEND_ENV_VAR} chooses another`);
+  }
+  return choice;
 }

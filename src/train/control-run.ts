@@ -16,6 +16,7 @@ import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
 import { returnStats } from './episodes.ts';
+import type { CanvasLike } from '../plot/canvas-like.ts';
 
 export interface ControlRunConfig {
   env: string;
@@ -110,7 +111,7 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
     },
   };
   const rec = cfg.gif && env.render ? new GifRecorder({ width: 360, height: 360, delayMs: 50 * (cfg.gifEvery ?? 1) }) : undefined;
-  const draw = (ctx: CanvasRenderingContext2D, w: number, h: number) => env.render!(ctx, w, h);
+  const draw = (ctx: CanvasLike, w: number, h: number) => env.render!(ctx, w, h);
   const episodes = await lastValueFrom(
     rollout(env, timed, { episodes: cfg.episodes, seed: cfg.seed }).pipe(
       tap((tr) => {

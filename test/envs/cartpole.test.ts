@@ -125,7 +125,7 @@ describe('CartPole matter-js', () => {
     env.step(act(1));
     const canvas = createCanvas(240, 120);
     const ctx = canvas.getContext('2d');
-    env.render(ctx as unknown as CanvasRenderingContext2D, 240, 120);
+    env.render(ctx, 240, 120);
     const px = ctx.getImageData(0, 0, 240, 120).data;
     let dark = 0;
     for (let i = 0; i < px.length; i += 4) if (px[i]! < 100 && px[i + 1]! < 100 && px[i + 2]! < 100) dark++;

@@ -55,7 +55,7 @@ describe('MountainCarContinuous-v0', () => {
     const env = new MountainCarContinuousEnv();
     env.reset({ seed: 0 });
     const canvas = createCanvas(200, 120);
-    env.render(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, 200, 120);
+    env.render(canvas.getContext('2d'), 200, 120);
     const px = canvas.getContext('2d').getImageData(0, 0, 200, 120).data;
     expect(px.some((v, i) => i % 4 === 0 && v < 100)).toBe(true);
   });

@@ -132,7 +132,7 @@ describe('Pendulum-v1 matter-js', () => {
     env.step(act(1.5));
     const canvas = createCanvas(160, 160);
     const ctx = canvas.getContext('2d');
-    env.render(ctx as unknown as CanvasRenderingContext2D, 160, 160);
+    env.render(ctx, 160, 160);
     const px = ctx.getImageData(0, 0, 160, 160).data;
     let colored = 0;
     for (let i = 0; i < px.length; i += 4) if (px[i] !== 255 || px[i + 1] !== 255 || px[i + 2] !== 255) colored++;

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GifRecorder, renderRolloutGif, saveGif } from '../../src/plot/gif.ts';
 import { parseGif } from './images.ts';
+import type { CanvasLike } from '../../src/plot/canvas-like.ts';
 
-const dot = (x: number) => (ctx: CanvasRenderingContext2D, w: number, h: number) => {
+const dot = (x: number) => (ctx: CanvasLike, w: number, h: number) => {
   ctx.fillStyle = '#D55E00';
   ctx.beginPath();
   ctx.arc(x * w, h / 2, 10, 0, 2 * Math.PI);
@@ -26,7 +27,7 @@ describe('GIF rendering', () => {
   });
 
   it('replays recorded states through an env renderer and streams frames through a recorder', () => {
-    const env = { x: 0, render(ctx: CanvasRenderingContext2D, w: number, h: number) { dot(this.x)(ctx, w, h); } };
+    const env = { x: 0, render(ctx: CanvasLike, w: number, h: number) { dot(this.x)(ctx, w, h); } };
     const gif = renderRolloutGif({ env, states: [0.1, 0.5, 0.9], setState: (e, s: number) => ((e as typeof env).x = s) }, { width: 64, height: 64 });
     expect(parseGif(gif).frames).toBe(3);
     const rec = new GifRecorder({ width: 32, height: 32 });

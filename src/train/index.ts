@@ -1,0 +1,12 @@
+// Public entry of the training layer: run directories, configuration files, model fitting, system
+// identification, imitation through a differentiable planner, model-based RL, control runs and the
+// energy-regression experiment.
+export * from './run-dir.ts';
+export * from './config.ts';
+export * from './episodes.ts';
+export * from './fit-dynamics.ts';
+export * from './system-id.ts';
+export * from './imitation.ts';
+export * from './model-based.ts';
+export * from './control-run.ts';
+export * from './energy-regression.ts';
