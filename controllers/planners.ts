@@ -3,6 +3,7 @@
 // src/models/rollout.ts; planners that need the model's structure (SQP over a condensed QP) register here
 // with `registerPlanner` and take precedence over a solver of the same name.
 import * as tf from '@tensorflow/tfjs';
+import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { rolloutCost } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import type { QpStatus } from '../src/solvers/qp/types.ts';
@@ -66,10 +67,15 @@ export function registerPlanner(name: string, factory: PlannerFactory): void {
 /** A planner from any registered `Solver`, minimizing the batched rollout cost. */
 export function solverPlanner(name: string, config?: Record<string, unknown>): Planner {
   const solver = makeSolver(name, config);
+  let checked = !solver.usesGradient;
   return {
     name,
     backwardModes: solver.backwardModes,
     plan: (req) => {
+      if (!checked) {
+        assertActionGradient(req.model, req.cost, req.x0, req.horizon, req.bounds, `${name} planner`);
+        checked = true;
+      }
       const f = (X: tf.Tensor) => rolloutCost(req.model, req.cost, req.x0, X, req.horizon);
       const r = solver.solve(f, { mean: req.mean, std: req.std }, {
         iterations: req.iterations,

@@ -27,6 +27,7 @@
 // pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
 // plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
+import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { linearize } from '../src/models/linearize.ts';
 import { rolloutCost, rolloutStates } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
@@ -339,10 +340,15 @@ export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { pl
   if (regularization !== undefined && typeof regularization !== 'number') throw new Error(`sqpPlanner: regularization must be a number (got ${JSON.stringify(regularization)})`);
   if (steps !== undefined && !(Array.isArray(steps) && steps.every((s) => typeof s === 'number'))) throw new Error(`sqpPlanner: steps must be an array of numbers (got ${JSON.stringify(steps)})`);
   if (qp !== undefined && (typeof qp !== 'object' || qp === null)) throw new Error(`sqpPlanner: qp must be an object of QpOptions (got ${JSON.stringify(qp)})`);
+  let checked = false;
   return {
     name: 'qp',
     backwardModes: SQP_BACKWARD_MODES,
     plan: (req) => {
+      if (!checked) {
+        assertActionGradient(req.model, req.cost, req.x0, req.horizon, req.bounds, 'qp planner');
+        checked = true;
+      }
       const backward = checkBackward(req.backward, req.iterations, 'qp planner', SQP_BACKWARD_MODES);
       const plan = sqpPlan({
         model: req.model,

@@ -48,6 +48,7 @@ export function objectiveAsProblem(f: Objective, n: number, floor: number): Prob
 export class L2OSolver implements Solver {
   readonly name = 'l2o';
   readonly backwardModes = ['none'] as const;
+  readonly usesGradient = true;
   readonly optimizer: LearnedOptimizer;
   readonly iterations: number;
   readonly floor: number;

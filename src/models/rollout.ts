@@ -7,6 +7,7 @@
 // as one fused op when it recognizes the cost (the terminal cost, if any, is added here); every other case
 // runs the generic loop over H steps of `model.step` and `cost.cost` (`rolloutCostGeneric`).
 import * as tf from '@tensorflow/tfjs';
+import { checkedCost, checkedStep, checkedTerminal } from './checked-model.ts';
 import { fusedRolloutAllowed, hasFusedRollout } from './fused-rollout.ts';
 import { repeatRows } from './repeat-rows.ts';
 import type { CostModel, DynamicsModel } from './types.ts';
@@ -37,7 +38,7 @@ export function rolloutCost(model: DynamicsModel, cost: CostModel, x0: tf.Tensor
     if (!cost.terminal) return stage.reshape([B, N]);
     const xH = rolloutStates(model, xr, U.reshape([B * N, horizon * model.actionDim]), horizon);
     const xLast = tf.slice(xH, [0, horizon, 0], [B * N, 1, model.stateDim]).reshape([B * N, model.stateDim]);
-    return tf.add(stage, cost.terminal(xLast)).reshape([B, N]);
+    return tf.add(stage, checkedTerminal(cost as CostModel & { terminal(x: tf.Tensor): tf.Tensor }, xLast)).reshape([B, N]);
   });
 }
 
@@ -50,10 +51,10 @@ export function rolloutCostGeneric(model: DynamicsModel, cost: CostModel, x0: tf
     let x = tf.tile(x0.expandDims(1), [1, N, 1]).reshape([B * N, model.stateDim]);
     let total: tf.Tensor = tf.zeros([B * N]);
     for (let t = 0; t < horizon; t++) {
-      total = tf.add(total, cost.cost(x, us[t]!, t));
-      x = model.step(x, us[t]!);
+      total = tf.add(total, checkedCost(cost, x, us[t]!, t));
+      x = checkedStep(model, x, us[t]!, t);
     }
-    if (cost.terminal) total = tf.add(total, cost.terminal(x));
+    if (cost.terminal) total = tf.add(total, checkedTerminal(cost as CostModel & { terminal(x: tf.Tensor): tf.Tensor }, x));
     return total.reshape([B, N]);
   });
 }
@@ -66,7 +67,7 @@ export function rolloutStates(model: DynamicsModel, x0: tf.Tensor, U: tf.Tensor,
     const xs: tf.Tensor[] = [x0];
     let x = x0;
     for (let t = 0; t < horizon; t++) {
-      x = model.step(x, us[t]!);
+      x = checkedStep(model, x, us[t]!, t);
       xs.push(x);
     }
     return tf.stack(xs, 1);

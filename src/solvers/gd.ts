@@ -108,6 +108,7 @@ function checkedValues(f: Objective, X: tf.Tensor): tf.Tensor {
 export class GradientDescent implements Solver {
   readonly name: string;
   readonly backwardModes = UNROLLED_BACKWARD_MODES;
+  readonly usesGradient = true;
   readonly config: Required<GdConfig>;
   private readonly rule: UpdateRule;
 

@@ -67,6 +67,8 @@ export interface Solver {
   readonly name: string;
   /** The backward modes this solver supports; the first is its default. */
   readonly backwardModes: readonly BackwardKind[];
+  /** True when the solver follows ∂f/∂X (gd, adam, l2o): planners then check the model is differentiable. */
+  readonly usesGradient?: boolean;
   solve(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, opts?: SolveOptions): SolveResult;
 }
 
