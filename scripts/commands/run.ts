@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { initBackend, describeBackend } from '../../src/tensor/backend.ts';
 import { resolveConfig } from '../../src/train/config.ts';
 import { controlRun } from '../../src/train/control-run.ts';
-import { RunDir } from '../../src/train/run-dir.ts';
+import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { registerCommand } from '../cli.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
 import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
@@ -89,6 +89,7 @@ registerCommand({
     const name = String(values.name ?? defaultRunName('run'));
     // On --resume the run's saved options sit under the flags, so `--name X --resume` alone continues it.
     const saved = values.resume ? RunDir.savedConfig(out, name) : undefined;
+    if (values.resume && !saved) throw noRunToResume(out, name);
     const cfg = resolveConfig(controlSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: saved ? () => saved : controlPreset(controlSchema.parse({})) });
     checkEnvAndSolver(cfg);
     console.log(describeBackend(await initBackend(cfg.backend)));

@@ -22,7 +22,7 @@ import { resolveConfig } from '../../src/train/config.ts';
 import { buildController } from '../../src/train/control-run.ts';
 import { returnStats, runEpisodes } from '../../src/train/episodes.ts';
 import { trainModelBased } from '../../src/train/model-based.ts';
-import { RunDir } from '../../src/train/run-dir.ts';
+import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { registerCommand } from '../cli.ts';
 import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
@@ -170,6 +170,7 @@ registerCommand({
     const name = String(values.name ?? defaultRunName('dynamics'));
     // On --resume the run's saved options sit under the flags, so `--name X --resume` alone continues it.
     const saved = values.resume ? RunDir.savedConfig(out, name) : undefined;
+    if (values.resume && !saved) throw noRunToResume(out, name);
     const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: saved ? () => saved : controlPreset(dynamicsSchema.parse({})) });
     checkEnvAndSolver(cfg);
     console.log(describeBackend(await initBackend(cfg.backend)));

@@ -36,6 +36,11 @@ export function configDifferences(old: Record<string, unknown>, next: Record<str
   return keys.filter((k) => JSON.stringify(old[k]) !== JSON.stringify(next[k])).map((k) => ({ key: k, old: old[k], next: next[k] }));
 }
 
+/** The error of `--resume` when runs/<name> holds no run (checked before anything is loaded or written). */
+export function noRunToResume(root: string, name: string): Error {
+  return new Error(`--resume: there is no run to resume in ${path.resolve(root, name)} (no config.json); drop --resume to start a new run named "${name}"`);
+}
+
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
 export class RunDir {
@@ -70,7 +75,7 @@ export class RunDir {
     const exists = fs.existsSync(run.file('checkpoint.json')) || fs.existsSync(run.file('metrics.jsonl'));
     if (opts.resume) {
       const old = RunDir.savedConfig(root, name);
-      if (!old) throw new Error(`--resume: there is no run to resume in ${dir} (no config.json); drop --resume to start a new run named "${name}"`);
+      if (!old) throw noRunToResume(root, name);
       const diffs = configDifferences(old, config as Record<string, unknown>);
       const refused = diffs.filter((d) => !(opts.extendable?.includes(d.key) && typeof d.old === 'number' && typeof d.next === 'number' && d.next > d.old));
       if (refused.length) {
