@@ -1,7 +1,7 @@
 // Benchmark of the batched Float64 linear algebra: Cholesky factor + solve throughput for B ∈ {128, 1024},
 // n ∈ {10, 50}, as the raw Float64 core and as the differentiable tfjs op (with float32 transfers and the
 // backward pass) on each requested backend. Run: `npx tsx scripts/bench-linalg.ts [--quick]` or
-// `diffmpc bench linalg`.
+// `diffmpc bench linalg`. Each row records the machine's 1-minute load average (`load`).
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { choleskyFactor, choleskySolveFactored } from '../src/linalg/cholesky.ts';
@@ -9,6 +9,7 @@ import { choleskySolve } from '../src/linalg/ops.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
+import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, timeMs, type Row } from './lib/report.ts';
 
 /** `[B, n, n]` random SPD matrices M Mᵀ + n I. */
@@ -45,7 +46,7 @@ export async function benchLinalg(backends: string[], quick = false, outDir = 'b
       const f = choleskyFactor(A, B, n);
       choleskySolveFactored(f.L, B, b, B, n, 1);
     }, reps);
-    rows.push({ impl: 'float64 core', backend: '-', B, n, 'factor+solve ms': core, 'systems/s': Math.round((B / core) * 1000) });
+    rows.push({ impl: 'float64 core', backend: '-', B, n, 'factor+solve ms': core, 'systems/s': Math.round((B / core) * 1000), load: machineLoad() });
     for (const backend of backends) {
       await initBackend(backend, { quiet: true });
       const At = tf.tensor(Float32Array.from(A), [B, n, n]);
@@ -59,13 +60,13 @@ export async function benchLinalg(backends: string[], quick = false, outDir = 'b
           }),
         reps,
       );
-      rows.push({ impl: 'tfjs op fwd', backend, B, n, 'factor+solve ms': fwd, 'systems/s': Math.round((B / fwd) * 1000) });
-      rows.push({ impl: 'tfjs op fwd+bwd', backend, B, n, 'factor+solve ms': fb, 'systems/s': Math.round((B / fb) * 1000) });
+      rows.push({ impl: 'tfjs op fwd', backend, B, n, 'factor+solve ms': fwd, 'systems/s': Math.round((B / fwd) * 1000), load: machineLoad() });
+      rows.push({ impl: 'tfjs op fwd+bwd', backend, B, n, 'factor+solve ms': fb, 'systems/s': Math.round((B / fb) * 1000), load: machineLoad() });
       tf.dispose([At, bt]);
     }
   }
   console.log(formatTable(rows));
-  const file = saveReport('linalg', rows, { backends, quick }, outDir);
+  const file = saveReport('linalg', rows, { backends, quick, ...machineMeta() }, outDir);
   console.log(`saved ${file}`);
   return file;
 }

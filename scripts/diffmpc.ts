@@ -3,6 +3,7 @@
 // scripts/commands/, registered in scripts/commands/index.ts.
 import { getCommand, listCommands, parseCommandArgs } from './cli.ts';
 import './commands/index.ts';
+import { INTERRUPTED_EXIT, installInterruptHandler, interruptMessage, stopSignal } from './lib/interrupt.ts';
 
 function help(): string {
   const rows = listCommands().map((c) => `  ${c.name.padEnd(18)} ${c.summary}`);
@@ -35,9 +36,20 @@ async function main(argv: string[]): Promise<number> {
   return (await cmd.run(args)) ?? 0;
 }
 
+installInterruptHandler();
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (stopSignal.aborted) {
+      console.error(interruptMessage());
+      process.exit(INTERRUPTED_EXIT);
+    }
+    process.exit(code);
+  },
   (e: unknown) => {
+    if (stopSignal.aborted) {
+      console.error(interruptMessage());
+      process.exit(INTERRUPTED_EXIT);
+    }
     console.error(e instanceof Error ? e.message : String(e));
     process.exit(1);
   },

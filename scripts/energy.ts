@@ -28,6 +28,7 @@ import {
   type ArgminSpec,
   type EnergyRegressionResult,
 } from '../src/train/energy-regression.ts';
+import { Progress } from './lib/progress.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 /** A way of computing ŷ = argmin_y E(x, y), with the settings of the papers. */
@@ -121,7 +122,8 @@ const meanStd = (v: number[]): { mean: number; std: number } => {
   return { mean: m, std: Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length) };
 };
 
-const fmt = (m: { mean: number; std: number }) => `${m.mean.toExponential(2)} ± ${m.std.toExponential(1)}`;
+/** mean ± std over seeds; the spread is undefined for one seed, so only the value is printed then. */
+const fmt = (m: { mean: number; std: number }, n: number) => (n > 1 ? `${m.mean.toExponential(2)} ± ${m.std.toExponential(1)}` : m.mean.toExponential(2));
 
 /** Landscape panel of one trained model. */
 function landscapePng(label: string, r: EnergyRegressionResult, spec: ArgminSpec, yBound: number): Buffer {
@@ -169,6 +171,9 @@ export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; pn
   const rows: Row[] = [];
   const panels: Buffer[] = [];
   const curves: Array<{ label: string; seeds: number[][]; x: number[] }> = [];
+  // Progress over every training epoch of every contender and seed (updated at each evaluation).
+  const bar = new Progress(`energy (${contenders.length} solvers × ${seeds} seeds × ${epochs} epochs)`, contenders.length * seeds * epochs);
+  let epochsBefore = 0;
   for (const c of contenders) {
     const results: EnergyRegressionResult[] = [];
     for (let s = 0; s < seeds; s++) {
@@ -180,7 +185,9 @@ export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; pn
         epochs,
         batchSize,
         evalEvery: Math.max(1, Math.floor(epochs / 20)),
+        onEval: (rec) => bar.update(epochsBefore + rec.epoch, `${c.label} seed ${o.seedBase + s} epoch ${rec.epoch}/${epochs}`),
       });
+      epochsBefore += epochs;
       const sec = (performance.now() - t0) / 1000;
       console.log(`${c.label.padEnd(6)} seed ${o.seedBase + s}: train MSE ${r.trainMse.toExponential(3)}, test MSE ${r.testMse.toExponential(3)}, ${r.msPerEpoch.toFixed(0)} ms/epoch, ${sec.toFixed(1)} s`);
       results.push(r);
@@ -201,8 +208,8 @@ export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; pn
     const ms = meanStd(results.map((r) => r.msPerEpoch));
     rows.push({
       solver: c.label,
-      'train MSE': fmt(train),
-      'test MSE': fmt(test),
+      'train MSE': fmt(train, seeds),
+      'test MSE': fmt(test, seeds),
       'ms/epoch': Math.round(ms.mean),
       train_mse_mean: train.mean,
       train_mse_std: train.std,
@@ -287,7 +294,8 @@ export const ENERGY_FLAGS = {
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
-  const choice = await initBackend((values.backend as string | undefined) ?? 'wasm');
+  // --backend, else $DIFFMPC_BACKEND, else wasm (the backend the published numbers use).
+  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
   console.log(describeBackend(choice));
   await runEnergy(energyOptionsFrom(values));
   return 0;

@@ -3,11 +3,13 @@
 // its name (scripts/lib/reference-checks.ts); checkers live in scripts/lib/verify-*.ts and are loaded
 // automatically, so adding one needs no edit here. Prints, per file, the maximum error of each quantity
 // against its tolerance; a file without a checker (or a checker without its file) is reported as skipped.
-// The result is failed (exit code 1) when any quantity exceeds its tolerance or a checker throws.
+// The result is failed (exit code 1) when any quantity exceeds its tolerance, a checker throws, a fixture is
+// malformed (named with its file and field) or holds no case, or nothing at all was checked (an empty folder,
+// or `--only` naming no checked file): a pass means at least one case of every checked file was compared.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { listReferenceChecks, type ReferenceCheckResult } from './lib/reference-checks.ts';
+import { fixtureProblems, listReferenceChecks, type ReferenceCheckResult } from './lib/reference-checks.ts';
 import { formatTable } from './lib/report.ts';
 
 export interface FileVerdict {
@@ -43,7 +45,12 @@ export async function verifyReference(dir: string, opts: { only?: string[]; log?
   const log = opts.log ?? (() => {});
   const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
   const checkers = new Map(listReferenceChecks().map((c) => [c.file, c]));
-  const names = [...new Set([...present, ...checkers.keys()])].filter((f) => !opts.only || opts.only.includes(f)).sort();
+  const known = [...new Set([...present, ...checkers.keys()])];
+  const unknown = (opts.only ?? []).filter((f) => !known.includes(f));
+  if (unknown.length) {
+    throw new Error(`--only: ${unknown.join(', ')} is neither in ${dir} nor a registered fixture; known: ${known.sort().join(', ')}`);
+  }
+  const names = known.filter((f) => !opts.only || opts.only.includes(f)).sort();
   const files: FileVerdict[] = [];
   for (const file of names) {
     const checker = checkers.get(file);
@@ -59,9 +66,22 @@ export async function verifyReference(dir: string, opts: { only?: string[]; log?
     }
     const t0 = performance.now();
     try {
-      const fixture = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-      const result = await checker.check(fixture);
+      let fixture: unknown;
+      try {
+        fixture = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      } catch (e) {
+        throw new Error(`${path.join(dir, file)} is not valid JSON (${(e as Error).message})`);
+      }
+      const problems = fixtureProblems(checker, fixture);
+      if (problems.length) throw new Error(`malformed fixture:\n    ${problems.join('\n    ')}`);
+      let result: ReferenceCheckResult;
+      try {
+        result = await checker.check(fixture);
+      } catch (e) {
+        throw new Error(`${file}: the checker failed on this fixture (${(e as Error).message}); is a field missing or of the wrong shape?`);
+      }
       const ms = performance.now() - t0;
+      if (!(result.cases > 0) || result.rows.length === 0) throw new Error(`${file}: the checker compared nothing (${result.cases} cases, ${result.rows.length} quantities)`);
       const pass = result.rows.every((r) => r.pass);
       files.push({ file, status: pass ? 'pass' : 'fail', result, ms });
       log(`${file}: ${result.cases} cases, ${pass ? 'PASS' : 'FAIL'} (${(ms / 1000).toFixed(1)} s)`);
@@ -84,7 +104,12 @@ export async function verifyReference(dir: string, opts: { only?: string[]; log?
       log(`${file}: ERROR ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const ok = files.every((f) => f.status === 'pass' || f.status === 'skipped');
-  log(ok ? 'verify-reference: all checked files pass' : 'verify-reference: FAILED');
+  const checked = files.filter((f) => f.status !== 'skipped');
+  const ok = checked.length > 0 && checked.every((f) => f.status === 'pass');
+  if (checked.length === 0) {
+    log(`verify-reference: FAILED: no fixture was checked (${opts.only ? `--only ${opts.only.join(',')} selects` : `${dir} holds`} none of ${[...checkers.keys()].sort().join(', ')})`);
+  } else {
+    log(ok ? `verify-reference: all ${checked.length} checked file(s) pass` : 'verify-reference: FAILED');
+  }
   return { ok, files };
 }

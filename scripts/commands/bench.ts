@@ -1,4 +1,5 @@
 // `diffmpc bench <suite|all> [--backends wasm,cpu] [--quick] [--out DIR]`: runs registered benchmark suites.
+import { parseBackendName } from '../../src/tensor/backend.ts';
 import { registerCommand } from '../cli.ts';
 import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
 import '../bench-linalg.ts';
@@ -32,6 +33,8 @@ registerCommand({
       throw new Error(`diffmpc bench: unknown suite "${which}"; known: ${suites.map((s) => s.name).join(', ')}, all`);
     }
     const backends = String(values.backends).split(',').map((s) => s.trim()).filter(Boolean);
+    if (backends.length === 0) throw new Error('--backends: give at least one backend, e.g. --backends wasm,cpu');
+    for (const b of backends) parseBackendName(b, '--backends');
     for (const s of chosen) await s!.run({ backends, quick: Boolean(values.quick), outDir: String(values.out) });
     return 0;
   },

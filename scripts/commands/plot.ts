@@ -52,9 +52,15 @@ export function replot(dir: string): string[] {
   if (!fs.existsSync(cfgFile) || !fs.existsSync(metricsFile)) {
     throw new Error(`diffmpc plot: ${dir} is not a run directory (needs config.json and metrics.jsonl)`);
   }
-  const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  let cfg: Record<string, unknown>;
+  try {
+    cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`diffmpc plot: ${cfgFile} is not valid JSON (${(e as Error).message}); repair it (the run's options) and retry`);
+  }
   const lines = readJsonl<Record<string, any>>(metricsFile);
-  const run = RunDir.open(path.dirname(dir), path.basename(dir), cfg, { resume: true });
+  // Any existing folder (its name need not be a valid --name); nothing but the plots is written.
+  const run = RunDir.attach(dir);
   const files: string[] = [];
   const steps = lines.filter((l) => l.kind === 'step') as StepLine[];
   if (steps.length) {

@@ -1,7 +1,9 @@
 // `diffmpc train-dynamics`: model-based RL on a registered env. Collects episodes through the reactive loop,
 // fits an MLP (ensemble) dynamics model, plans with MPC on it, refits; then evaluates the learned-model MPC
 // on fresh seeds and identifies the twin's physical parameters from the same data. Writes runs/<name>/ with
-// a checkpoint after every episode; `--resume` continues a killed run.
+// a checkpoint after every episode; `--resume` continues a killed or interrupted run (Ctrl-C stops it within a
+// step and prints the command), starting from the run's saved options: flags given with --resume must match
+// them, except a larger --episodes, which extends the run.
 // Planner settings (horizon, samples, iterations, solverConfig) start from the tuned preset of the env and
 // solver (controllers/presets.ts), under the config file and flags, as in `diffmpc run`.
 // Evaluation: `evalEpisodes` episodes from reset seeds 10000 + 1000·seed + k, never a training seed (those
@@ -11,7 +13,7 @@
 // about −250 to −390 even with the true model, a start near upright about 0), so the learned model is judged
 // against the twin's return on identical starts.
 import * as tf from '@tensorflow/tfjs';
-import { make } from '../../envs/registry.ts';
+import { envSpec, make } from '../../envs/registry.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
@@ -20,9 +22,12 @@ import { resolveConfig } from '../../src/train/config.ts';
 import { buildController } from '../../src/train/control-run.ts';
 import { returnStats, runEpisodes } from '../../src/train/episodes.ts';
 import { trainModelBased } from '../../src/train/model-based.ts';
-import { RunDir } from '../../src/train/run-dir.ts';
+import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { registerCommand } from '../cli.ts';
+import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
+import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
+import { formatMeanStd, standardError } from '../lib/mean-format.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
 import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
@@ -43,15 +48,38 @@ export interface TrainDynamicsOutcome {
   files: string[];
 }
 
-export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Promise<TrainDynamicsOutcome> {
-  const env = make(cfg.env, { physics: cfg.physics, maxEpisodeSteps: cfg.episodeSteps });
+/** `signal` stops the run between env steps / fitting epochs (rejecting with its reason). */
+export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opts: { signal?: AbortSignal } = {}): Promise<TrainDynamicsOutcome> {
+  const { signal } = opts;
+  const hasPhysics = envSpec(cfg.env)?.defaults.physics !== undefined;
+  const env = make(cfg.env, { ...(hasPhysics ? { physics: cfg.physics } : {}), maxEpisodeSteps: cfg.episodeSteps });
   const twin = env.model?.();
   if (!twin) throw new Error(`train-dynamics: env ${cfg.env} has no model() to take the planning cost from`);
-  const bar = new Progress(`train-dynamics ${cfg.env}`, cfg.episodes);
-  const result = await trainModelBased(env, twin.cost, cfg, run, (r) => {
-    bar.update(r.episode + 1, `return ${r.return.toFixed(0)}`);
-    console.log(`episode ${r.episode} (${r.controller}): return ${r.return.toFixed(1)}, transitions ${r.transitions}, fit loss ${r.fitLoss.toExponential(2)}, one-step MSE ${r.oneStepMse.toExponential(2)}`);
-  });
+  console.log(`train-dynamics ${cfg.env} (${physicsUsed(cfg.env, cfg.physics)} physics): ${cfg.episodes} training episodes, ${cfg.evalEpisodes} evaluation episodes (+ as many on the exact twin)`);
+  // Progress counts episodes: training, then the evaluation on the learned model and on the twin.
+  const bar = new Progress(`train-dynamics ${cfg.env}`, cfg.episodes + 2 * cfg.evalEpisodes);
+  const result = await trainModelBased(
+    env,
+    twin.cost,
+    cfg,
+    run,
+    (r) => {
+      bar.update(r.episode + 1, `return ${r.return.toFixed(0)}`);
+      console.log(`episode ${r.episode} (${r.controller}): return ${r.return.toFixed(1)}, transitions ${r.transitions}, fit loss ${r.fitLoss.toExponential(2)}, one-step MSE ${r.oneStepMse.toExponential(2)}`);
+    },
+    signal ? { signal } : {},
+  );
+  let evalDone = 0;
+  const evalEpisodes = async (controller: ReturnType<typeof buildController>, label: string) => {
+    const eps = [];
+    // One episode per call with the same controller: the same episodes as one call of n (seeds first + k).
+    for (let k = 0; k < cfg.evalEpisodes; k++) {
+      const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: evalSeed(cfg.seed) + k, maxEpisodeSteps: cfg.episodeSteps, ...(signal ? { signal } : {}) });
+      eps.push({ ...ep!, episode: k });
+      bar.update(cfg.episodes + ++evalDone, `${label} ${k + 1}/${cfg.evalEpisodes}`);
+    }
+    return eps;
+  };
   const files: string[] = [];
   files.push(run.writeArtifact('training-returns.png', plotEpisodeReturns({ returns: result.reports.map((r) => r.return), title: `${cfg.env}: return per training episode (first ${cfg.randomEpisodes} random)`, window: 1 })));
   let evalMean = Number.NaN;
@@ -61,22 +89,23 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
     const seeds = `reset seeds ${evalSeed(cfg.seed)}…${evalSeed(cfg.seed) + cfg.evalEpisodes - 1}`;
     const fmt = (r: number[]) => r.map((x) => x.toFixed(1)).join(', ');
     const controller = buildController(env, evalRun, { dynamics: result.model, cost: twin.cost });
-    const evalEps = await runEpisodes(env, controller, { episodes: cfg.evalEpisodes, seed: evalSeed(cfg.seed), maxEpisodeSteps: cfg.episodeSteps });
+    const evalEps = await evalEpisodes(controller, 'evaluation');
     const s = returnStats(evalEps);
     evalMean = s.mean;
     logEpisodes(run, evalEps, { phase: 'eval' });
     // Returns vary strongly with the start (std ≈ 90 on the pendulum), so the mean's standard error is printed too.
-    const se = s.std / Math.sqrt(Math.max(1, evalEps.length));
-    console.log(`evaluation of MPC on the learned model: mean return ${s.mean.toFixed(1)} ± ${s.std.toFixed(1)} over ${evalEps.length} episodes, standard error of the mean ${se.toFixed(1)} (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
-    const refEps = await runEpisodes(env, buildController(env, evalRun, twin), { episodes: cfg.evalEpisodes, seed: evalSeed(cfg.seed), maxEpisodeSteps: cfg.episodeSteps });
+    const se = standardError(s.std, evalEps.length);
+    const n = evalEps.length;
+    console.log(`evaluation of MPC on the learned model: ${n > 1 ? 'mean ' : ''}return ${formatMeanStd(s, n)} over ${n} episode${n > 1 ? 's' : ''}${se !== undefined ? `, standard error of the mean ${se.toFixed(1)}` : ''} (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
+    const refEps = await evalEpisodes(buildController(env, evalRun, twin), 'twin reference');
     const ref = returnStats(refEps);
     twinEvalMean = ref.mean;
-    console.log(`reference, the same planner on the exact twin from the same starts: mean return ${ref.mean.toFixed(1)} ± ${ref.std.toFixed(1)} (${fmt(refEps.map((e) => e.return))})`);
+    console.log(`reference, the same planner on the exact twin from the same starts: ${n > 1 ? 'mean ' : ''}return ${formatMeanStd(ref, n)} (${fmt(refEps.map((e) => e.return))})`);
     run.log({
       kind: 'eval',
       meanReturn: s.mean,
       stdReturn: s.std,
-      stderrReturn: se,
+      ...(se !== undefined ? { stderrReturn: se } : {}),
       returns: evalEps.map((e) => e.return),
       twinMeanReturn: ref.mean,
       twinReturns: refEps.map((e) => e.return),
@@ -87,6 +116,7 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
     files.push(...writeControlPlots(run, cfg.env, evalEps, [], undefined, env.dt).map((f) => f));
   }
   if (cfg.env.startsWith('Pendulum')) {
+    signal?.throwIfAborted();
     const sys = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });
     const curve: number[][] = [[], []];
     const id = identifySystem(sys, result.buffer, {
@@ -135,10 +165,18 @@ registerCommand({
       solver: values.solver,
       backend: values.backend,
     };
-    const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: controlPreset(dynamicsSchema.parse({})) });
+    if (values.resume && values.name === undefined) throw new Error('--resume: pass --name NAME of the run to continue (its folder under --out)');
+    const out = String(values.out);
+    const name = String(values.name ?? defaultRunName('dynamics'));
+    // On --resume the run's saved options sit under the flags, so `--name X --resume` alone continues it.
+    const saved = values.resume ? RunDir.savedConfig(out, name) : undefined;
+    if (values.resume && !saved) throw noRunToResume(out, name);
+    const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: saved ? () => saved : controlPreset(dynamicsSchema.parse({})) });
+    checkEnvAndSolver(cfg);
     console.log(describeBackend(await initBackend(cfg.backend)));
-    const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName('dynamics')), cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite) });
-    const { files } = await trainDynamicsCommand(cfg, run);
+    const run = RunDir.open(out, name, cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite), extendable: ['episodes'] });
+    onInterruptPrint(`${run.dir} keeps every finished episode; continue with: ${resumeCommand('train-dynamics', run.dir, out)}`);
+    const { files } = await trainDynamicsCommand(cfg, run, { signal: stopSignal });
     console.log(`outputs in ${run.dir}:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   },

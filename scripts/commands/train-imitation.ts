@@ -93,6 +93,7 @@ registerCommand({
       solver: values.solver,
       backend: values.backend,
     };
+    if (values.resume) throw new Error('train-imitation: --resume is not supported (it keeps no checkpoints; a run takes minutes); rerun with --overwrite to start it over');
     const cfg = resolveConfig(imitationSchema, { ...(values.config ? { file: String(values.config) } : {}), flags });
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName(`imitation-${cfg.solver}`)), cfg, { overwrite: Boolean(values.overwrite) });

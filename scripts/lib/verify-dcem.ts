@@ -110,4 +110,9 @@ export function checkDcem(fixture: any): ReferenceCheckResult {
   };
 }
 
-registerReferenceCheck({ file: 'dcem_step.json', check: checkDcem });
+registerReferenceCheck({
+  file: 'dcem_step.json',
+  lists: ['cases', 'full_runs'],
+  caseFields: { cases: ['n_elite', 'temp', 'normalize', 'lml_eps', 'eps', 'theta', 'mu', 'sigma', 'mu_new', 'sigma_new', 'I', 'w', 'grad_mu_new', 'w_sigma', 'grad_sigma_new'] },
+  check: checkDcem,
+});

@@ -68,4 +68,4 @@ export function checkLml(fixture: any): ReferenceCheckResult {
   };
 }
 
-registerReferenceCheck({ file: 'lml.json', check: checkLml });
+registerReferenceCheck({ file: 'lml.json', caseFields: { cases: ['nbatch', 'n', 'k', 'x', 'w', 'y', 'nu', 'dx'] }, check: checkLml });

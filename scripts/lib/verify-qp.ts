@@ -68,4 +68,4 @@ export function checkQp(fixture: any): ReferenceCheckResult {
   };
 }
 
-registerReferenceCheck({ file: 'qp.json', check: checkQp });
+registerReferenceCheck({ file: 'qp.json', caseFields: { cases: ['Q', 'p', 'G', 'h', 'A', 'b', 'w', 'zstar', 'grad'] }, check: checkQp });

@@ -1,6 +1,9 @@
 // One controlled run of a registered env: build the controller (MPC on the env's differentiable twin with a
 // named solver, LQR around the upright equilibrium, or random), run seeded episodes through the reactive
 // loop, record frames for a GIF and the plans of the first episode, and return everything a report needs.
+// Episodes run one rollout each (reset seed seed + k), so a run can start at episode k (resume) and stop
+// between steps on an aborted signal; with `reseed` each episode gets its own controller seeded seed + k,
+// which makes episode k independent of the episodes before it (a resumed run equals an uninterrupted one).
 import * as tf from '@tensorflow/tfjs';
 import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -15,7 +18,7 @@ import { GifRecorder } from '../plot/gif.ts';
 import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
-import { returnStats } from './episodes.ts';
+import { returnStats, untilAborted } from './episodes.ts';
 import type { CanvasLike } from '../plot/canvas-like.ts';
 
 export interface ControlRunConfig {
@@ -82,15 +85,26 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
   return Object.assign(mpc, { mpc });
 }
 
-export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void): Promise<ControlRunResult> {
+export interface ControlRunOptions {
+  /** First episode to run (episodes before it were run earlier, e.g. by the run being resumed). */
+  startEpisode?: number;
+  /** One controller per episode, seeded seed + k (see the head comment). */
+  reseed?: boolean;
+  /** Aborting stops stepping at once and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Called after each finished episode (with the GIF once episode 0 is done). */
+  onEpisode?: (ep: Episode, extras: { gif?: Uint8Array }) => void;
+}
+
+export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void, opts: ControlRunOptions = {}): Promise<ControlRunResult> {
   // `physics` is passed only to envs that have the option (e.g. MountainCarContinuous-v0 is analytic only).
   const hasPhysics = envSpec(cfg.env)?.defaults.physics !== undefined;
   const env = make(cfg.env, {
     ...(cfg.physics && hasPhysics ? { physics: cfg.physics } : {}),
     ...(cfg.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: cfg.maxEpisodeSteps } : {}),
   });
-  const controller = buildController(env, cfg);
-  const mpc = controller.mpc;
+  let controller = buildController(env, opts.reseed ? { ...cfg, seed: cfg.seed + (opts.startEpisode ?? 0) } : cfg);
+  let mpc = controller.mpc;
   const plans: PlanRecord[] = [];
   const times: number[] = [];
   let t = 0;
@@ -100,8 +114,9 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
       const t0 = performance.now();
       const u = controller.act(obs) as Float32Array;
       times.push(performance.now() - t0);
-      if (mpc && episode === 0 && cfg.planEvery && t % cfg.planEvery === 0 && mpc.lastPlan) {
-        const states = tf.tidy(() => rolloutStates(mpc.model, tf.tensor([Array.from(obs)]), tf.tensor([Array.from(mpc.lastPlan!)]), mpc.horizon).arraySync()) as number[][][];
+      const m = mpc;
+      if (m && episode === 0 && cfg.planEvery && t % cfg.planEvery === 0 && m.lastPlan) {
+        const states = tf.tidy(() => rolloutStates(m.model, tf.tensor([Array.from(obs)]), tf.tensor([Array.from(m.lastPlan!)]), m.horizon).arraySync()) as number[][][];
         plans.push({ t, states: states[0]! });
       }
       return u;
@@ -112,24 +127,37 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
   };
   const rec = cfg.gif && env.render ? new GifRecorder({ width: 360, height: 360, delayMs: 50 * (cfg.gifEvery ?? 1) }) : undefined;
   const draw = (ctx: CanvasLike, w: number, h: number) => env.render!(ctx, w, h);
-  const episodes = await lastValueFrom(
-    rollout(env, timed, { episodes: cfg.episodes, seed: cfg.seed }).pipe(
+  const episodes: Episode[] = [];
+  let gif: Uint8Array | undefined;
+  for (let k = opts.startEpisode ?? 0; k < cfg.episodes; k++) {
+    opts.signal?.throwIfAborted();
+    if (opts.reseed && k > (opts.startEpisode ?? 0)) {
+      controller = buildController(env, { ...cfg, seed: cfg.seed + k });
+      mpc = controller.mpc;
+    }
+    episode = k;
+    t = 0;
+    const source = rollout(env, timed, { episodes: 1, seed: cfg.seed + k }).pipe(
       tap((tr) => {
-        if (rec && tr.episode === 0 && tr.t % (cfg.gifEvery ?? 1) === 0) rec.addFrame(draw);
-        onStep?.(tr.episode, tr.t);
-        t = tr.terminated || tr.truncated ? 0 : tr.t + 1;
-        if (tr.terminated || tr.truncated) episode = tr.episode + 1;
+        if (rec && k === 0 && tr.t % (cfg.gifEvery ?? 1) === 0) rec.addFrame(draw);
+        onStep?.(k, tr.t);
+        t = tr.t + 1;
       }),
       collectEpisodes(),
       toArray(),
-    ),
-  );
+    );
+    const [ep] = await lastValueFrom(opts.signal ? untilAborted(source, opts.signal) : source);
+    const done = { ...ep!, episode: k };
+    episodes.push(done);
+    if (rec && k === 0) gif = rec.finish();
+    opts.onEpisode?.(done, gif && k === 0 ? { gif } : {});
+  }
   env.close?.();
   times.sort((a, b) => a - b);
   return {
     episodes,
     stats: returnStats(episodes),
-    ...(rec ? { gif: rec.finish() } : {}),
+    ...(gif ? { gif } : {}),
     plans,
     actMs: times[Math.floor(times.length / 2)] ?? 0,
     envId: cfg.env,

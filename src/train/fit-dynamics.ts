@@ -54,38 +54,65 @@ export function fitEpochs(size: number, opts: Pick<FitOptions, 'epochs' | 'minSt
 
 /** Fits the model to the buffer; returns the mean training loss per epoch. */
 export function fitDynamics(model: MLPDynamics, buffer: ReplayBuffer, opts: FitOptions = {}): number[] {
+  const history: number[] = [];
+  for (const loss of fitEpochsOf(model, buffer, opts)) history.push(loss);
+  return history;
+}
+
+/**
+ * `fitDynamics` that yields to the event loop every ~`sliceMs` (default 20 ms) of work and stops with
+ * `signal.reason` when `signal` is aborted between epochs (e.g. on Ctrl-C). Same updates, same result.
+ */
+export async function fitDynamicsAsync(model: MLPDynamics, buffer: ReplayBuffer, opts: FitOptions & { signal?: AbortSignal; sliceMs?: number } = {}): Promise<number[]> {
+  const history: number[] = [];
+  const sliceMs = opts.sliceMs ?? 20;
+  let sliceEnd = performance.now() + sliceMs;
+  for (const loss of fitEpochsOf(model, buffer, opts)) {
+    history.push(loss);
+    if (performance.now() >= sliceEnd) {
+      await new Promise((r) => setImmediate(r));
+      sliceEnd = performance.now() + sliceMs;
+    }
+    opts.signal?.throwIfAborted();
+  }
+  return history;
+}
+
+/** The fitting loop, one mean loss per epoch; optimizers are disposed when it ends or is abandoned. */
+function* fitEpochsOf(model: MLPDynamics, buffer: ReplayBuffer, opts: FitOptions): Generator<number> {
   const batchSize = opts.batchSize ?? 64;
   const rng = opts.rng ?? new Rng(0);
   if (buffer.size < 2) throw new Error(`fitDynamics: need at least 2 transitions (the buffer has ${buffer.size})`);
   const { epochs, stepsPerEpoch } = fitEpochs(buffer.size, opts);
   model.setNormalization(normalizationFrom(buffer));
   const optimizers = model.members.map(() => tf.train.adam(opts.learningRate ?? 1e-3));
-  const history: number[] = [];
-  for (let e = 0; e < epochs; e++) {
-    let total = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      model.members.forEach((member, k) => {
-        const batch = buffer.sample(batchSize, rng);
-        const loss = optimizers[k]!.minimize(
-          () =>
-            tf.tidy(() => {
-              const target = model.normalizedTarget(batch.obs, batch.nextObs);
-              return tf.mean(tf.square(tf.sub(model.predictNormalizedDelta(batch.obs, batch.action, k), target))) as tf.Scalar;
-            }),
-          true,
-          member.variables(),
-        );
-        total += loss!.dataSync()[0]!;
-        loss!.dispose();
-        tf.dispose(Object.values(batch));
-      });
+  try {
+    for (let e = 0; e < epochs; e++) {
+      let total = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        model.members.forEach((member, k) => {
+          const batch = buffer.sample(batchSize, rng);
+          const loss = optimizers[k]!.minimize(
+            () =>
+              tf.tidy(() => {
+                const target = model.normalizedTarget(batch.obs, batch.nextObs);
+                return tf.mean(tf.square(tf.sub(model.predictNormalizedDelta(batch.obs, batch.action, k), target))) as tf.Scalar;
+              }),
+            true,
+            member.variables(),
+          );
+          total += loss!.dataSync()[0]!;
+          loss!.dispose();
+          tf.dispose(Object.values(batch));
+        });
+      }
+      const mean = total / (stepsPerEpoch * model.members.length);
+      opts.onEpoch?.(e, mean);
+      yield mean;
     }
-    const mean = total / (stepsPerEpoch * model.members.length);
-    history.push(mean);
-    opts.onEpoch?.(e, mean);
+  } finally {
+    optimizers.forEach((o) => o.dispose());
   }
-  optimizers.forEach((o) => o.dispose());
-  return history;
 }
 
 /** Mean squared one-step prediction error of any dynamics model on a buffer (in observation units). */

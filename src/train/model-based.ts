@@ -10,7 +10,10 @@
 // The cost c is the env twin's (the reward is known, the dynamics are learned). After each episode the run
 // writes one metrics line and an atomic checkpoint (buffer + model weights + episode counter), so a killed
 // run resumed with the same config continues from the last finished episode. Every random draw derives from
-// (seed, episode), so a resumed run follows the same path as an uninterrupted one.
+// (seed, episode), so a resumed run follows the same path as an uninterrupted one, and a run resumed with a
+// larger `episodes` continues where the shorter one stopped (the buffer grows to hold the extra episodes).
+// An aborted `signal` (Ctrl-C) stops within one fitting epoch or env step, before the unfinished episode
+// is logged or checkpointed, and rejects with `signal.reason`.
 import type { Env } from '../../envs/types.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import { RandomController } from '../../controllers/random.ts';
@@ -19,7 +22,7 @@ import type { CostModel } from '../models/types.ts';
 import type { Episode } from '../streams/collect-episodes.ts';
 import { Rng } from '../tensor/rng.ts';
 import { runEpisodes } from './episodes.ts';
-import { fitDynamics, oneStepError } from './fit-dynamics.ts';
+import { fitDynamicsAsync, oneStepError } from './fit-dynamics.ts';
 import { ReplayBuffer, type Transition } from '../../policies/replay-buffer.ts';
 import type { RunDir } from './run-dir.ts';
 
@@ -75,16 +78,19 @@ export async function trainModelBased(
   cfg: ModelBasedConfig,
   run?: RunDir,
   onEpisode?: (r: EpisodeReport, ep: Episode) => void,
+  opts: { signal?: AbortSignal } = {},
 ): Promise<ModelBasedResult> {
+  const { signal } = opts;
   const obsDim = env.observationSpace.shape.reduce((a, b) => a * b, 1);
   const actDim = env.actionSpace.shape.reduce((a, b) => a * b, 1);
   const model = new MLPDynamics({ stateDim: obsDim, actionDim: actDim, hidden: cfg.hidden, ensemble: cfg.ensemble, rng: new Rng(cfg.seed) });
-  let buffer = new ReplayBuffer(cfg.episodes * cfg.episodeSteps + 1, obsDim, actDim);
+  const capacity = cfg.episodes * cfg.episodeSteps + 1;
+  let buffer = new ReplayBuffer(capacity, obsDim, actDim);
   let start = 0;
   const reports: EpisodeReport[] = [];
   const ck = run?.loadCheckpoint<ModelBasedState>();
   if (ck) {
-    buffer = ReplayBuffer.fromJSON(ck.state.buffer);
+    buffer = ReplayBuffer.fromJSON({ ...ck.state.buffer, capacity: Math.max(capacity, ck.state.buffer.capacity) });
     model.load(ck.state.model);
     start = ck.step;
     for (const m of run!.metrics<EpisodeReport & { kind?: string }>()) if (m.kind === 'episode') reports.push(m);
@@ -93,6 +99,7 @@ export async function trainModelBased(
   const high = Array.from(env.actionSpace.high);
   let lastEpisode: Episode | undefined;
   for (let e = start; e < cfg.episodes; e++) {
+    signal?.throwIfAborted();
     const random = e < cfg.randomEpisodes;
     const controller = random
       ? new RandomController(low, high, cfg.seed * 1000 + e)
@@ -107,9 +114,10 @@ export async function trainModelBased(
           samples: cfg.samples,
           seed: cfg.seed * 1000 + e,
         });
-    const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: cfg.seed * 1000 + e, maxEpisodeSteps: cfg.episodeSteps, buffer });
+    const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: cfg.seed * 1000 + e, maxEpisodeSteps: cfg.episodeSteps, buffer, ...(signal ? { signal } : {}) });
     lastEpisode = ep;
-    const losses = fitDynamics(model, buffer, {
+    const losses = await fitDynamicsAsync(model, buffer, {
+      ...(signal ? { signal } : {}),
       epochs: cfg.epochs,
       ...(cfg.minSteps !== undefined ? { minSteps: cfg.minSteps } : {}),
       batchSize: cfg.batchSize,

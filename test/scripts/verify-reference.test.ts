@@ -39,10 +39,10 @@ describe('verify-reference', () => {
   it('skips files without a checker and fails on a quantity over its tolerance', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-ref-'));
     fs.writeFileSync(path.join(dir, 'unknown.json'), '{}');
-    fs.writeFileSync(path.join(dir, 'always-off.json'), '{"cases": []}');
+    fs.writeFileSync(path.join(dir, 'always-off.json'), '{"cases": [{}]}');
     registerReferenceCheck({
       file: 'always-off.json',
-      check: () => ({ cases: 0, rows: [{ quantity: 'z', maxError: 1, tolerance: 0.5, pass: false }] }),
+      check: () => ({ cases: 1, rows: [{ quantity: 'z', maxError: 1, tolerance: 0.5, pass: false }] }),
     });
     const report = await verifyReference(dir, { only: ['unknown.json', 'always-off.json'] });
     expect(report.files.find((f) => f.file === 'unknown.json')!.status).toBe('skipped');
@@ -50,5 +50,37 @@ describe('verify-reference', () => {
     expect(report.ok).toBe(false);
     fs.rmSync(dir, { recursive: true });
     await expect(verifyReference(path.join(dir, 'missing'))).rejects.toThrow(/is not a directory/);
+  });
+
+  it('fails when nothing was checked: an empty folder, --only on a file without a checker', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-ref-'));
+    const lines: string[] = [];
+    const empty = await verifyReference(dir, { log: (l) => lines.push(l) });
+    expect(empty.ok).toBe(false);
+    expect(empty.files.every((f) => f.status === 'skipped')).toBe(true);
+    expect(lines.at(-1)).toMatch(/FAILED: no fixture was checked/);
+    fs.writeFileSync(path.join(dir, 'foo.json'), '{"cases": [1]}');
+    expect((await verifyReference(dir, { only: ['foo.json'] })).ok).toBe(false);
+    await expect(verifyReference(dir, { only: ['nope.json'] })).rejects.toThrow(/--only: nope\.json is neither in .* known: .*lml\.json/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('fails a fixture with no cases or a missing field, naming the file and field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-ref-'));
+    const run = async (content: string) => {
+      fs.writeFileSync(path.join(dir, 'lml.json'), content);
+      const r = await verifyReference(dir, { only: ['lml.json'] });
+      expect(r.ok).toBe(false);
+      const v = r.files.find((f) => f.file === 'lml.json')!;
+      expect(v.status).toBe('error');
+      return v.reason!;
+    };
+    expect(await run('{"cases": []}')).toMatch(/lml\.json: no cases to check \("cases" is empty\)/);
+    expect(await run('{}')).toMatch(/lml\.json: no cases to check \("cases" is missing\)/);
+    expect(await run('{"cases": 3}')).toMatch(/lml\.json: field "cases" must be an array/);
+    expect(await run('[1]')).toMatch(/lml\.json: the fixture must be a JSON object/);
+    expect(await run('{"cases": [{"x": [[1]]}]}')).toMatch(/lml\.json: cases\[0\] has no field "nbatch"/);
+    expect(await run('{"cases": [')).toMatch(/lml\.json is not valid JSON/);
+    fs.rmSync(dir, { recursive: true });
   });
 });
