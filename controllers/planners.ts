@@ -63,6 +63,11 @@ export function solverPlanner(name: string, config?: Record<string, unknown>): P
   };
 }
 
+/** Every name getPlanner accepts: the registered planners and solvers, sorted. */
+export function plannerNames(): string[] {
+  return [...new Set([...planners.keys(), ...listSolvers().map((s) => s.name)])].sort();
+}
+
 /** Resolves a planner by name: a structure-exploiting planner if registered, else a solver planner. */
 export function getPlanner(name: string, config?: Record<string, unknown>): Planner {
   const p = planners.get(name);

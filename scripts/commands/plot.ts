@@ -86,7 +86,8 @@ function envDt(id: unknown): number | undefined {
 registerCommand({
   name: 'plot',
   summary: 're-render the plots of a run directory from its metrics.jsonl',
-  usage: 'RUN_DIR',
+  positionals: 'RUN_DIR',
+  maxPositionals: 1,
   async run({ positionals }) {
     const dir = positionals[0];
     if (!dir) throw new Error('diffmpc plot: pass the run directory, e.g. diffmpc plot runs/demo/pendulum');

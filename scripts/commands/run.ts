@@ -1,13 +1,12 @@
 // `diffmpc run`: control a registered env with a controller (MPC with a named solver, LQR, random) and write
 // the run directory: config.json, metrics.jsonl, state/action/cost plots, phase portrait and a GIF.
 import { initBackend, describeBackend } from '../../src/tensor/backend.ts';
-import { resolveConfig } from '../../src/train/config.ts';
 import { controlRun } from '../../src/train/control-run.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
-import { registerCommand } from '../cli.ts';
+import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import { Progress } from '../lib/progress.ts';
 import { reportControlRun } from '../lib/run-report.ts';
-import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { PRESET_NOTE, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, resolveRunConfig } from '../lib/run-options.ts';
 import { controlSchema, type ControlConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -24,35 +23,41 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir): Promis
   return { meanReturn: r.stats.mean, files };
 }
 
+/** The flags of `diffmpc run` (help, parsing and the config mapping derive from this table). */
+export const RUN_COMMAND_FLAGS: readonly FlagSpec[] = [
+  { name: 'env', type: 'string', key: 'env', placeholder: 'ID', description: 'registered env id (diffmpc envs lists them)' },
+  { name: 'physics', type: 'string', key: 'physics', description: 'simulation: matter-js rigid bodies or the analytic step' },
+  { name: 'controller', type: 'string', key: 'controller', description: 'MPC with --solver, LQR around the upright, or uniform random' },
+  { name: 'solver', type: 'string', key: 'solver', placeholder: 'NAME', description: 'MPC inner solver (dcem, novas, gd, qp or one loaded with --import)' },
+  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', defaultNote: PRESET_NOTE },
+  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', defaultNote: PRESET_NOTE },
+  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', defaultNote: PRESET_NOTE },
+  { name: 'episodes', type: 'int', key: 'episodes', description: 'episodes to run (reset seeds --seed, --seed + 1, ...)' },
+  { name: 'max-episode-steps', type: 'int', key: 'maxEpisodeSteps', description: 'steps per episode', shownDefault: "the env's limit" },
+  { name: 'no-gif', type: 'boolean', key: 'gif', sets: false, description: 'do not record the GIF of the first episode' },
+  ...RUN_FLAGS,
+];
+
+/** Parses and validates `diffmpc run`: user modules, config, env and solver names, plan size; writes nothing. */
+export async function resolveRunArgs({ values }: ParsedArgs): Promise<ControlConfig> {
+  const cfg = await resolveRunConfig(controlSchema, RUN_COMMAND_FLAGS, values, controlPreset(controlSchema.parse({})));
+  checkEnvId(cfg.env, fieldSource(values, 'env', 'env'));
+  if (cfg.controller === 'mpc') {
+    checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
+    checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
+  }
+  return cfg;
+}
+
 registerCommand({
   name: 'run',
   summary: 'control an env with MPC (or lqr/random) and render plots + GIF into runs/<name>/',
-  usage: '[--env Pendulum-v1] [--physics matter|analytic] [--controller mpc|lqr|random] [--solver dcem|novas|gd|qp] [--horizon H] [--samples N] [--iterations K] [--episodes E] [--config FILE] [--name NAME]',
-  options: {
-    ...RUN_OPTIONS,
-    env: { type: 'string' },
-    physics: { type: 'string' },
-    controller: { type: 'string' },
-    solver: { type: 'string' },
-    horizon: { type: 'string' },
-    samples: { type: 'string' },
-    iterations: { type: 'string' },
-    episodes: { type: 'string' },
-    'max-episode-steps': { type: 'string' },
-    'no-gif': { type: 'boolean' },
-  },
-  async run({ values }) {
-    const flags = {
-      ...numericFlags(values, ['horizon', 'samples', 'iterations', 'episodes', 'seed']),
-      env: values.env,
-      physics: values.physics,
-      controller: values.controller,
-      solver: values.solver,
-      backend: values.backend,
-      ...numericFlags({ maxEpisodeSteps: values['max-episode-steps'] }, ['maxEpisodeSteps']),
-      ...(values['no-gif'] ? { gif: false } : {}),
-    };
-    const cfg = resolveConfig(controlSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: controlPreset(controlSchema.parse({})) });
+  flags: RUN_COMMAND_FLAGS,
+  schema: controlSchema,
+  maxPositionals: 0,
+  resolve: resolveRunArgs,
+  async run({ values, positionals }) {
+    const cfg = await resolveRunArgs({ values, positionals });
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName('run')), cfg, { overwrite: Boolean(values.overwrite) });
     const { files } = await runControlCommand(cfg, run);
