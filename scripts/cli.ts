@@ -83,6 +83,25 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   }
 }
 
+/**
+ * Parse and resolve without running: what `diffmpc <cmd> ARGS` validates before it writes anything. Input
+ * errors are UsageErrors prefixed with the command, as the entry point prints them.
+ */
+export async function resolveCommandArgs(cmd: Command, argv: string[]): Promise<{ args: ParsedArgs; resolved: unknown }> {
+  const args = parseCommandArgs(cmd, argv);
+  try {
+    return { args, resolved: await cmd.resolve?.(args) };
+  } catch (e) {
+    throw withCommand(cmd, e);
+  }
+}
+
+/** A usage error from resolving `cmd`, prefixed with the command name; other errors unchanged. */
+export function withCommand(cmd: Command, e: unknown): unknown {
+  if (isUsageError(e) && !(e as Error).message.startsWith('diffmpc ')) return new UsageError(`diffmpc ${cmd.name}: ${(e as Error).message}`);
+  return e;
+}
+
 export function usageLine(cmd: Command): string {
   return `diffmpc ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`;
 }

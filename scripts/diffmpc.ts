@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // `diffmpc <command> [options]`: the command line. Commands are thin wrappers over the library, each in
 // scripts/commands/, registered in scripts/commands/index.ts.
-import { UsageError, commandHelp, getCommand, isUsageError, listCommands, parseCommandArgs } from './cli.ts';
+import { commandHelp, getCommand, isUsageError, listCommands, parseCommandArgs, withCommand } from './cli.ts';
 import { didYouMean } from './lib/closest.ts';
 import './commands/index.ts';
 
@@ -43,8 +43,7 @@ async function main(argv: string[]): Promise<number> {
     return (await cmd.run(args)) ?? 0;
   } catch (e) {
     // Input errors found while resolving the config name the command, like parse errors do.
-    if (isUsageError(e) && !(e as Error).message.startsWith('diffmpc ')) throw new UsageError(`diffmpc ${cmd.name}: ${(e as Error).message}`);
-    throw e;
+    throw withCommand(cmd, e);
   }
 }
 

@@ -56,7 +56,7 @@ export const dynamicsSchema = z
     backend: z.string().optional(),
   })
   .strict()
-  .refine((c) => c.randomEpisodes < c.episodes, { message: 'randomEpisodes must be smaller than episodes', path: ['randomEpisodes'] });
+  .refine((c) => c.randomEpisodes < c.episodes, { message: 'randomEpisodes must be smaller than episodes (--random-episodes < --episodes)', path: ['randomEpisodes'] });
 export type DynamicsConfig = z.infer<typeof dynamicsSchema>;
 
 export const imitationSchema = z

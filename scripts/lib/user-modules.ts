@@ -34,6 +34,14 @@ export function flagImports(values: readonly string[] | undefined): UserModule[]
   });
 }
 
+/** The error's name and message without stack lines, on one line (at most 400 characters). */
+function causeOf(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const lines = e.message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
+  const text = `${e.name === 'Error' ? '' : `${e.name}: `}${lines.join(' ')}`;
+  return text.length > 400 ? `${text.slice(0, 397)}...` : text;
+}
+
 const loaded = new Set<string>();
 /** Loaded modules in a CommonJS scope: under tsx their imports get a second copy of the registries. */
 const commonJs: string[] = [];
@@ -83,8 +91,7 @@ export async function loadUserModules(modules: readonly UserModule[]): Promise<v
     try {
       await import(pathToFileURL(m.file).href);
     } catch (e) {
-      const cause = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e);
-      throw new UsageError(`${m.source}: module ${m.file} failed to load: ${cause}`);
+      throw new UsageError(`${m.source}: module ${m.file} failed to load: ${causeOf(e)}`);
     }
     loaded.add(m.file);
     if (isCommonJsScope(m.file)) commonJs.push(m.file);
