@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { ConfigError } from '../src/train/config.ts';
-import { COMMON_FLAGS, UsageError, flagHelpLines, normalizeArgv, parseOptions, schemaKeys, typedValues, MAX_SEED, type FlagSpec, type ParseOptions } from './lib/flags.ts';
+import { COMMON_FLAGS, UsageError, flagColumnWidth, flagHelpLines, normalizeArgv, parseOptions, schemaKeys, typedValues, MAX_SEED, type FlagSpec, type ParseOptions } from './lib/flags.ts';
 
 export { COMMON_FLAGS, MAX_SEED, UsageError, type FlagSpec } from './lib/flags.ts';
 
@@ -112,8 +112,9 @@ export function commandHelp(cmd: Command): string {
   const own = flags.filter((f) => !COMMON_FLAGS.includes(f));
   const common = flags.filter((f) => COMMON_FLAGS.includes(f));
   const parts = [`usage: ${usageLine(cmd)}`, '', cmd.summary];
-  if (own.length) parts.push('', 'options:', ...flagHelpLines(own, cmd.schema));
-  parts.push('', 'common options:', ...flagHelpLines(common, cmd.schema));
+  const width = flagColumnWidth([...own, ...common], cmd.schema);
+  if (own.length) parts.push('', 'options:', ...flagHelpLines(own, cmd.schema, width));
+  parts.push('', 'common options:', ...flagHelpLines(common, cmd.schema, width));
   const footer = cmd.helpFooter?.();
   if (footer) parts.push('', footer);
   return parts.join('\n');

@@ -47,7 +47,7 @@ export const MAX_SEED = 2 ** 31 - 1;
 
 /** Flags every command accepts. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
-  { name: 'backend', type: 'string', description: 'tensor backend (or $DIFFMPC_BACKEND)', choices: BACKEND_NAMES, key: 'backend', shownDefault: 'auto' },
+  { name: 'backend', type: 'string', placeholder: 'NAME', description: `tensor backend: ${BACKEND_NAMES.join(', ')} (or $DIFFMPC_BACKEND)`, choices: BACKEND_NAMES, key: 'backend', shownDefault: 'auto' },
   { name: 'seed', type: 'int', description: 'seed of resets, sampling noise and initial weights', key: 'seed', min: 0, max: MAX_SEED, shownDefault: '0' },
   { name: 'help', short: 'h', type: 'boolean', description: 'print this help' },
 ];
@@ -182,6 +182,8 @@ export function flagNamesOf(flags: readonly FlagSpec[]): Record<string, string> 
 export interface FieldInfo {
   default?: unknown;
   min?: number;
+  /** The minimum itself is excluded (e.g. a positive real). */
+  minExclusive?: boolean;
   max?: number;
   choices?: readonly string[];
 }
@@ -213,7 +215,10 @@ export function fieldInfo(schema: z.ZodTypeAny, key: string): FieldInfo {
   }
   if (s instanceof z.ZodNumber) {
     for (const c of s._def.checks) {
-      if (c.kind === 'min') info.min = c.inclusive ? c.value : s.isInt ? c.value + 1 : c.value;
+      if (c.kind === 'min') {
+        info.min = c.inclusive || !s.isInt ? c.value : c.value + 1;
+        if (!c.inclusive && !s.isInt) info.minExclusive = true;
+      }
       if (c.kind === 'max') info.max = c.inclusive ? c.value : s.isInt ? c.value - 1 : c.value;
     }
   }
@@ -224,6 +229,7 @@ export function fieldInfo(schema: z.ZodTypeAny, key: string): FieldInfo {
 
 function placeholder(f: FlagSpec, info: FieldInfo): string {
   if (f.type === 'boolean') return '';
+  if (f.placeholder) return ` ${f.placeholder}`;
   const choices = f.choices ?? info.choices;
   if (choices && choices.length <= 6) return ` ${choices.join('|')}`;
   return ` ${f.placeholder ?? (f.type === 'int' ? 'N' : f.type === 'number' ? 'X' : 'VALUE')}`;
@@ -231,15 +237,26 @@ function placeholder(f: FlagSpec, info: FieldInfo): string {
 
 const fmtNum = (n: number) => (Math.abs(n) >= 1e5 && Number.isInteger(n) && Math.log2(n) % 1 === 0 ? `2^${Math.log2(n)}` : String(n));
 
+function flagInfo(f: FlagSpec, schema: z.ZodTypeAny | undefined): FieldInfo {
+  return f.key && schema && schemaKeys(schema).has(f.key) ? fieldInfo(schema, f.key) : { min: f.min, max: f.max };
+}
+
+const flagLeft = (f: FlagSpec, info: FieldInfo) => `  ${f.short ? `-${f.short}, ` : ''}--${f.name}${placeholder(f, info)}`;
+
+/** Width of the flag column of a help listing (longer flags wrap their description to the next line). */
+export function flagColumnWidth(flags: readonly FlagSpec[], schema?: z.ZodTypeAny): number {
+  return Math.min(32, Math.max(0, ...flags.map((f) => flagLeft(f, flagInfo(f, schema)).length)) + 2);
+}
+
 /** One help line per flag: `  --name VALUE   description [range, default]`. */
-export function flagHelpLines(flags: readonly FlagSpec[], schema?: z.ZodTypeAny): string[] {
-  const keys = schemaKeys(schema);
+export function flagHelpLines(flags: readonly FlagSpec[], schema?: z.ZodTypeAny, width = flagColumnWidth(flags, schema)): string[] {
   const rows = flags.map((f) => {
-    const info: FieldInfo = f.key && schema && keys.has(f.key) ? fieldInfo(schema, f.key) : { min: f.min, max: f.max };
-    const left = `  ${f.short ? `-${f.short}, ` : ''}--${f.name}${placeholder(f, info)}`;
+    const info = flagInfo(f, schema);
+    const left = flagLeft(f, info);
     const notes: string[] = [];
     if (f.type === 'int' || f.type === 'number') {
-      if (info.min !== undefined && info.max !== undefined) notes.push(`${fmtNum(info.min)}..${fmtNum(info.max)}`);
+      if (info.minExclusive) notes.push(`> ${fmtNum(info.min!)}${info.max !== undefined ? `, ≤ ${fmtNum(info.max)}` : ''}`);
+      else if (info.min !== undefined && info.max !== undefined) notes.push(`${fmtNum(info.min)}..${fmtNum(info.max)}`);
       else if (info.min !== undefined) notes.push(`≥ ${fmtNum(info.min)}`);
       else if (info.max !== undefined) notes.push(`≤ ${fmtNum(info.max)}`);
     }
@@ -249,6 +266,5 @@ export function flagHelpLines(flags: readonly FlagSpec[], schema?: z.ZodTypeAny)
     if (f.type === 'strings') notes.push('repeatable');
     return { left, right: `${f.description}${notes.length ? ` [${notes.join('; ')}]` : ''}` };
   });
-  const width = Math.min(32, Math.max(...rows.map((r) => r.left.length)) + 2);
   return rows.map((r) => (r.left.length + 1 > width ? `${r.left}\n${' '.repeat(width)}${r.right}` : `${r.left.padEnd(width)}${r.right}`));
 }

@@ -2,6 +2,7 @@
 // has a range: beyond it a run would not finish in sensible time or memory (a plan of B·N·H·nu candidates is
 // bounded further by checkPlanSize), and the help prints these ranges.
 import { z } from 'zod';
+import { BACKEND_NAMES } from '../../src/tensor/backend.ts';
 
 const physics = z.enum(['matter', 'analytic']);
 const solverName = z.string().min(1);
@@ -13,6 +14,7 @@ const samples = posInt.max(100_000);
 const iterations = posInt.max(1000);
 const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
 const rate = z.number().positive().max(10);
+const backend = z.enum(BACKEND_NAMES);
 
 export const controlSchema = z
   .object({
@@ -28,7 +30,7 @@ export const controlSchema = z
     maxEpisodeSteps: posInt.max(100_000).optional(),
     seed: seed.default(0),
     gif: z.boolean().default(true),
-    backend: z.string().optional(),
+    backend: backend.optional(),
   })
   .strict();
 export type ControlConfig = z.infer<typeof controlSchema>;
@@ -53,7 +55,7 @@ export const dynamicsSchema = z
     learningRate: rate.default(1e-3),
     seed: seed.default(0),
     evalEpisodes: count(1000).default(10),
-    backend: z.string().optional(),
+    backend: backend.optional(),
   })
   .strict()
   .refine((c) => c.randomEpisodes < c.episodes, { message: 'randomEpisodes must be smaller than episodes (--random-episodes < --episodes)', path: ['randomEpisodes'] });
@@ -73,7 +75,7 @@ export const imitationSchema = z
     initMass: z.number().positive().max(100).default(1.3),
     initLength: z.number().positive().max(100).default(0.8),
     seed: seed.default(0),
-    backend: z.string().optional(),
+    backend: backend.optional(),
   })
   .strict();
 export type ImitationConfig = z.infer<typeof imitationSchema>;
