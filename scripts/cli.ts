@@ -68,6 +68,9 @@ export function commandFlags(cmd: Command): FlagSpec[] {
  */
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   const flags = commandFlags(cmd);
+  // --help wins over anything else on the line (even a malformed flag beside it).
+  const end = argv.indexOf('--');
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h')) return { values: { help: true }, positionals: [] };
   try {
     const args = normalizeArgv(flags, argv);
     const r = parseArgs({ args, options: parseOptions(flags), allowPositionals: true, strict: true });
