@@ -109,7 +109,8 @@ export function normalizeArgv(flags: readonly FlagSpec[], argv: readonly string[
     }
     const next = argv[i + 1];
     if (next === undefined || (next.startsWith('-') && !NEGATIVE_NUMBER.test(next) && next !== '-')) {
-      throw new UsageError(`--${spec.name} needs a value, e.g. --${spec.name} ${example(spec)}`);
+      const dash = next !== undefined ? ` (a value starting with "-" goes as --${spec.name}=${next})` : '';
+      throw new UsageError(`--${spec.name} needs a value, e.g. --${spec.name} ${example(spec)}${dash}`);
     }
     out.push(`--${spec.name}=${next}`);
     i++;
