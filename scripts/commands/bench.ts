@@ -1,6 +1,7 @@
 // `diffmpc bench <suite|all> [--backends wasm,cpu] [--quick] [--out DIR]`: runs registered benchmark suites.
 import { parseBackendName } from '../../src/tensor/backend.ts';
-import { registerCommand } from '../cli.ts';
+import { UsageError, registerCommand } from '../cli.ts';
+import { didYouMean } from '../lib/closest.ts';
 import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
 import '../bench-linalg.ts';
 import '../bench-l2o.ts';
@@ -15,12 +16,14 @@ import '../bench-quality.ts';
 registerCommand({
   name: 'bench',
   summary: 'run benchmarks (tables printed, JSON saved under bench-results/)',
-  usage: '<suite|all> [--backends wasm,cpu] [--quick] [--out DIR]',
-  options: {
-    backends: { type: 'string', default: 'wasm,cpu' },
-    quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench-results' },
-  },
+  positionals: '<suite|all>',
+  maxPositionals: 1,
+  flags: [
+    { name: 'backends', type: 'string', placeholder: 'LIST', description: 'comma-separated backends to measure on', default: 'wasm,cpu' },
+    { name: 'quick', type: 'boolean', description: 'fewer repetitions and sizes (a quick check, not a measurement)' },
+    { name: 'out', type: 'string', placeholder: 'DIR', description: 'directory of the JSON results', default: 'bench-results' },
+  ],
+  helpFooter: () => `suites:\n${listBenchSuites().map((s) => `  ${s.name.padEnd(12)} ${s.summary}`).join('\n')}\n  ${'all'.padEnd(12)} every suite above in turn`,
   async run({ values, positionals }) {
     const which = positionals[0];
     const suites = listBenchSuites();
@@ -30,7 +33,8 @@ registerCommand({
     }
     const chosen = which === 'all' ? suites : [getBenchSuite(which)];
     if (chosen.some((s) => !s)) {
-      throw new Error(`diffmpc bench: unknown suite "${which}"; known: ${suites.map((s) => s.name).join(', ')}, all`);
+      const known = [...suites.map((s) => s.name), 'all'];
+      throw new UsageError(`diffmpc bench: unknown suite "${which}"; known: ${known.join(', ')}.${didYouMean(which, known)}`);
     }
     const backends = String(values.backends).split(',').map((s) => s.trim()).filter(Boolean);
     if (backends.length === 0) throw new Error('--backends: give at least one backend, e.g. --backends wasm,cpu');

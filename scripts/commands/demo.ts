@@ -7,7 +7,7 @@
 import { plannerPreset } from '../../controllers/presets.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
-import { registerCommand } from '../cli.ts';
+import { parseSeed, registerCommand } from '../cli.ts';
 import { controlSchema, dynamicsSchema } from '../lib/schemas.ts';
 import { runControlCommand } from './run.ts';
 import { trainDynamicsCommand } from './train-dynamics.ts';
@@ -15,18 +15,18 @@ import { trainDynamicsCommand } from './train-dynamics.ts';
 registerCommand({
   name: 'demo',
   summary: 'the main job: pendulum and cart-pole swing-up with MPC, a learned dynamics model, plots and GIFs in runs/',
-  usage: '[--name NAME] [--out DIR] [--quick]',
-  options: {
-    name: { type: 'string', default: 'demo' },
-    out: { type: 'string', default: 'runs' },
-    quick: { type: 'boolean', default: false },
-  },
+  maxPositionals: 0,
+  flags: [
+    { name: 'name', type: 'string', placeholder: 'NAME', description: 'directory under --out holding the three runs', default: 'demo' },
+    { name: 'out', type: 'string', placeholder: 'DIR', description: 'parent directory of the demo directory', default: 'runs' },
+    { name: 'quick', type: 'boolean', description: 'smaller planners and shorter episodes (about a minute)' },
+  ],
   async run({ values }) {
     const choice = await initBackend(values.backend as string | undefined);
     console.log(describeBackend(choice));
     const root = `${String(values.out)}/${String(values.name)}`;
     const quick = Boolean(values.quick);
-    const seed = values.seed === undefined ? 0 : Number(values.seed);
+    const seed = parseSeed(values.seed);
     const t0 = performance.now();
     const summary: string[] = [];
 

@@ -7,7 +7,16 @@ import { ENERGY_FLAGS, energyMain } from '../energy.ts';
 registerCommand({
   name: 'energy',
   summary: 'energy-based regression through GD / DCEM / NOVAS (table, JSON, landscape PNG)',
-  usage: '[--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem,novas] [--y-bound 10] [--out DIR] [--run-dir DIR] [--backend NAME] [--seed N]',
-  options: ENERGY_FLAGS,
+  maxPositionals: 0,
+  flags: [
+    { name: 'full', type: 'boolean', description: 'the papers\' full protocol (more epochs and seeds)' },
+    { name: 'epochs', type: 'int', description: 'training epochs per contender', min: 1, max: 100_000, shownDefault: '(by protocol)' },
+    { name: 'seeds', type: 'int', description: 'seeds per contender', min: 1, max: 1000, shownDefault: '(by protocol)' },
+    { name: 'batch', type: 'int', description: 'training batch size', min: 1, max: 65_536, shownDefault: '(by protocol)' },
+    { name: 'only', type: 'string', placeholder: 'LIST', description: 'comma-separated contenders to run, e.g. gd-10,dcem,novas', shownDefault: 'all' },
+    { name: 'y-bound', type: 'number', description: 'the solvers search y in [-B, B]', min: 1e-6, max: 1e6, shownDefault: '10' },
+    { name: 'out', type: 'string', placeholder: 'DIR', description: 'directory of the JSON results', default: String(ENERGY_FLAGS.out.default) },
+    { name: 'run-dir', type: 'string', placeholder: 'DIR', description: 'directory of the landscape PNG', default: String(ENERGY_FLAGS['run-dir'].default) },
+  ],
   run: ({ values }) => energyMain({ ...values, seed: parseSeed(values.seed) }),
 });

@@ -9,7 +9,7 @@ import { plotTraces } from '../../src/plot/traces.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
 import { readJsonl } from '../../src/tensor/files.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
-import { registerCommand } from '../cli.ts';
+import { UsageError, registerCommand } from '../cli.ts';
 import { writeControlPlots } from '../lib/run-report.ts';
 import { envSpec, make } from '../../envs/registry.ts';
 import '../../envs/index.ts';
@@ -92,10 +92,12 @@ function envDt(id: unknown): number | undefined {
 registerCommand({
   name: 'plot',
   summary: 're-render the plots of a run directory from its metrics.jsonl',
-  usage: 'RUN_DIR',
+  positionals: 'RUN_DIR',
+  maxPositionals: 1,
   async run({ positionals }) {
     const dir = positionals[0];
-    if (!dir) throw new Error('diffmpc plot: pass the run directory, e.g. diffmpc plot runs/demo/pendulum');
+    if (!dir) throw new UsageError('diffmpc plot: pass the run directory, e.g. diffmpc plot runs/demo/pendulum');
+    if (!fs.existsSync(path.join(path.resolve(dir), 'config.json'))) throw new UsageError(`diffmpc plot: ${path.resolve(dir)} is not a run directory (needs config.json and metrics.jsonl)`);
     const files = replot(path.resolve(dir));
     console.log(`re-rendered:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;

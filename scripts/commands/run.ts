@@ -5,10 +5,9 @@
 // episode and ends as an uninterrupted run would; a larger --episodes extends a run.
 import fs from 'node:fs';
 import { initBackend, describeBackend } from '../../src/tensor/backend.ts';
-import { resolveConfig } from '../../src/train/config.ts';
 import { controlRun } from '../../src/train/control-run.ts';
-import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
-import { registerCommand } from '../cli.ts';
+import { RunDir } from '../../src/train/run-dir.ts';
+import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
 import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
 import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
@@ -17,7 +16,7 @@ import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
 import { returnStats } from '../../src/train/episodes.ts';
 import { episodesFromSteps } from './plot.ts';
-import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { controlSchema, type ControlConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -56,42 +55,45 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir, opts: {
   return { meanReturn: stats.mean, files };
 }
 
+/** The flags of `diffmpc run` (help, parsing and the config mapping derive from this table). */
+export const RUN_COMMAND_FLAGS: readonly FlagSpec[] = [
+  { name: 'env', type: 'string', key: 'env', placeholder: 'ID', description: 'registered env id (diffmpc envs lists them)' },
+  { name: 'physics', type: 'string', key: 'physics', description: 'simulation: matter-js rigid bodies or the analytic step' },
+  { name: 'controller', type: 'string', key: 'controller', description: 'MPC with --solver, LQR around the upright, or uniform random' },
+  { name: 'solver', type: 'string', key: 'solver', placeholder: 'NAME', description: 'MPC inner solver (dcem, novas, gd, qp or one loaded with --import)' },
+  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', defaultNote: PRESET_NOTE },
+  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', defaultNote: PRESET_NOTE },
+  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', defaultNote: PRESET_NOTE },
+  { name: 'episodes', type: 'int', key: 'episodes', description: 'episodes to run (reset seeds --seed, --seed + 1, ...)' },
+  { name: 'max-episode-steps', type: 'int', key: 'maxEpisodeSteps', description: 'steps per episode', shownDefault: "the env's limit" },
+  { name: 'no-gif', type: 'boolean', key: 'gif', sets: false, description: 'do not record the GIF of the first episode' },
+  ...RUN_FLAGS,
+  RESUME_FLAG,
+];
+
+/** Parses and validates `diffmpc run`: user modules, config, env and solver names, plan size; writes nothing. */
+export async function resolveRunArgs({ values }: ParsedArgs): Promise<ControlConfig> {
+  const cfg = await resolveRunConfig(controlSchema, RUN_COMMAND_FLAGS, values, resumePreset(values) ?? controlPreset(controlSchema.parse({})));
+  checkEnvId(cfg.env, fieldSource(values, 'env', 'env'));
+  if (cfg.controller === 'mpc') {
+    checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
+    checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
+  }
+  checkEnvAndSolver(cfg);
+  return cfg;
+}
+
 registerCommand({
   name: 'run',
   summary: 'control an env with MPC (or lqr/random) and render plots + GIF into runs/<name>/',
-  usage: '[--env Pendulum-v1] [--physics matter|analytic] [--controller mpc|lqr|random] [--solver dcem|novas|gd|qp] [--horizon H] [--samples N] [--iterations K] [--episodes E] [--config FILE] [--name NAME]',
-  options: {
-    ...RUN_OPTIONS,
-    env: { type: 'string' },
-    physics: { type: 'string' },
-    controller: { type: 'string' },
-    solver: { type: 'string' },
-    horizon: { type: 'string' },
-    samples: { type: 'string' },
-    iterations: { type: 'string' },
-    episodes: { type: 'string' },
-    'max-episode-steps': { type: 'string' },
-    'no-gif': { type: 'boolean' },
-  },
-  async run({ values }) {
-    const flags = {
-      ...numericFlags(values, ['horizon', 'samples', 'iterations', 'episodes', 'seed']),
-      env: values.env,
-      physics: values.physics,
-      controller: values.controller,
-      solver: values.solver,
-      backend: values.backend,
-      ...numericFlags({ maxEpisodeSteps: values['max-episode-steps'] }, ['maxEpisodeSteps']),
-      ...(values['no-gif'] ? { gif: false } : {}),
-    };
-    if (values.resume && values.name === undefined) throw new Error('--resume: pass --name NAME of the run to continue (its folder under --out)');
+  flags: RUN_COMMAND_FLAGS,
+  schema: controlSchema,
+  maxPositionals: 0,
+  resolve: resolveRunArgs,
+  async run({ values, positionals }) {
+    const cfg = await resolveRunArgs({ values, positionals });
     const out = String(values.out);
     const name = String(values.name ?? defaultRunName('run'));
-    // On --resume the run's saved options sit under the flags, so `--name X --resume` alone continues it.
-    const saved = values.resume ? RunDir.savedConfig(out, name) : undefined;
-    if (values.resume && !saved) throw noRunToResume(out, name);
-    const cfg = resolveConfig(controlSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: saved ? () => saved : controlPreset(controlSchema.parse({})) });
-    checkEnvAndSolver(cfg);
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(out, name, cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite), extendable: ['episodes'] });
     onInterruptPrint(`${run.dir} keeps every finished episode; continue with: ${resumeCommand('run', run.dir, out)}`);

@@ -34,6 +34,6 @@ export async function smoke(backend: string | undefined, seed: number): Promise<
 registerCommand({
   name: 'smoke',
   summary: 'pick the backend, solve a batch of linear systems, print what was used',
-  usage: '[--backend NAME] [--seed N]',
+  maxPositionals: 0,
   run: ({ values }) => smoke(values.backend as string | undefined, parseSeed(values.seed)),
 });

@@ -18,19 +18,18 @@ import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
-import { resolveConfig } from '../../src/train/config.ts';
 import { buildController } from '../../src/train/control-run.ts';
 import { returnStats, runEpisodes } from '../../src/train/episodes.ts';
 import { trainModelBased } from '../../src/train/model-based.ts';
 import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
-import { registerCommand } from '../cli.ts';
+import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
 import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
 import { formatMeanStd, standardError } from '../lib/mean-format.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
-import { RUN_OPTIONS, controlPreset, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { dynamicsSchema, type DynamicsConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -138,41 +137,47 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
   return { evalMean, twinEvalMean, files };
 }
 
+/** The flags of `diffmpc train-dynamics` (help, parsing and the config mapping derive from this table). */
+export const TRAIN_DYNAMICS_FLAGS: readonly FlagSpec[] = [
+  { name: 'env', type: 'string', key: 'env', placeholder: 'ID', description: 'registered env id with a differentiable twin (its cost is used)' },
+  { name: 'physics', type: 'string', key: 'physics', description: 'simulation: matter-js rigid bodies or the analytic step' },
+  { name: 'solver', type: 'string', key: 'solver', placeholder: 'NAME', description: 'MPC inner solver on the learned model (dcem, novas, gd, qp or one loaded with --import)' },
+  { name: 'episodes', type: 'int', key: 'episodes', description: 'training episodes (the first --random-episodes act randomly)' },
+  { name: 'random-episodes', type: 'int', key: 'randomEpisodes', description: 'initial episodes with random actions' },
+  { name: 'episode-steps', type: 'int', key: 'episodeSteps', description: 'steps per episode' },
+  { name: 'epochs', type: 'int', key: 'epochs', description: 'passes over the replay buffer per refit' },
+  { name: 'min-steps', type: 'int', key: 'minSteps', description: 'minimum Adam steps per refit' },
+  { name: 'ensemble', type: 'int', key: 'ensemble', description: 'dynamics models in the ensemble' },
+  { name: 'lr', type: 'number', key: 'learningRate', description: 'Adam learning rate of the model fit' },
+  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', defaultNote: PRESET_NOTE },
+  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', defaultNote: PRESET_NOTE },
+  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', defaultNote: PRESET_NOTE },
+  { name: 'eval-episodes', type: 'int', key: 'evalEpisodes', description: 'evaluation episodes of the learned-model MPC (0 skips)' },
+  ...RUN_FLAGS,
+  RESUME_FLAG,
+];
+
+/** Parses and validates `diffmpc train-dynamics`: user modules, config, names, plan size; writes nothing. */
+export async function resolveTrainDynamicsArgs({ values }: ParsedArgs): Promise<DynamicsConfig> {
+  const cfg = await resolveRunConfig(dynamicsSchema, TRAIN_DYNAMICS_FLAGS, values, resumePreset(values) ?? controlPreset(dynamicsSchema.parse({})));
+  checkEnvId(cfg.env, fieldSource(values, 'env', 'env'));
+  checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
+  checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
+  checkEnvAndSolver(cfg);
+  return cfg;
+}
+
 registerCommand({
   name: 'train-dynamics',
   summary: 'learn a dynamics model from rollouts (model-based RL with MPC), evaluate it, identify the twin',
-  usage: '[--env Pendulum-v1] [--physics matter|analytic] [--episodes E] [--epochs K] [--min-steps S] [--ensemble M] [--config FILE] [--name NAME] [--resume]',
-  options: {
-    ...RUN_OPTIONS,
-    env: { type: 'string' },
-    physics: { type: 'string' },
-    solver: { type: 'string' },
-    episodes: { type: 'string' },
-    epochs: { type: 'string' },
-    'min-steps': { type: 'string' },
-    ensemble: { type: 'string' },
-    samples: { type: 'string' },
-    iterations: { type: 'string' },
-    horizon: { type: 'string' },
-    'eval-episodes': { type: 'string' },
-  },
-  async run({ values }) {
-    const flags = {
-      ...numericFlags(values, ['episodes', 'epochs', 'ensemble', 'samples', 'iterations', 'horizon', 'seed']),
-      ...numericFlags({ evalEpisodes: values['eval-episodes'], minSteps: values['min-steps'] }, ['evalEpisodes', 'minSteps']),
-      env: values.env,
-      physics: values.physics,
-      solver: values.solver,
-      backend: values.backend,
-    };
-    if (values.resume && values.name === undefined) throw new Error('--resume: pass --name NAME of the run to continue (its folder under --out)');
+  flags: TRAIN_DYNAMICS_FLAGS,
+  schema: dynamicsSchema,
+  maxPositionals: 0,
+  resolve: resolveTrainDynamicsArgs,
+  async run({ values, positionals }) {
+    const cfg = await resolveTrainDynamicsArgs({ values, positionals });
     const out = String(values.out);
     const name = String(values.name ?? defaultRunName('dynamics'));
-    // On --resume the run's saved options sit under the flags, so `--name X --resume` alone continues it.
-    const saved = values.resume ? RunDir.savedConfig(out, name) : undefined;
-    if (values.resume && !saved) throw noRunToResume(out, name);
-    const cfg = resolveConfig(dynamicsSchema, { ...(values.config ? { file: String(values.config) } : {}), flags, preset: saved ? () => saved : controlPreset(dynamicsSchema.parse({})) });
-    checkEnvAndSolver(cfg);
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(out, name, cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite), extendable: ['episodes'] });
     onInterruptPrint(`${run.dir} keeps every finished episode; continue with: ${resumeCommand('train-dynamics', run.dir, out)}`);

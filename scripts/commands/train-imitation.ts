@@ -8,12 +8,11 @@ import { plotLearningCurve } from '../../src/plot/learning-curve.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { resolveConfig } from '../../src/train/config.ts';
 import { disposeImitationData, expertData, imitate } from '../../src/train/imitation.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
-import { registerCommand } from '../cli.ts';
+import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import { Progress } from '../lib/progress.ts';
-import { RUN_OPTIONS, defaultRunName, numericFlags } from '../lib/run-options.ts';
+import { RUN_FLAGS, checkPlanFlags, checkSolverName, defaultRunName, fieldSource, resolveRunConfig } from '../lib/run-options.ts';
 import { imitationSchema, type ImitationConfig } from '../lib/schemas.ts';
 import '../../controllers/index.ts';
 import '../../src/solvers/index.ts';
@@ -72,29 +71,37 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
   return outcome;
 }
 
+/** The flags of `diffmpc train-imitation` (help, parsing and the config mapping derive from this table). */
+export const TRAIN_IMITATION_FLAGS: readonly FlagSpec[] = [
+  { name: 'solver', type: 'string', key: 'solver', placeholder: 'NAME', description: 'differentiable MPC solver to backpropagate through (dcem, novas, gd, qp or one loaded with --import)' },
+  { name: 'steps', type: 'int', key: 'steps', description: 'Adam steps on the imitation loss' },
+  { name: 'states', type: 'int', key: 'states', description: 'sampled pendulum states the expert plans at (the plan batch)' },
+  { name: 'lr', type: 'number', key: 'learningRate', description: 'Adam learning rate of mass and length' },
+  { name: 'init-mass', type: 'number', key: 'initMass', description: "learner's initial pendulum mass (the expert's is 1)" },
+  { name: 'init-length', type: 'number', key: 'initLength', description: "learner's initial pendulum length (the expert's is 1)" },
+  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps' },
+  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration' },
+  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan' },
+  ...RUN_FLAGS,
+];
+
+/** Parses and validates `diffmpc train-imitation`: user modules, config, solver name, plan size; writes nothing. */
+export async function resolveTrainImitationArgs({ values }: ParsedArgs): Promise<ImitationConfig> {
+  const cfg = await resolveRunConfig(imitationSchema, TRAIN_IMITATION_FLAGS, values);
+  checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
+  checkPlanFlags({ batch: cfg.states, samples: cfg.samples, horizon: cfg.horizon, actionDim: 1 }, '--states');
+  return cfg;
+}
+
 registerCommand({
   name: 'train-imitation',
   summary: 'learn pendulum mass and length by imitating an expert MPC through a differentiable solver',
-  usage: '[--solver dcem|novas|gd|qp] [--steps N] [--states B] [--config FILE] [--name NAME]',
-  options: {
-    ...RUN_OPTIONS,
-    solver: { type: 'string' },
-    steps: { type: 'string' },
-    states: { type: 'string' },
-    horizon: { type: 'string' },
-    samples: { type: 'string' },
-    iterations: { type: 'string' },
-    lr: { type: 'string' },
-  },
-  async run({ values }) {
-    const flags = {
-      ...numericFlags(values, ['steps', 'states', 'horizon', 'samples', 'iterations', 'seed']),
-      ...numericFlags({ learningRate: values.lr }, ['learningRate']),
-      solver: values.solver,
-      backend: values.backend,
-    };
-    if (values.resume) throw new Error('train-imitation: --resume is not supported (it keeps no checkpoints; a run takes minutes); rerun with --overwrite to start it over');
-    const cfg = resolveConfig(imitationSchema, { ...(values.config ? { file: String(values.config) } : {}), flags });
+  flags: TRAIN_IMITATION_FLAGS,
+  schema: imitationSchema,
+  maxPositionals: 0,
+  resolve: resolveTrainImitationArgs,
+  async run({ values, positionals }) {
+    const cfg = await resolveTrainImitationArgs({ values, positionals });
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(String(values.out), String(values.name ?? defaultRunName(`imitation-${cfg.solver}`)), cfg, { overwrite: Boolean(values.overwrite) });
     const o = await trainImitationCommand(cfg, run);

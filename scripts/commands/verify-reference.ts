@@ -8,8 +8,9 @@ import { verifyReference } from '../verify-reference.ts';
 registerCommand({
   name: 'verify-reference',
   summary: 'compare QP, LML and DCEM with the reference fixtures (max errors vs tolerances)',
-  usage: '[DIR] [--only lml.json,dcem_step.json] [--backend NAME]',
-  options: { only: { type: 'string', default: undefined } },
+  positionals: '[DIR]',
+  maxPositionals: 1,
+  flags: [{ name: 'only', type: 'string', placeholder: 'LIST', description: 'comma-separated fixture files to check, e.g. lml.json,dcem_step.json', shownDefault: 'all' }],
   async run({ values, positionals }) {
     const dir = path.resolve(positionals[0] ?? '../shared/reference');
     const choice = await initBackend(values.backend as string | undefined);

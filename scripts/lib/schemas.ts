@@ -1,9 +1,20 @@
-// zod schemas of the command configurations (strict: unknown keys are rejected with their path).
+// zod schemas of the command configurations (strict: unknown keys are rejected with their path). Every number
+// has a range: beyond it a run would not finish in sensible time or memory (a plan of B·N·H·nu candidates is
+// bounded further by checkPlanSize), and the help prints these ranges.
 import { z } from 'zod';
+import { BACKEND_NAMES } from '../../src/tensor/backend.ts';
 
 const physics = z.enum(['matter', 'analytic']);
 const solverName = z.string().min(1);
 const posInt = z.number().int().positive();
+const count = (max: number) => z.number().int().nonnegative().max(max);
+/** Planner sizes shared by every command that plans. */
+const horizon = posInt.max(500);
+const samples = posInt.max(100_000);
+const iterations = posInt.max(1000);
+const seed = z.number().int().nonnegative().max(2 ** 31 - 1);
+const rate = z.number().positive().max(10);
+const backend = z.enum(BACKEND_NAMES);
 
 export const controlSchema = z
   .object({
@@ -12,14 +23,14 @@ export const controlSchema = z
     controller: z.enum(['mpc', 'lqr', 'random']).default('mpc'),
     solver: solverName.default('dcem'),
     solverConfig: z.record(z.string(), z.unknown()).default({}),
-    horizon: posInt.default(20),
-    samples: posInt.default(500),
-    iterations: posInt.default(5),
-    episodes: posInt.default(1),
-    maxEpisodeSteps: posInt.optional(),
-    seed: z.number().int().nonnegative().default(0),
+    horizon: horizon.default(20),
+    samples: samples.default(500),
+    iterations: iterations.default(5),
+    episodes: posInt.max(10_000).default(1),
+    maxEpisodeSteps: posInt.max(100_000).optional(),
+    seed: seed.default(0),
     gif: z.boolean().default(true),
-    backend: z.string().optional(),
+    backend: backend.optional(),
   })
   .strict();
 export type ControlConfig = z.infer<typeof controlSchema>;
@@ -29,25 +40,25 @@ export const dynamicsSchema = z
     env: z.string().default('Pendulum-v1'),
     physics: physics.default('matter'),
     episodes: posInt.max(1000).default(10),
-    randomEpisodes: z.number().int().nonnegative().default(1),
-    episodeSteps: posInt.default(200),
+    randomEpisodes: count(1000).default(1),
+    episodeSteps: posInt.max(100_000).default(200),
     solver: solverName.default('novas'),
     solverConfig: z.record(z.string(), z.unknown()).default({}),
-    horizon: posInt.default(20),
-    samples: posInt.default(300),
-    iterations: posInt.default(5),
-    hidden: z.array(posInt).min(1).default([64, 64]),
-    ensemble: posInt.default(1),
-    epochs: posInt.default(30),
-    minSteps: z.number().int().nonnegative().default(2000),
-    batchSize: posInt.default(64),
-    learningRate: z.number().positive().default(1e-3),
-    seed: z.number().int().nonnegative().default(0),
-    evalEpisodes: z.number().int().nonnegative().default(10),
-    backend: z.string().optional(),
+    horizon: horizon.default(20),
+    samples: samples.default(300),
+    iterations: iterations.default(5),
+    hidden: z.array(posInt.max(4096)).min(1).max(16).default([64, 64]),
+    ensemble: posInt.max(64).default(1),
+    epochs: posInt.max(10_000).default(30),
+    minSteps: count(10_000_000).default(2000),
+    batchSize: posInt.max(65_536).default(64),
+    learningRate: rate.default(1e-3),
+    seed: seed.default(0),
+    evalEpisodes: count(1000).default(10),
+    backend: backend.optional(),
   })
   .strict()
-  .refine((c) => c.randomEpisodes < c.episodes, { message: 'randomEpisodes must be smaller than episodes', path: ['randomEpisodes'] });
+  .refine((c) => c.randomEpisodes < c.episodes, { message: 'randomEpisodes must be smaller than episodes (--random-episodes < --episodes)', path: ['randomEpisodes'] });
 export type DynamicsConfig = z.infer<typeof dynamicsSchema>;
 
 export const imitationSchema = z
@@ -55,16 +66,16 @@ export const imitationSchema = z
     env: z.literal('Pendulum-v1').default('Pendulum-v1'),
     solver: solverName.default('dcem'),
     solverConfig: z.record(z.string(), z.unknown()).default({}),
-    horizon: posInt.default(10),
-    samples: posInt.default(100),
-    iterations: posInt.default(3),
-    states: posInt.default(32),
-    steps: posInt.default(150),
-    learningRate: z.number().positive().default(0.02),
-    initMass: z.number().positive().default(1.3),
-    initLength: z.number().positive().default(0.8),
-    seed: z.number().int().nonnegative().default(0),
-    backend: z.string().optional(),
+    horizon: horizon.default(10),
+    samples: samples.default(100),
+    iterations: iterations.default(3),
+    states: posInt.max(4096).default(32),
+    steps: posInt.max(100_000).default(150),
+    learningRate: rate.default(0.02),
+    initMass: z.number().positive().max(100).default(1.3),
+    initLength: z.number().positive().max(100).default(0.8),
+    seed: seed.default(0),
+    backend: backend.optional(),
   })
   .strict();
 export type ImitationConfig = z.infer<typeof imitationSchema>;
