@@ -42,7 +42,7 @@ describe('run --resume', () => {
     expect(missing.stderr).toMatch(/no run to resume in .*nope.*drop --resume/);
     expect(fs.existsSync(path.join(out, 'nope'))).toBe(false);
     const badEnv = await cli(['run', '--out', out, '--name', 'bad', '--env', 'Nope-v0']);
-    expect(badEnv.stderr).toMatch(/unknown env id "Nope-v0"/);
+    expect(badEnv.stderr).toMatch(/--env: unknown env "Nope-v0"/);
     const badSolver = await cli(['run', '--out', out, '--name', 'bad', '--solver', 'nope']);
     expect(badSolver.stderr).toMatch(/unknown solver "nope"/);
     expect(fs.existsSync(path.join(out, 'bad'))).toBe(false);
