@@ -9,14 +9,14 @@ import { controlRun } from '../../src/train/control-run.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
-import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
+import { physicsUsed } from '../lib/physics-used.ts';
 import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
 import { formatMeanStd } from '../lib/mean-format.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
 import { returnStats } from '../../src/train/episodes.ts';
 import { episodesFromSteps } from './plot.ts';
-import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { controlSchema, type ControlConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -79,7 +79,7 @@ export async function resolveRunArgs({ values }: ParsedArgs): Promise<ControlCon
     checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
     checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
   }
-  checkEnvAndSolver(cfg);
+  checkSolverConfig(cfg, values);
   return cfg;
 }
 

@@ -24,12 +24,12 @@ import { trainModelBased } from '../../src/train/model-based.ts';
 import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
-import { checkEnvAndSolver, physicsUsed } from '../lib/check-names.ts';
+import { physicsUsed } from '../lib/physics-used.ts';
 import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
 import { formatMeanStd, standardError } from '../lib/mean-format.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
-import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { dynamicsSchema, type DynamicsConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -163,7 +163,7 @@ export async function resolveTrainDynamicsArgs({ values }: ParsedArgs): Promise<
   checkEnvId(cfg.env, fieldSource(values, 'env', 'env'));
   checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
   checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
-  checkEnvAndSolver(cfg);
+  checkSolverConfig(cfg, values);
   return cfg;
 }
 

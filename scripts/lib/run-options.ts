@@ -3,7 +3,7 @@
 // the resolution every such command starts with: load user modules, merge and validate the config, check
 // env and solver names and the plan size, all before anything is written to disk.
 import { checkPlanSize } from '../../controllers/plan-limits.ts';
-import { listPlannerNames } from '../../controllers/planners.ts';
+import { getPlanner, listPlannerNames } from '../../controllers/planners.ts';
 import { plannerPreset } from '../../controllers/presets.ts';
 import { envSpec, listEnvs, make } from '../../envs/registry.ts';
 import { readConfigFile, resolveConfig } from '../../src/train/config.ts';
@@ -101,6 +101,19 @@ export function checkSolverName(name: string, source: string): void {
   const known = listPlannerNames();
   if (known.includes(name)) return;
   throw new UsageError(`${source}: unknown solver "${name}"; registered: ${known.join(', ')}.${didYouMean(name, known)} Load your own with --import MODULE.${userModuleHint()}`);
+}
+
+/**
+ * Builds the planner once with the config's solverConfig, so an option the solver does not take is a usage
+ * error naming where it came from, before anything is written.
+ */
+export function checkSolverConfig(cfg: { solver: string; solverConfig?: Record<string, unknown>; controller?: string }, values: Record<string, unknown>): void {
+  if (cfg.controller !== undefined && cfg.controller !== 'mpc') return;
+  try {
+    getPlanner(cfg.solver, cfg.solverConfig ?? {});
+  } catch (e) {
+    throw new UsageError(`${fieldSource(values, 'solver-config', 'solverConfig')}: ${(e as Error).message}`);
+  }
 }
 
 /** Action dimension of a registered env (builds it once with its defaults). */

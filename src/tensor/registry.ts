@@ -9,22 +9,25 @@ export interface RegistryOptions {
   emptyHint?: string;
 }
 
-/** Edit distance (Levenshtein, case-insensitive) between two names. */
+/**
+ * Optimal-string-alignment distance between two names, case-insensitive: insertions, deletions and
+ * substitutions cost 1, and so does swapping two adjacent characters (the commonest typo).
+ */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = cur;
   }
-  return prev[t.length]!;
+  return d[s.length]![t.length]!;
 }
 
-/** The candidate closest to `name` when it is plausibly a typo (distance ≤ max(2, ⅓ of its length)). */
+/** The candidate closest to `name` when it is a plausible typo: at most a third of the longer name's length (≥ 1) away. */
 export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
@@ -32,7 +35,8 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
     const d = editDistance(name, c);
     if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (best === undefined) return undefined;
+  return bestD <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) ? best : undefined;
 }
 
 /** The error for an unknown name: the closest match first, then every registered name. */
