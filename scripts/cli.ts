@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { ConfigError } from '../src/train/config.ts';
 import { COMMON_FLAGS, UsageError, flagColumnWidth, flagHelpLines, normalizeArgv, parseOptions, schemaKeys, typedValues, MAX_SEED, type FlagSpec, type ParseOptions } from './lib/flags.ts';
+import { Registry } from '../src/tensor/registry.ts';
 
 export { COMMON_FLAGS, MAX_SEED, UsageError, type FlagSpec } from './lib/flags.ts';
 
@@ -36,19 +37,19 @@ export interface Command {
   run(args: ParsedArgs): Promise<number | void>;
 }
 
-const commands = new Map<string, Command>();
+/** The commands by name. */
+export const commandRegistry = new Registry<Command>({ kind: 'command' });
 
 export function registerCommand(cmd: Command): void {
-  if (commands.has(cmd.name)) throw new Error(`registerCommand: "${cmd.name}" is registered twice`);
-  commands.set(cmd.name, cmd);
+  commandRegistry.register(cmd.name, cmd);
 }
 
 export function getCommand(name: string): Command | undefined {
-  return commands.get(name);
+  return commandRegistry.find(name);
 }
 
 export function listCommands(): Command[] {
-  return [...commands.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return commandRegistry.items().map(([, c]) => c);
 }
 
 /** Every flag a command accepts: the common ones, its table, and raw options (as undocumented entries). */

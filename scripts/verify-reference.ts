@@ -8,9 +8,12 @@
 // or `--only` naming no checked file): a pass means at least one case of every checked file was compared.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fixtureProblems, listReferenceChecks, type ReferenceCheckResult } from './lib/reference-checks.ts';
 import { formatTable } from './lib/report.ts';
+// each checker registers itself (one per fixture file)
+import './lib/verify-dcem.ts';
+import './lib/verify-lml.ts';
+import './lib/verify-qp.ts';
 
 export interface FileVerdict {
   file: string;
@@ -25,13 +28,6 @@ export interface VerifyReport {
   files: FileVerdict[];
 }
 
-const LIB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
-
-/** Imports every scripts/lib/verify-*.ts so each registers its checker (idempotent: modules are cached). */
-export async function loadReferenceCheckers(dir = LIB_DIR): Promise<void> {
-  const files = fs.readdirSync(dir).filter((f) => /^verify-[\w-]+\.ts$/.test(f)).sort();
-  for (const f of files) await import(pathToFileURL(path.join(dir, f)).href);
-}
 
 /**
  * Runs every registered checker whose fixture is in `dir` (optionally only the files in `only`).
@@ -41,7 +37,6 @@ export async function verifyReference(dir: string, opts: { only?: string[]; log?
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`verify-reference: ${dir} is not a directory; pass the folder holding qp.json, lml.json, dcem_step.json`);
   }
-  await loadReferenceCheckers();
   const log = opts.log ?? (() => {});
   const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
   const checkers = new Map(listReferenceChecks().map((c) => [c.file, c]));

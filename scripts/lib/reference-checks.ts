@@ -2,6 +2,7 @@
 // file name (lml.json, dcem_step.json, qp.json). A file present in DIR without a registered checker, or a
 // checker whose file is absent, is reported as skipped. Before a checker runs, the fixture's shape is checked
 // against what it declares (`lists`, `caseFields`), so a malformed file is named with the missing field.
+import { Registry } from '../../src/tensor/registry.ts';
 export interface ReferenceCheckResult {
   /** One row per compared quantity: the max error found and the tolerance it is held to. */
   rows: Array<{ quantity: string; maxError: number; tolerance: number; pass: boolean; note?: string }>;
@@ -18,15 +19,15 @@ export interface ReferenceChecker {
   check(fixture: any): ReferenceCheckResult | Promise<ReferenceCheckResult>;
 }
 
-const checkers = new Map<string, ReferenceChecker>();
+/** Reference checkers by fixture file name. */
+export const referenceCheckRegistry = new Registry<ReferenceChecker>({ kind: 'reference fixture' });
 
 export function registerReferenceCheck(c: ReferenceChecker): void {
-  if (checkers.has(c.file)) throw new Error(`registerReferenceCheck: "${c.file}" is registered twice`);
-  checkers.set(c.file, c);
+  referenceCheckRegistry.register(c.file, c);
 }
 
 export function listReferenceChecks(): ReferenceChecker[] {
-  return [...checkers.values()];
+  return referenceCheckRegistry.items().map(([, c]) => c);
 }
 
 /**
