@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { initBackend, describeBackend } from '../../src/tensor/backend.ts';
 import { controlRun } from '../../src/train/control-run.ts';
+import { envSpec } from '../../envs/registry.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
@@ -27,7 +28,7 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir, opts: {
   const start = ck?.step ?? 0;
   const earlier: Episode[] = start > 0 ? episodesFromSteps(run.metrics<any>().filter((m) => m.kind === 'step' && m.phase === undefined)) : [];
   if (earlier.length !== start) throw new Error(`${run.file('metrics.jsonl')}: the checkpoint counts ${start} finished episodes but the metrics hold steps of ${earlier.length}; start over with --overwrite`);
-  const perEpisode = cfg.maxEpisodeSteps ?? 200;
+  const perEpisode = cfg.maxEpisodeSteps ?? Number(envSpec(cfg.env)?.defaults.maxEpisodeSteps ?? 200);
   const steps = (cfg.episodes - start) * perEpisode;
   const what = `${cfg.controller}${cfg.controller === 'mpc' ? `/${cfg.solver}` : ''}`;
   if (start > 0) console.log(`resuming after ${start} finished episode(s) of ${cfg.episodes}`);
