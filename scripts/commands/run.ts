@@ -16,7 +16,7 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir): Promis
   const steps = cfg.episodes * (cfg.maxEpisodeSteps ?? 200);
   const bar = new Progress(`run ${cfg.env} ${cfg.controller}${cfg.controller === 'mpc' ? `/${cfg.solver}` : ''}`, steps);
   let done = 0;
-  const r = await controlRun({ ...cfg, gifEvery: 2, planEvery: 10 }, () => bar.update(++done));
+  const r = await controlRun({ ...cfg, planEvery: 10 }, () => bar.update(++done));
   bar.update(steps);
   const files = reportControlRun(run, r);
   run.log({ kind: 'summary', meanReturn: r.stats.mean, stdReturn: r.stats.std, episodes: r.episodes.length, actMsMedian: r.actMs });

@@ -84,7 +84,7 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir): Pr
       firstSeed: evalSeed(cfg.seed),
       trainingEpisodes: cfg.episodes,
     });
-    files.push(...writeControlPlots(run, cfg.env, evalEps, [], undefined, env.dt).map((f) => f));
+    files.push(...writeControlPlots(run, cfg.env, evalEps, [], undefined, env.dt, { episodeKind: 'evaluation episode' }).map((f) => f));
   }
   if (cfg.env.startsWith('Pendulum')) {
     const sys = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });

@@ -1,39 +1,71 @@
-// Stage cost c_t = c(x_t, u_t) (or −r_t) per time step of one or more episodes, optionally on a log axis,
-// to see where a controller spends its cost (swing-up transient vs. steady state).
+// Stage cost c_t = c(x_t, u_t) (or reward r_t) per time step of one or more episodes, optionally on a log
+// axis, to see where a controller spends its cost (swing-up transient vs. steady state). Many episodes are
+// unreadable as lines, so with more than `maxLines` series (or `summarize: true`) the chart shows, per step t,
+// the mean μ_t and a μ_t ± σ_t band over the episodes that reached t, and says so in the legend.
 import type { ChartConfiguration } from 'chart.js';
+import { meanStd } from './learning-curve.ts';
 import { renderChart, type ChartSize } from './renderer.ts';
-import { axis, colorAt, plugins, points, series, timeAxis } from './style.ts';
+import { axis, colorAt, plugins, points, series, timeAxis, withAlpha } from './style.ts';
 
 export interface CostPerStepOptions extends ChartSize {
-  /** One series `[T]` or several labelled ones. */
+  /** One series `[T]` or several labelled ones (episodes may differ in length). */
   costs: ArrayLike<number> | Array<{ label: string; values: ArrayLike<number> }>;
   dt?: number;
   logY?: boolean;
   title?: string;
   yLabel?: string;
+  /** Above this many series, draw mean ± std over them instead of one line each (default 5). */
+  maxLines?: number;
+  /** Force (true) or forbid (false) the mean ± std summary. */
+  summarize?: boolean;
+  /** What a series is, for the summary legend (default 'episodes'). */
+  seriesNoun?: string;
 }
 
-export function plotCostPerStep(o: CostPerStepOptions): Buffer {
+/** Whether `plotCostPerStep` summarizes `n` series as mean ± std. */
+export function summarizesSeries(n: number, o: Pick<CostPerStepOptions, 'maxLines' | 'summarize'> = {}): boolean {
+  return o.summarize ?? n > (o.maxLines ?? 5);
+}
+
+/** The chart.js configuration of `plotCostPerStep`. */
+export function costPerStepChart(o: CostPerStepOptions): ChartConfiguration {
   const list = Array.isArray(o.costs) && o.costs.length > 0 && typeof o.costs[0] === 'object'
     ? (o.costs as Array<{ label: string; values: ArrayLike<number> }>)
     : [{ label: 'cost', values: o.costs as ArrayLike<number> }];
-  const datasets = list.map((s, i) => {
+  const rows = list.map((s, i) => {
     const y = series(`plotCostPerStep: costs${list.length > 1 ? `[${i}]` : ''}`, s.values);
     if (o.logY && y.some((v) => v <= 0)) {
       throw new Error(`plotCostPerStep: costs${list.length > 1 ? `[${i}]` : ''} has values ≤ 0, which a log axis cannot show; pass logY: false`);
     }
-    const color = colorAt(i);
-    return {
-      label: s.label,
-      data: points(timeAxis(y.length, o.dt ?? 1), y),
-      borderColor: color,
-      backgroundColor: color,
-      borderWidth: 2,
-      pointRadius: y.length <= 60 ? 2.5 : 0,
-      stepped: 'before',
-    };
+    return y;
   });
-  const config = {
+  const dt = o.dt ?? 1;
+  const line = (label: string, y: readonly number[], color: string) => ({
+    label,
+    data: points(timeAxis(y.length, dt), y),
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    pointRadius: y.length <= 60 ? 2.5 : 0,
+    stepped: 'before',
+  });
+  let datasets: Record<string, unknown>[];
+  if (summarizesSeries(rows.length, o)) {
+    const { mean, std } = meanStd(rows);
+    const t = timeAxis(mean.length, dt);
+    const noun = o.seriesNoun ?? 'episodes';
+    const ragged = rows.some((r) => r.length !== mean.length);
+    const floor = o.logY ? Math.min(...mean.filter((v) => v > 0)) / 10 : -Infinity;
+    const band = { borderWidth: 0, pointRadius: 0, borderColor: 'transparent', backgroundColor: withAlpha(colorAt(0), 0.22), stepped: 'before' };
+    datasets = [
+      { label: '+σ', data: points(t, mean.map((m, i) => m + std[i]!)), fill: '+1', ...band },
+      { label: '−σ', data: points(t, mean.map((m, i) => Math.max(floor, m - std[i]!))), fill: false, ...band },
+      { ...line(`mean ± std over ${rows.length} ${noun}${ragged ? ` (those still running at t)` : ''}`, mean, colorAt(0)), pointRadius: 0, borderWidth: 2.5 },
+    ];
+  } else {
+    datasets = list.map((s, i) => line(s.label, rows[i]!, colorAt(i)));
+  }
+  return {
     type: 'line',
     data: { datasets },
     options: {
@@ -41,8 +73,11 @@ export function plotCostPerStep(o: CostPerStepOptions): Buffer {
         x: axis({ title: o.dt !== undefined ? 'time [s]' : 'time step' }),
         y: axis({ title: o.yLabel ?? 'cost per step', type: o.logY ? 'logarithmic' : 'linear' }),
       },
-      plugins: plugins(o.title ?? 'Cost per step'),
+      plugins: { ...plugins(o.title ?? 'Cost per step', (l) => l !== '+σ' && l !== '−σ'), filler: { propagate: false } },
     },
   } as unknown as ChartConfiguration;
-  return renderChart(config, o);
+}
+
+export function plotCostPerStep(o: CostPerStepOptions): Buffer {
+  return renderChart(costPerStepChart(o), o);
 }

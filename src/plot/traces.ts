@@ -23,7 +23,8 @@ export interface TracesOptions extends ChartSize {
   yLabel?: string;
 }
 
-export function plotTraces(o: TracesOptions): Buffer {
+/** The chart.js configuration of `plotTraces`. */
+export function tracesChart(o: TracesOptions): ChartConfiguration {
   if (!Array.isArray(o.series) || o.series.length === 0) {
     throw new Error('plotTraces: series must be a non-empty array of { label, values }');
   }
@@ -37,7 +38,7 @@ export function plotTraces(o: TracesOptions): Buffer {
   });
   const [x0, x1] = [t[0] ?? 0, t[t.length - 1] ?? 1];
   (o.targets ?? []).forEach((g, i) => datasets.push(targetLine(g.label, g.value, x0, x1, g.color ?? colorAt(o.series.length + i))));
-  const config = {
+  return {
     type: 'line',
     data: { datasets },
     options: {
@@ -49,7 +50,10 @@ export function plotTraces(o: TracesOptions): Buffer {
       plugins: plugins(o.title ?? 'Traces'),
     },
   } as unknown as ChartConfiguration;
-  return renderChart(config, o);
+}
+
+export function plotTraces(o: TracesOptions): Buffer {
+  return renderChart(tracesChart(o), o);
 }
 
 /** Per-dimension series of an episode's states `[T+1][nx]` or actions `[T][nu]`, labelled by `labels`. */
