@@ -8,17 +8,20 @@ import type { ChartConfiguration } from 'chart.js';
 import { genericMeta, type EnvMeta } from '../../envs/meta.ts';
 import { envSpec, make } from '../../envs/registry.ts';
 import { costPerStepChart, summarizesSeries } from '../../src/plot/cost-per-step.ts';
-import { episodeReturnsChart } from '../../src/plot/episode-returns.ts';
+import { episodeReturnsChart, movingAverage } from '../../src/plot/episode-returns.ts';
 import { pendulumPhase, plotPhasePortrait } from '../../src/plot/phase-portrait.ts';
 import { plannedVsExecutedChart } from '../../src/plot/planned-vs-executed.ts';
 import { renderChart } from '../../src/plot/renderer.ts';
-import { colorAt } from '../../src/plot/style.ts';
+import { colorAt, withAlpha } from '../../src/plot/style.ts';
 import { tracesChart } from '../../src/plot/traces.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
 import type { ControlRunResult, PlanRecord } from '../../src/train/control-run.ts';
 import type { RunDir } from '../../src/train/run-dir.ts';
 
 const isPendulum = (id: string) => id.startsWith('Pendulum');
+
+/** Window of the running mean drawn over a two-level (bang-bang) action. */
+const BANG_MEAN_STEPS = 10;
 
 export interface ControlPlotOptions {
   /** What the episodes are, for titles and legends: 'episode' (default) or e.g. 'evaluation episode'. */
@@ -82,14 +85,22 @@ export function controlCharts(envId: string, episodes: Episode[], plans: PlanRec
   const obsSeries = meta.observations.map((o, i) => ({ label: o.label, values: ep.states.slice(0, T).map((s) => s[i]!) }));
   out.push({ file: 'states.png', chart: tracesChart({ series: obsSeries, dt, targets: targetLines(meta), title: `${envId}: observations, ${kind} ${ep.episode}`, xLabel }) });
   const applied = ep.actions.map((a) => meta.applied(a));
-  const actSeries = meta.actions.map((label, i) => ({ label, values: applied.map((a) => a[i]!) }));
+  const actSeries = meta.actions.flatMap((label, i) => {
+    const values = applied.map((a) => a[i]!);
+    // a bang-bang action (two levels, e.g. ±10 N) chatters into a solid block: draw it faint, with its running mean on top
+    if (new Set(values).size !== 2 || values.length < 2 * BANG_MEAN_STEPS) return [{ label, values, color: colorAt(i) }];
+    return [
+      { label, values, color: withAlpha(colorAt(i), 0.3) },
+      { label: `mean of the last ${BANG_MEAN_STEPS} steps`, values: movingAverage(values, BANG_MEAN_STEPS), color: colorAt(meta.actions.length + i) },
+    ];
+  });
   const actName = meta.actions.length === 1 ? meta.actions[0]! : 'applied action';
   out.push({ file: 'actions.png', chart: tracesChart({ series: actSeries, dt, title: `${envId}: ${actName}, ${kind} ${ep.episode}`, xLabel, yLabel: actName }) });
 
   const cost = meta.signal === 'cost';
   const noun = cost ? 'cost' : 'reward';
   const summarized = summarizesSeries(episodes.length);
-  const over = summarized ? `, mean ± std over ${episodes.length} ${kind}s` : '';
+  const over = summarized ? `, mean and 10–90 % band over ${episodes.length} ${kind}s` : '';
   out.push({
     file: `${noun}.png`,
     chart: costPerStepChart({

@@ -44,7 +44,7 @@ export function tracesChart(o: TracesOptions): ChartConfiguration {
     options: {
       parsing: true,
       scales: {
-        x: axis({ title: o.xLabel ?? (o.dt !== undefined ? 'time [s]' : 'time step') }),
+        x: axis({ title: o.xLabel ?? (o.dt !== undefined ? 'time (s)' : 'time step') }),
         y: axis({ title: o.yLabel ?? 'value' }),
       },
       plugins: plugins(o.title ?? 'Traces'),

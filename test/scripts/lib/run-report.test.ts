@@ -42,6 +42,10 @@ describe('controlCharts', () => {
     expect(ys(act.data.datasets[0]!)).toEqual([-10, 10, -10, 10, -10, 10]);
     expect(act.data.datasets[0]!.label).toBe('applied force F (N)');
     expect(act.options.scales.y!.title.text).toMatch(/\(N\)/);
+    // a long bang-bang episode also gets its running mean (here 0 N once the window is full)
+    const long = chart(controlCharts('CartPole-v1', [flat(0, 40, [0, 0, 0, 0], (t) => [t % 2 ? 0.7 : 0.3], () => 1)], [], 0.02), 'actions.png');
+    expect(long.data.datasets.map((d) => d.label)).toEqual(['applied force F (N)', 'mean of the last 10 steps']);
+    expect(ys(long.data.datasets[1]!).slice(9)).toEqual(new Array(31).fill(0));
     const rew = chart(charts, 'reward.png');
     expect(ys(rew.data.datasets[0]!)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(rew.options.plugins.title.text).toMatch(/reward per step/);
@@ -81,12 +85,12 @@ describe('controlCharts', () => {
     expect(chart(su, 'actions.png').data.datasets[0]!.label).toBe('applied force F (N)');
   });
 
-  it('many episodes: per-step mean ± std band, said in the title; returns on 0-based integer episodes', () => {
+  it('many episodes: per-step mean and percentile band, said in the title; returns on 0-based integer episodes', () => {
     const eps = Array.from({ length: 25 }, (_, k) => flat(k, 4, [0, 0, 0, 0], () => [1], (t) => (k % 2 ? 2 : 0) + t));
     const charts = controlCharts('CartPole-v1', eps, [], 0.02);
     const rew = chart(charts, 'reward.png');
-    expect(rew.options.plugins.title.text).toMatch(/mean ± std over 25 episodes/);
-    const mean = rew.data.datasets.find((d) => /^mean ± std over 25 episodes/.test(d.label))!;
+    expect(rew.options.plugins.title.text).toMatch(/mean and 10–90 % band over 25 episodes/);
+    const mean = rew.data.datasets.find((d) => /^mean over 25 episodes/.test(d.label))!;
     // episodes alternate +0 / +2 (13 even k, 12 odd): mean 24/25 + t
     ys(mean).forEach((y, t) => expect(y).toBeCloseTo(24 / 25 + t, 6));
     expect(rew.data.datasets.length).toBe(3);
