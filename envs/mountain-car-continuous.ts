@@ -80,8 +80,10 @@ export class MountainCarContinuousEnv implements Env {
     draw.line(ctx, v.px(K.goalPosition, h(K.goalPosition)), v.px(K.goalPosition, h(K.goalPosition) + 0.12), '#333333', 2);
     draw.disc(ctx, v.px(K.goalPosition + 0.03, h(K.goalPosition) + 0.1), 5, '#e5c100');
     const car = v.px(this.p, h(this.p) + 0.03);
-    draw.disc(ctx, car, Math.max(5, 0.04 * v.scale), '#222222');
-    draw.arrow(ctx, car, [car[0] + u * 0.15 * v.scale, car[1]], '#2a6fdb');
+    const r = Math.max(5, 0.04 * v.scale);
+    draw.disc(ctx, car, r, '#222222');
+    const from: [number, number] = [car[0] + Math.sign(u) * r, car[1]]; // from the car's edge, so a small force stays visible
+    draw.arrow(ctx, from, [from[0] + u * 0.15 * v.scale, from[1]], '#2a6fdb');
     draw.caption(ctx, `${this.id}  u = ${u.toFixed(2)} (unitless force)`, opts.note);
   }
 

@@ -86,8 +86,8 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
   return Object.assign(mpc, { mpc });
 }
 
-/** Most frames a rollout GIF records before it strides (every built-in episode length fits). */
-export const GIF_MAX_FRAMES = 1000;
+/** Most frames a rollout GIF records before it strides (500: CartPole-v1, swing-up and Pendulum-v1 episodes record every step). */
+export const GIF_MAX_FRAMES = 500;
 
 /** Frame stride for an episode of at most `maxSteps` steps (unknown: 1). */
 export function gifStride(maxSteps: number | undefined, every?: number): number {
