@@ -11,7 +11,7 @@ import { costPerStepChart, summarizesSeries } from '../../src/plot/cost-per-step
 import { episodeReturnsChart, movingAverage } from '../../src/plot/episode-returns.ts';
 import { pendulumPhase, plotPhasePortrait } from '../../src/plot/phase-portrait.ts';
 import { plannedVsExecutedChart } from '../../src/plot/planned-vs-executed.ts';
-import { renderChart } from '../../src/plot/renderer.ts';
+import { renderChart, type ChartSize } from '../../src/plot/renderer.ts';
 import { colorAt, withAlpha } from '../../src/plot/style.ts';
 import { tracesChart } from '../../src/plot/traces.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
@@ -34,6 +34,7 @@ export interface ControlPlotOptions {
 export interface ChartFile {
   file: string;
   chart: ChartConfiguration;
+  size?: ChartSize;
 }
 
 /** Logs one line per step and per episode into metrics.jsonl. */
@@ -60,17 +61,9 @@ export function envMeta(envId: string, obsDim: number, actDim: number): EnvMeta 
   }
 }
 
-/** One dashed line per distinct target value; observations sharing a value share the line and its label. */
-function targetLines(meta: EnvMeta): Array<{ label: string; value: number; color: string }> {
-  const byValue = new Map<number, number[]>();
-  meta.observations.forEach((o, i) => {
-    if (o.target) byValue.set(o.target.value, [...(byValue.get(o.target.value) ?? []), i]);
-  });
-  return [...byValue.entries()].map(([value, dims]) => ({
-    value,
-    label: `target: ${dims.map((d) => meta.observations[d]!.target!.label).join(', ')}`,
-    color: dims.length === 1 ? colorAt(dims[0]!) : '#555555',
-  }));
+/** Each observation's target as a dashed line in its own panel. */
+function targetLines(meta: EnvMeta): Array<{ label: string; value: number; color: string; series: number }> {
+  return meta.observations.flatMap((o, i) => (o.target ? [{ label: `target: ${o.target.label}`, value: o.target.value, color: '#555555', series: i }] : []));
 }
 
 /** The charts of a controlled run (states, applied actions, reward or cost per step, returns, planned vs executed). */
@@ -83,7 +76,12 @@ export function controlCharts(envId: string, episodes: Episode[], plans: PlanRec
   const T = ep.rewards.length;
   const xLabel = dt !== undefined ? 'time (s)' : 'step';
   const obsSeries = meta.observations.map((o, i) => ({ label: o.label, values: ep.states.slice(0, T).map((s) => s[i]!) }));
-  out.push({ file: 'states.png', chart: tracesChart({ series: obsSeries, dt, targets: targetLines(meta), title: `${envId}: observations, ${kind} ${ep.episode}`, xLabel }) });
+  // one panel per observation: a position in m and a velocity of 0.01 m/step each fill their own axis
+  out.push({
+    file: 'states.png',
+    chart: tracesChart({ series: obsSeries, dt, targets: targetLines(meta), panels: true, title: `${envId}: observations, ${kind} ${ep.episode}`, xLabel }),
+    size: { width: 900, height: 150 + 130 * obsSeries.length },
+  });
   const applied = ep.actions.map((a) => meta.applied(a));
   const actSeries = meta.actions.flatMap((label, i) => {
     const values = applied.map((a) => a[i]!);
@@ -142,7 +140,7 @@ export function controlCharts(envId: string, episodes: Episode[], plans: PlanRec
  * (the time axes count steps without it).
  */
 export function writeControlPlots(run: RunDir, envId: string, episodes: Episode[], plans: PlanRecord[], gif?: Uint8Array, dt?: number, opts: ControlPlotOptions = {}): string[] {
-  const out = controlCharts(envId, episodes, plans, dt, opts).map((c) => run.writeArtifact(c.file, renderChart(c.chart)));
+  const out = controlCharts(envId, episodes, plans, dt, opts).map((c) => run.writeArtifact(c.file, renderChart(c.chart, c.size)));
   if (isPendulum(envId) && episodes.length) {
     const kind = opts.episodeKind ?? 'episode';
     out.push(run.writeArtifact('phase.png', plotPhasePortrait({ trajectories: episodes.slice(0, 5).map((e) => pendulumPhase(`${kind} ${e.episode}`, e.states)), title: `Pendulum phase portrait${episodes.length > 5 ? ` (first 5 of ${episodes.length} ${kind}s)` : ''}` })));

@@ -74,6 +74,10 @@ describe('controlCharts', () => {
     const mcTargets = chart(mc, 'states.png').data.datasets.filter((d) => d.label.startsWith('target'));
     expect(mcTargets.map((d) => d.data[0]!.y)).toEqual([0.45]);
     expect(mcTargets[0]!.label).toMatch(/goal p = 0\.45/);
+    // one stacked panel per observation (velocity ~0.01 would be a flat line on the position's axis); the goal sits in the position panel
+    const states = chart(mc, 'states.png') as unknown as { data: { datasets: Array<{ label: string; yAxisID?: string }> }; options: { scales: Record<string, { stack?: string; title: { text: string } }> } };
+    expect(states.data.datasets.map((d) => d.yAxisID)).toEqual(['y0', 'y1', 'y0']);
+    expect(['y0', 'y1'].map((k) => [states.options.scales[k]!.stack, states.options.scales[k]!.title.text])).toEqual([['panels', 'position p (m)'], ['panels', 'velocity v (m/step)']]);
     expect(ys(chart(mc, 'actions.png').data.datasets[0]!)).toEqual([1, 1, 1]); // clipped as the env applies it
     expect(chart(mc, 'actions.png').data.datasets[0]!.label).toMatch(/force .*unitless/);
     expect(chart(mc, 'reward.png').options.plugins.title.text).toMatch(/reward per step/);
