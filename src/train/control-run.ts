@@ -147,16 +147,16 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
   const frame = env.meta?.frame ?? { width: 400, height: 400 };
   const rec = cfg.gif && env.render ? new GifRecorder({ ...frame, delayMs: gifDelayMs(stride, env.dt) }) : undefined;
   const applied = env.meta ? (a: Float32Array) => env.meta!.applied(a) : (a: Float32Array) => Array.from(a);
-  let window: number[][] = [];
+  let pending: number[][] = []; // applied actions since the last frame
   const episodes = await lastValueFrom(
     rollout(env, timed, { episodes: cfg.episodes, seed: cfg.seed }).pipe(
       tap((tr) => {
         if (rec && tr.episode === 0) {
-          window.push(applied(tr.action));
+          pending.push(applied(tr.action));
           if ((tr.t + 1) % stride === 0 || tr.terminated || tr.truncated) {
-            const opts = frameCaption(tr.t, window, env.dt);
+            const opts = frameCaption(tr.t, pending, env.dt);
             rec.addFrame((ctx, w, h) => env.render!(ctx, w, h, opts));
-            window = [];
+            pending = [];
           }
         }
         onStep?.(tr.episode, tr.t);
