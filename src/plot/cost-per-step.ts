@@ -95,7 +95,7 @@ export function costPerStepChart(o: CostPerStepOptions): ChartConfiguration {
     data: { datasets },
     options: {
       scales: {
-        x: axis({ title: o.dt !== undefined ? 'time (s)' : 'time step' }),
+        x: axis({ title: o.dt !== undefined ? 'time (s)' : 'step' }),
         y: axis({ title: o.yLabel ?? 'cost per step', type: o.logY ? 'logarithmic' : 'linear' }),
       },
       plugins: { ...plugins(o.title ?? 'Cost per step', (l) => l !== 'band low'), filler: { propagate: false } },

@@ -62,7 +62,7 @@ export function plannedVsExecutedChart(o: PlannedVsExecutedOptions): ChartConfig
     type: 'line',
     data: { datasets },
     options: {
-      scales: { x: axis({ title: o.dt !== undefined ? 'time (s)' : 'time step', min: 0, max: x1 }), y: axis({ title: o.yLabel ?? name }) },
+      scales: { x: axis({ title: o.dt !== undefined ? 'time (s)' : 'step', min: 0, max: x1 }), y: axis({ title: o.yLabel ?? name }) },
       plugins: plugins(o.title ?? 'Planned vs. executed', (label, i) => label !== 'decision point' && firstIndex.get(label) === i),
     },
   } as unknown as ChartConfiguration;

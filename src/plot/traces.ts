@@ -63,7 +63,7 @@ export function tracesChart(o: TracesOptions): ChartConfiguration {
     options: {
       parsing: true,
       scales: {
-        x: axis({ title: o.xLabel ?? (o.dt !== undefined ? 'time (s)' : 'time step') }),
+        x: axis({ title: o.xLabel ?? (o.dt !== undefined ? 'time (s)' : 'step') }),
         ...yScales,
       },
       plugins: plugins(o.title ?? 'Traces'),
