@@ -1,7 +1,8 @@
 // The public plug-in API for writing environments: the Env/Box types, the Box space, action validation,
 // episode bookkeeping (seeded Rng, step-after-done guard), the registry, the checker, the vector env and the
 // drawing helpers. A new env imports only this module and registers itself (see envs/mountain-car-continuous.ts).
-export type { Env, BoxSpace, Info, StepResult, CanvasLike } from './types.ts';
+export type { Env, BoxSpace, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
+export { target, genericMeta, type EnvMeta, type ObservationMeta } from './meta.ts';
 export { Box } from './spaces.ts';
 export { validateAction, ActionError } from './action.ts';
 export { EpisodeGuard } from './episode-guard.ts';

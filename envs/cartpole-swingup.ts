@@ -13,13 +13,14 @@
 // Twin: src/models/cartpole.ts `cartPoleSwingUpModel`. Its planning cost is −r plus a smooth track penalty
 // 10·relu(|x| − 1.5)² (zero in the middle of the track; without it the planner, which sees no termination,
 // swings the cart off the 2.4 m track); `CartPoleSwingUpCost({ trackPenalty: false })` is exactly −r.
-import type { Env, Info, StepResult, CanvasLike } from './types.ts';
+import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
+import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { CARTPOLE_PARAMS, CartPoleSim, type CartPoleState, type Physics } from './cartpole-physics.ts';
-import { drawCartPole } from './cartpole-render.ts';
+import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
 import { cartPoleSwingUpModel } from '../src/models/cartpole.ts';
 
@@ -37,9 +38,25 @@ export function swingUpReward(s: CartPoleState, a: number, poleLength: number): 
   return Math.exp(-(dx * dx + dy * dy) / (poleLength * poleLength)) - SWINGUP.actionCost * a * a;
 }
 
+/** Swung up and held at the track centre: x = 0, cos θ = 1, sin θ = 0; the action shown is F = 10·a N. */
+export const CARTPOLE_SWINGUP_META: EnvMeta = {
+  observations: [
+    { label: 'x (m)', target: target(0, 'centre x = 0') },
+    { label: 'ẋ (m/s)' },
+    { label: 'cos θ', target: target(1, 'upright cos θ = 1') },
+    { label: 'sin θ', target: target(0, 'upright sin θ = 0') },
+    { label: 'θ̇ (rad/s)' },
+  ],
+  actions: ['applied force F (N)'],
+  applied: (a) => [SWINGUP.forceMag * Math.min(1, Math.max(-1, a[0]!))],
+  signal: 'reward',
+  frame: cartPoleFrame(CARTPOLE_PARAMS.halfLength, SWINGUP.xLimit, true),
+};
+
 export class CartPoleSwingUpEnv implements Env {
   readonly id = 'CartPoleSwingUp-v0';
   readonly dt = CARTPOLE_PARAMS.tau;
+  readonly meta = CARTPOLE_SWINGUP_META;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -1, -1, -Infinity], [4.8, Infinity, 1, 1, Infinity]);
   readonly actionSpace = new Box([-1], [1]);
@@ -90,14 +107,15 @@ export class CartPoleSwingUpEnv implements Env {
     return { obs: this.obs(s), reward, terminated, truncated: false, info: {} };
   }
 
-  render(ctx: CanvasLike, width: number, height: number): void {
+  render(ctx: CanvasLike, width: number, height: number, opts?: RenderOptions): void {
     drawCartPole(ctx, width, height, this.sim.get(), {
       halfLength: this.sim.params.halfLength,
       xLimit: SWINGUP.xLimit,
       force: this.lastForce,
       forceMag: SWINGUP.forceMag,
       title: `${this.id} (${this.physics})`,
-    });
+      hanging: true,
+    }, opts);
   }
 
   model() {

@@ -11,13 +11,14 @@
 // Constants: gravity 9.8, cart mass 1.0, pole mass 0.1, half-length 0.5, force 10 N, τ = 0.02, Euler.
 // physics: 'analytic' = Gymnasium's equations exactly; 'matter' (default) = matter-js rigid bodies. Both and
 // their measured drift are described in envs/cartpole-physics.ts. Twin: src/models/cartpole.ts (`model()`).
-import type { Env, Info, StepResult, CanvasLike } from './types.ts';
+import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
+import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { CARTPOLE_PARAMS, CartPoleSim, type CartPoleState, type Physics } from './cartpole-physics.ts';
-import { drawCartPole } from './cartpole-render.ts';
+import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
 import { cartPoleModel } from '../src/models/cartpole.ts';
 
@@ -29,9 +30,29 @@ export interface CartPoleOptions {
 
 export const CARTPOLE_THRESHOLDS = { x: 2.4, theta: (12 * 2 * Math.PI) / 360, forceMag: 10 } as const;
 
+/** a ≥ 0.5 → +10 N, a < 0.5 → −10 N. */
+export function cartPoleForce(a: number): number {
+  return a >= 0.5 ? CARTPOLE_THRESHOLDS.forceMag : -CARTPOLE_THRESHOLDS.forceMag;
+}
+
+/** Balanced at the track centre: every state entry has target 0; the action shown is the applied force. */
+export const CARTPOLE_META: EnvMeta = {
+  observations: [
+    { label: 'x (m)', target: target(0, 'centre x = 0') },
+    { label: 'ẋ (m/s)' },
+    { label: 'θ (rad)', target: target(0, 'upright θ = 0') },
+    { label: 'θ̇ (rad/s)' },
+  ],
+  actions: ['applied force F (N)'],
+  applied: (a) => [cartPoleForce(Math.min(1, Math.max(0, a[0]!)))],
+  signal: 'reward',
+  frame: cartPoleFrame(CARTPOLE_PARAMS.halfLength, CARTPOLE_THRESHOLDS.x, false),
+};
+
 export class CartPoleEnv implements Env {
   readonly id = 'CartPole-v1';
   readonly dt = CARTPOLE_PARAMS.tau;
+  readonly meta = CARTPOLE_META;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -2 * CARTPOLE_THRESHOLDS.theta, -Infinity], [4.8, Infinity, 2 * CARTPOLE_THRESHOLDS.theta, Infinity]);
   readonly actionSpace = new Box([0], [1]);
@@ -72,7 +93,7 @@ export class CartPoleEnv implements Env {
   step(action: Float32Array): StepResult {
     this.guard.checkStep();
     const a = validateAction(this.id, action, this.actionSpace)[0]!;
-    const force = a >= 0.5 ? CARTPOLE_THRESHOLDS.forceMag : -CARTPOLE_THRESHOLDS.forceMag;
+    const force = cartPoleForce(a);
     const s = this.sim.step(force);
     this.lastForce = force;
     const terminated = Math.abs(s.x) > CARTPOLE_THRESHOLDS.x || Math.abs(s.theta) > CARTPOLE_THRESHOLDS.theta;
@@ -80,14 +101,15 @@ export class CartPoleEnv implements Env {
     return { obs: this.obs(s), reward: 1, terminated, truncated: false, info: {} };
   }
 
-  render(ctx: CanvasLike, width: number, height: number): void {
+  render(ctx: CanvasLike, width: number, height: number, opts?: RenderOptions): void {
     drawCartPole(ctx, width, height, this.sim.get(), {
       halfLength: this.sim.params.halfLength,
       xLimit: CARTPOLE_THRESHOLDS.x,
       force: this.lastForce,
       forceMag: CARTPOLE_THRESHOLDS.forceMag,
       title: `${this.id} (${this.physics})`,
-    });
+      hanging: false,
+    }, opts);
   }
 
   /** Differentiable twin (action relaxed to F = 10·(2u − 1)) with the smooth balance cost. */

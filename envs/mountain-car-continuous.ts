@@ -3,8 +3,9 @@
 // forth to climb the right hill.
 //
 //   Observation  Box([−1.2, −0.07], [0.6, 0.07]): [position p, velocity v]
-//   Action       Box([−1], [1]): engine force; out-of-range values are clipped to ±1 (Gymnasium clips the
-//                force too), NaN or a wrong length raises
+//   Action       Box([−1], [1]): engine force u, unitless (Gymnasium: a directional force, clipped to ±1 and
+//                multiplied by power 0.0015 into Δv per step); NaN or a wrong length raises
+//   Units        position in m, velocity in m per step (Gymnasium's table); goal p ≥ 0.45
 //   Dynamics     v' = clip(v + 0.0015·ū − 0.0025·cos(3p), ±0.07), p' = clip(p + v', −1.2, 0.6);
 //                v' = 0 if p' = −1.2 and v' < 0
 //   Reward       −0.1·ū² per step, +100 on the step that reaches the goal (Gymnasium squares the raw action;
@@ -12,11 +13,21 @@
 //   Termination  p ≥ 0.45 and v ≥ 0; make() truncates at 999 steps
 //   Reset        p ~ U(−0.6, −0.4), v = 0
 // Twin: src/models/mountain-car.ts.
-import { Box, EpisodeGuard, draw, register, validateAction, type CanvasLike, type Env, type Info, type StepResult } from './api.ts';
+import { Box, EpisodeGuard, draw, register, target, validateAction, type CanvasLike, type Env, type EnvMeta, type Info, type RenderOptions, type StepResult } from './api.ts';
 import { mountainCarModel, MOUNTAIN_CAR_CONSTANTS as K } from '../src/models/mountain-car.ts';
+
+/** The goal is position ≥ 0.45 (with v ≥ 0); velocity has no target; the reward is the task signal. */
+export const MOUNTAIN_CAR_META: EnvMeta = {
+  observations: [{ label: 'position p (m)', target: target(K.goalPosition, `goal p = ${K.goalPosition}`) }, { label: 'velocity v (m/step)' }],
+  actions: ['engine force u (unitless, ×0.0015 → Δv)'],
+  applied: (a) => [Math.min(1, Math.max(-1, a[0]!))],
+  signal: 'reward',
+  frame: { width: 480, height: 320 + draw.CAPTION_PX },
+};
 
 export class MountainCarContinuousEnv implements Env {
   readonly id = 'MountainCarContinuous-v0';
+  readonly meta = MOUNTAIN_CAR_META;
   readonly observationSpace = new Box([K.minPosition, -K.maxSpeed], [K.maxPosition, K.maxSpeed]);
   readonly actionSpace = new Box([-1], [1]);
   private p = 0;
@@ -56,9 +67,10 @@ export class MountainCarContinuousEnv implements Env {
   }
 
   /** The hill y = 0.45 sin(3p) + 0.55, the car on it, the flag, and the engine force as an arrow. */
-  render(ctx: CanvasLike, width: number, height: number): void {
+  render(ctx: CanvasLike, width: number, height: number, opts: RenderOptions = {}): void {
     const h = (x: number) => 0.45 * Math.sin(3 * x) + 0.55;
-    const v = draw.fitView(width, height, K.minPosition, K.maxPosition, -0.05, 1.15);
+    const u = opts.action?.[0] ?? this.lastU;
+    const v = draw.fitView(width, height, K.minPosition, K.maxPosition, -0.05, 1.15, draw.CAPTION_PX);
     draw.clear(ctx, width, height);
     for (let i = 0; i < 100; i++) {
       const a = K.minPosition + ((K.maxPosition - K.minPosition) * i) / 100;
@@ -68,9 +80,11 @@ export class MountainCarContinuousEnv implements Env {
     draw.line(ctx, v.px(K.goalPosition, h(K.goalPosition)), v.px(K.goalPosition, h(K.goalPosition) + 0.12), '#333333', 2);
     draw.disc(ctx, v.px(K.goalPosition + 0.03, h(K.goalPosition) + 0.1), 5, '#e5c100');
     const car = v.px(this.p, h(this.p) + 0.03);
-    draw.disc(ctx, car, Math.max(5, 0.04 * v.scale), '#222222');
-    draw.arrow(ctx, car, [car[0] + this.lastU * 0.15 * v.scale, car[1]], '#2a6fdb');
-    draw.label(ctx, `${this.id}  u = ${this.lastU.toFixed(2)}`);
+    const r = Math.max(5, 0.04 * v.scale);
+    draw.disc(ctx, car, r, '#222222');
+    const from: [number, number] = [car[0] + Math.sign(u) * r, car[1]]; // from the car's edge, so a small force stays visible
+    draw.arrow(ctx, from, [from[0] + u * 0.15 * v.scale, from[1]], '#2a6fdb');
+    draw.caption(ctx, `${this.id}  u = ${u.toFixed(2)} (unitless force)`, opts.note);
   }
 
   model() {

@@ -15,13 +15,14 @@
 // bounds it): max |θ_matter − θ_analytic| = 0.37 rad, while matter stays within 0.11 rad of a 1000×-finer
 // integration of the same ODE: most of the gap is the analytic model's own dt = 0.05 Euler error.
 // The differentiable twin is src/models/pendulum.ts (`model()`).
-import type { Env, Info, StepResult, CanvasLike } from './types.ts';
+import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
+import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { PendulumWorld, PENDULUM_WORLD_DEFAULTS } from './matter/pendulum-world.ts';
-import { clear, disc, fitView, label, line, torqueArrow } from './render.ts';
+import { caption, CAPTION_PX, clear, disc, fitView, line, torqueArrow } from './render.ts';
 import { pendulumModel } from '../src/models/pendulum.ts';
 
 export type Physics = 'matter' | 'analytic';
@@ -56,8 +57,22 @@ export function angleNormalize(x: number): number {
   return ((((x + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
 }
 
+/** Upright and still: cos θ = 1, sin θ = 0, θ̇ = 0; stated as a cost (c = −r). */
+export const PENDULUM_META: EnvMeta = {
+  observations: [
+    { label: 'cos θ', target: target(1, 'upright cos θ = 1') },
+    { label: 'sin θ', target: target(0, 'upright sin θ = 0') },
+    { label: 'θ̇ (rad/s)', target: target(0, 'at rest θ̇ = 0') },
+  ],
+  actions: ['torque u (N·m)'],
+  applied: (a) => [Math.min(2, Math.max(-2, a[0]!))],
+  signal: 'cost',
+  frame: { width: 400, height: 400 + CAPTION_PX },
+};
+
 export class PendulumEnv implements Env {
   readonly id = 'Pendulum-v1';
+  readonly meta: EnvMeta;
   get dt(): number {
     return this.params.dt;
   }
@@ -83,6 +98,8 @@ export class PendulumEnv implements Env {
     }
     this.observationSpace = new Box([-1, -1, -this.params.maxSpeed], [1, 1, this.params.maxSpeed]);
     this.actionSpace = new Box([-this.params.maxTorque], [this.params.maxTorque]);
+    const maxTorque = this.params.maxTorque;
+    this.meta = { ...PENDULUM_META, applied: (a) => [Math.min(maxTorque, Math.max(-maxTorque, a[0]!))] };
     if (physics === 'matter') {
       this.world = new PendulumWorld({ ...PENDULUM_WORLD_DEFAULTS, g: this.params.g, m: this.params.m, l: this.params.l, dt: this.params.dt, ...(opts.substeps ? { substeps: opts.substeps } : {}) });
     }
@@ -133,17 +150,18 @@ export class PendulumEnv implements Env {
   }
 
   /** Rod from the pivot, bob at the tip, and the last torque as a circular arrow (clockwise = positive). */
-  render(ctx: CanvasLike, width: number, height: number): void {
+  render(ctx: CanvasLike, width: number, height: number, opts: RenderOptions = {}): void {
     const l = this.params.l;
-    const v = fitView(width, height, -1.2 * l, 1.2 * l, -1.2 * l, 1.2 * l);
+    const u = opts.action?.[0] ?? this.lastU;
+    const v = fitView(width, height, -1.2 * l, 1.2 * l, -1.2 * l, 1.2 * l, CAPTION_PX);
     clear(ctx, width, height);
     const pivot = v.px(0, 0);
     const tip = v.px(l * Math.sin(this.theta), l * Math.cos(this.theta));
     line(ctx, pivot, tip, '#cc4c4c', Math.max(4, 0.08 * v.scale));
     disc(ctx, tip, Math.max(4, 0.06 * v.scale), '#993333');
     disc(ctx, pivot, 5, '#222222');
-    torqueArrow(ctx, pivot, 0.3 * v.scale, this.lastU / this.params.maxTorque, '#2a6fdb');
-    label(ctx, `${this.id} (${this.physics})  u = ${this.lastU.toFixed(2)}`);
+    torqueArrow(ctx, pivot, 0.3 * v.scale, u / this.params.maxTorque, '#2a6fdb');
+    caption(ctx, `${this.id} (${this.physics})  u = ${u.toFixed(2)} N·m`, opts.note);
   }
 
   /** Differentiable twin with this env's constants. */

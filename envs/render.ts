@@ -9,11 +9,17 @@ export interface View {
   scale: number;
 }
 
-/** A view showing world x ∈ [x0, x1], y ∈ [y0, y1] (metres) centred in a width × height canvas. */
-export function fitView(width: number, height: number, x0: number, x1: number, y0: number, y1: number): View {
-  const scale = Math.min(width / (x1 - x0), height / (y1 - y0));
+/** Pixel height of the caption band at the top of a frame (two text lines, see `caption`). */
+export const CAPTION_PX = 44;
+
+/**
+ * A view showing world x ∈ [x0, x1], y ∈ [y0, y1] (metres) centred in a width × height canvas below a band of
+ * `top` pixels (the caption), scaled to fill the tighter direction.
+ */
+export function fitView(width: number, height: number, x0: number, x1: number, y0: number, y1: number, top = 0): View {
+  const scale = Math.min(width / (x1 - x0), (height - top) / (y1 - y0));
   const ox = width / 2 - ((x0 + x1) / 2) * scale;
-  const oy = height / 2 + ((y0 + y1) / 2) * scale;
+  const oy = top + (height - top) / 2 + ((y0 + y1) / 2) * scale;
   return { scale, px: (x, y) => [ox + x * scale, oy - y * scale] };
 }
 
@@ -85,4 +91,10 @@ export function torqueArrow(ctx: CanvasLike, c: [number, number], radiusPx: numb
 export function label(ctx: CanvasLike, text: string, x = 8, y = 18): void {
   ctx.fillStyle = '#333333';
   ctx.fillText(text, x, y);
+}
+
+/** The caption band: the env and its applied action on the first line, an optional note (time, averaging) on the second. */
+export function caption(ctx: CanvasLike, text: string, note?: string): void {
+  label(ctx, text, 8, 18);
+  if (note) label(ctx, note, 8, 38);
 }

@@ -2,7 +2,7 @@
 // `truncated = true` on step `maxEpisodeSteps` (even if that step also terminates, as Gymnasium does); `info.TimeLimit.truncated` mirrors it. Stepping a finished
 // episode (terminated or truncated) without reset() raises, as Gymnasium's OrderEnforcing/PassiveEnvChecker
 // would flag. Everything else (spaces, render, model) is forwarded to the wrapped env.
-import type { Env, Info, StepResult, CanvasLike } from './types.ts';
+import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
 
 export class TimeLimit implements Env {
   readonly env: Env;
@@ -16,7 +16,7 @@ export class TimeLimit implements Env {
     }
     this.env = env;
     this.maxEpisodeSteps = maxEpisodeSteps;
-    if (env.render) this.render = (ctx, w, h) => env.render!(ctx, w, h);
+    if (env.render) this.render = (ctx, w, h, opts) => env.render!(ctx, w, h, opts);
     if (env.model) this.model = () => env.model!();
   }
 
@@ -32,12 +32,15 @@ export class TimeLimit implements Env {
   get dt(): number | undefined {
     return this.env.dt;
   }
+  get meta() {
+    return this.env.meta;
+  }
   /** Steps taken since the last reset. */
   get elapsedSteps(): number {
     return this.elapsed;
   }
 
-  render?: (ctx: CanvasLike, width: number, height: number) => void;
+  render?: (ctx: CanvasLike, width: number, height: number, opts?: RenderOptions) => void;
   model?: Env['model'];
 
   reset(opts?: { seed?: number }): { obs: Float32Array; info: Info } {

@@ -1,6 +1,9 @@
 // The environment interface, with Gymnasium semantics (reset → obs, info; step → obs, reward, terminated,
 // truncated, info), and the space type. Implementations live one per file in envs/.
 import type { DynamicsModel, CostModel } from '../src/models/types.ts';
+import type { EnvMeta } from './meta.ts';
+
+export type { EnvMeta };
 
 export type Info = Record<string, unknown>;
 
@@ -24,6 +27,12 @@ export interface StepResult<Obs = Float32Array> {
 export type { CanvasLike } from '../src/plot/canvas-like.ts';
 import type { CanvasLike } from '../src/plot/canvas-like.ts';
 
+/** What a frame shows besides the state: the applied action `[nu]` (physical units) and a note beside it. */
+export interface RenderOptions {
+  action?: readonly number[];
+  note?: string;
+}
+
 export interface Env<Obs = Float32Array, Act = Float32Array> {
   readonly id: string;
   readonly observationSpace: BoxSpace;
@@ -32,8 +41,10 @@ export interface Env<Obs = Float32Array, Act = Float32Array> {
   readonly dt?: number;
   reset(opts?: { seed?: number }): { obs: Obs; info: Info };
   step(action: Act): StepResult<Obs>;
-  /** Draws the current frame. */
-  render?(ctx: CanvasLike, width: number, height: number): void;
+  /** Draws the current frame; `opts.action` overrides the shown applied action (e.g. a mean over skipped frames). */
+  render?(ctx: CanvasLike, width: number, height: number, opts?: RenderOptions): void;
+  /** Labels, units, targets and the applied-action map, for plots and GIFs. */
+  readonly meta?: EnvMeta;
   /** Differentiable twin for planning: dynamics over observations, and the matching cost. */
   model?(): { dynamics: DynamicsModel; cost: CostModel };
   close?(): void;

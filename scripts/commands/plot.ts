@@ -64,8 +64,9 @@ export function replot(dir: string): string[] {
   const files: string[] = [];
   const steps = lines.filter((l) => l.kind === 'step') as StepLine[];
   if (steps.length) {
+    const evaluation = steps.some((s) => s.phase === 'eval');
     const eps = episodesFromSteps(steps.filter((s) => s.phase === undefined || s.phase === 'eval'));
-    files.push(...writeControlPlots(run, String(cfg.env ?? 'env'), eps, [], undefined, envDt(cfg.env)));
+    files.push(...writeControlPlots(run, String(cfg.env ?? 'env'), eps, [], undefined, envDt(cfg.env), evaluation ? { episodeKind: 'evaluation episode' } : {}));
   }
   const training = lines.filter((l) => l.kind === 'episode' && l.controller !== undefined);
   if (training.length) {

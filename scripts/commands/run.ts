@@ -34,7 +34,7 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir, opts: {
   if (start > 0) console.log(`resuming after ${start} finished episode(s) of ${cfg.episodes}`);
   const bar = new Progress(`run ${cfg.env} ${what}`, steps);
   let done = 0;
-  const r = await controlRun({ ...cfg, gifEvery: 2, planEvery: 10 }, () => bar.update(++done), {
+  const r = await controlRun({ ...cfg, planEvery: 10 }, () => bar.update(++done), {
     startEpisode: start,
     reseed: true,
     ...(opts.signal ? { signal: opts.signal } : {}),

@@ -112,7 +112,7 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
       firstSeed: evalSeed(cfg.seed),
       trainingEpisodes: cfg.episodes,
     });
-    files.push(...writeControlPlots(run, cfg.env, evalEps, [], undefined, env.dt).map((f) => f));
+    files.push(...writeControlPlots(run, cfg.env, evalEps, [], undefined, env.dt, { episodeKind: 'evaluation episode' }).map((f) => f));
   }
   if (cfg.env.startsWith('Pendulum')) {
     signal?.throwIfAborted();

@@ -1,4 +1,4 @@
-// Return G_k = Σ_t r_t of each episode k as points, with a trailing moving average over `window` episodes,
+// Return G_k = Σ_t r_t of each episode k = 0, 1, … (0-based, as episodes are numbered everywhere) as points, with a trailing moving average over `window` episodes,
 // (1/w) Σ_{j=k−w+1..k} G_j, and an optional dashed target level (e.g. the −160 pendulum bar).
 import type { ChartConfiguration } from 'chart.js';
 import { renderChart, type ChartSize } from './renderer.ts';
@@ -11,6 +11,7 @@ export interface EpisodeReturnsOptions extends ChartSize {
   window?: number;
   target?: { label: string; value: number };
   title?: string;
+  yLabel?: string;
 }
 
 /** Trailing moving average with a window that grows from 1 up to `w` over the first episodes. */
@@ -23,7 +24,8 @@ export function movingAverage(x: readonly number[], w: number): number[] {
   });
 }
 
-export function plotEpisodeReturns(o: EpisodeReturnsOptions): Buffer {
+/** The chart.js configuration of `plotEpisodeReturns` (x: episode index k = 0 … K−1, integer ticks). */
+export function episodeReturnsChart(o: EpisodeReturnsOptions): ChartConfiguration {
   const raw = Array.isArray(o.returns) && o.returns.length > 0 && typeof o.returns[0] === 'object'
     ? (o.returns as Array<{ return: number }>).map((r) => r.return)
     : (o.returns as ArrayLike<number>);
@@ -31,7 +33,8 @@ export function plotEpisodeReturns(o: EpisodeReturnsOptions): Buffer {
   if (g.length === 0) throw new Error('plotEpisodeReturns: returns is empty; run at least one episode');
   const w = o.window ?? Math.min(10, Math.ceil(g.length / 5));
   if (!Number.isInteger(w) || w < 1) throw new Error(`plotEpisodeReturns: window must be a positive integer (got ${w})`);
-  const k = g.map((_, i) => i + 1);
+  const k = g.map((_, i) => i);
+  const last = Math.max(1, g.length - 1);
   const datasets: Record<string, unknown>[] = [
     {
       label: 'episode return',
@@ -53,14 +56,17 @@ export function plotEpisodeReturns(o: EpisodeReturnsOptions): Buffer {
       pointRadius: 0,
     });
   }
-  if (o.target) datasets.push(targetLine(o.target.label, o.target.value, 1, Math.max(2, g.length), colorAt(2)));
-  const config = {
+  if (o.target) datasets.push(targetLine(o.target.label, o.target.value, 0, last, colorAt(2)));
+  return {
     type: 'line',
     data: { datasets },
     options: {
-      scales: { x: axis({ title: 'episode', min: 1, max: Math.max(2, g.length) }), y: axis({ title: 'return  (sum of rewards)' }) },
+      scales: { x: axis({ title: 'episode', min: 0, max: last, integer: true }), y: axis({ title: o.yLabel ?? 'return  (sum of rewards)' }) },
       plugins: plugins(o.title ?? 'Return per episode'),
     },
   } as unknown as ChartConfiguration;
-  return renderChart(config, o);
+}
+
+export function plotEpisodeReturns(o: EpisodeReturnsOptions): Buffer {
+  return renderChart(episodeReturnsChart(o), o);
 }

@@ -21,6 +21,8 @@ export interface AxisSpec {
   type?: 'linear' | 'logarithmic';
   min?: number;
   max?: number;
+  /** Integer ticks only (episode indices). */
+  integer?: boolean;
 }
 
 /** A linear/log axis with a title and light grid. */
@@ -31,7 +33,7 @@ export function axis(spec: AxisSpec): Record<string, unknown> {
     max: spec.max,
     title: { display: true, text: spec.title, font: { size: 15 } },
     grid: { color: '#e6e6e6' },
-    ticks: { font: { size: 13 }, ...(spec.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
+    ticks: { font: { size: 13 }, ...(spec.integer ? { precision: 0 } : {}), ...(spec.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
   };
 }
 

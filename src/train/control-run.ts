@@ -4,11 +4,15 @@
 // Episodes run one rollout each (reset seed seed + k), so a run can start at episode k (resume) and stop
 // between steps on an aborted signal; with `reseed` each episode gets its own controller seeded seed + k,
 // which makes episode k independent of the episodes before it (a resumed run equals an uninterrupted one).
+// GIF frames: one per step (so a bang-bang force is shown as it is applied, not aliased by a stride) at the
+// env's real time per step, in the frame size its metadata gives; only an episode longer than
+// GIF_MAX_FRAMES steps is strided, and then each frame is labelled with the mean applied action over the
+// steps it stands for (the mean force is what moves the cart over that interval).
 import * as tf from '@tensorflow/tfjs';
 import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { envSpec, make } from '../../envs/registry.ts';
-import type { Env } from '../../envs/types.ts';
+import type { Env, RenderOptions } from '../../envs/types.ts';
 import { LQRController } from '../../controllers/lqr.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import { RandomController } from '../../controllers/random.ts';
@@ -33,8 +37,9 @@ export interface ControlRunConfig {
   episodes: number;
   maxEpisodeSteps?: number;
   seed: number;
-  /** Record a GIF of the first episode (every `gifEvery`-th step). */
+  /** Record a GIF of the first episode. */
   gif: boolean;
+  /** Frame stride; default 1, or ⌈steps / GIF_MAX_FRAMES⌉ for longer episodes (frames then show the mean action). */
   gifEvery?: number;
   /** Keep the predicted state trajectory of every `planEvery`-th MPC step of the first episode. */
   planEvery?: number;
@@ -85,6 +90,35 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
   return Object.assign(mpc, { mpc });
 }
 
+/** Most frames a rollout GIF records before it strides (500: CartPole-v1, swing-up and Pendulum-v1 episodes record every step). */
+export const GIF_MAX_FRAMES = 500;
+
+/** Frame stride for an episode of at most `maxSteps` steps (unknown: 1). */
+export function gifStride(maxSteps: number | undefined, every?: number): number {
+  if (every !== undefined) {
+    if (!Number.isInteger(every) || every < 1) throw new Error(`controlRun: gifEvery must be a positive integer (got ${every})`);
+    return every;
+  }
+  return maxSteps === undefined ? 1 : Math.max(1, Math.ceil(maxSteps / GIF_MAX_FRAMES));
+}
+
+/** Milliseconds per GIF frame that play the rollout in real time: stride · dt (30 fps per step without a dt, Gymnasium's classic-control rate). */
+export function gifDelayMs(stride: number, dt: number | undefined): number {
+  return Math.max(20, Math.round(stride * (dt !== undefined ? dt * 1000 : 1000 / 30)));
+}
+
+/**
+ * Caption of the frame after step `t` (0-based) that stands for the `applied` actions `[k][nu]` since the
+ * previous frame: the time (or step) and, when k > 1, their mean as the shown action.
+ */
+export function frameCaption(t: number, applied: number[][], dt: number | undefined): RenderOptions {
+  const time = dt !== undefined ? `t = ${((t + 1) * dt).toFixed(2)} s` : `step ${t + 1}`;
+  if (applied.length <= 1) return { note: time };
+  const mean = applied[0]!.map((_, j) => applied.reduce((s, a) => s + a[j]!, 0) / applied.length);
+  return { action: mean, note: `${time}, action = mean of the last ${applied.length} steps` };
+}
+
+
 export interface ControlRunOptions {
   /** First episode to run (episodes before it were run earlier, e.g. by the run being resumed). */
   startEpisode?: number;
@@ -125,8 +159,12 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
       controller.reset?.(ep);
     },
   };
-  const rec = cfg.gif && env.render ? new GifRecorder({ width: 360, height: 360, delayMs: 50 * (cfg.gifEvery ?? 1) }) : undefined;
-  const draw = (ctx: CanvasLike, w: number, h: number) => env.render!(ctx, w, h);
+  const maxSteps = cfg.maxEpisodeSteps ?? (envSpec(cfg.env)?.defaults.maxEpisodeSteps as number | undefined);
+  const stride = gifStride(maxSteps, cfg.gifEvery);
+  const frame = env.meta?.frame ?? { width: 400, height: 400 };
+  const rec = cfg.gif && env.render && (opts.startEpisode ?? 0) === 0 ? new GifRecorder({ ...frame, delayMs: gifDelayMs(stride, env.dt) }) : undefined;
+  const applied = env.meta ? (a: Float32Array) => env.meta!.applied(a) : (a: Float32Array) => Array.from(a);
+  let pending: number[][] = []; // applied actions since the last frame
   const episodes: Episode[] = [];
   let gif: Uint8Array | undefined;
   for (let k = opts.startEpisode ?? 0; k < cfg.episodes; k++) {
@@ -139,7 +177,14 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
     t = 0;
     const source = rollout(env, timed, { episodes: 1, seed: cfg.seed + k }).pipe(
       tap((tr) => {
-        if (rec && k === 0 && tr.t % (cfg.gifEvery ?? 1) === 0) rec.addFrame(draw);
+        if (rec && k === 0) {
+          pending.push(applied(tr.action));
+          if ((tr.t + 1) % stride === 0 || tr.terminated || tr.truncated) {
+            const caption = frameCaption(tr.t, pending, env.dt);
+            rec.addFrame((ctx, w, h) => env.render!(ctx, w, h, caption));
+            pending = [];
+          }
+        }
         onStep?.(k, tr.t);
         t = tr.t + 1;
       }),

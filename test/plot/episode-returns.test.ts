@@ -1,6 +1,6 @@
 // plotEpisodeReturns and movingAverage: returns from numbers or {return} records, the trailing average.
 import { describe, expect, it } from 'vitest';
-import { movingAverage, plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
+import { episodeReturnsChart, movingAverage, plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { pngInfo } from './images.ts';
 
 describe('plotEpisodeReturns', () => {
@@ -16,5 +16,17 @@ describe('plotEpisodeReturns', () => {
     expect(pngInfo(rec).isPng).toBe(true);
     expect(() => plotEpisodeReturns({ returns: [] })).toThrow(/returns is empty/);
     expect(() => plotEpisodeReturns({ returns: [1, NaN] })).toThrow(/returns\[1\] is NaN/);
+  });
+
+  it('numbers episodes from 0 with integer ticks, as every other plot and log does', () => {
+    const c = episodeReturnsChart({ returns: [-5, -4, -3], target: { label: 'bar', value: -4 } }) as unknown as {
+      data: { datasets: Array<{ data: Array<{ x: number }> }> };
+      options: { scales: { x: { min: number; max: number; ticks: { precision?: number } } } };
+    };
+    expect(c.data.datasets[0]!.data.map((p) => p.x)).toEqual([0, 1, 2]);
+    expect(c.data.datasets.at(-1)!.data.map((p) => p.x)).toEqual([0, 2]);
+    expect([c.options.scales.x.min, c.options.scales.x.max, c.options.scales.x.ticks.precision]).toEqual([0, 2, 0]);
+    const one = episodeReturnsChart({ returns: [1] }) as unknown as { options: { scales: { x: { min: number; max: number } } } };
+    expect([one.options.scales.x.min, one.options.scales.x.max]).toEqual([0, 1]);
   });
 });

@@ -75,3 +75,86 @@ export function parseGif(buf: Uint8Array): GifInfo {
     }
   }
 }
+
+/**
+ * Decodes every frame of a GIF to RGBA `[height·width·4]` (full-size frames with a local or global palette, as
+ * gifenc writes them; no transparency or disposal handling). LZW as in the GIF89a spec: variable-width codes
+ * from `minCodeSize + 1` bits, clear code 2^minCodeSize, end code + 1, growing to 12 bits.
+ */
+export function decodeGifFrames(buf: Uint8Array): Array<{ width: number; height: number; data: Uint8ClampedArray }> {
+  const u16 = (i: number) => buf[i]! | (buf[i + 1]! << 8);
+  let p = 13;
+  let globalPalette: Uint8Array | undefined;
+  if (buf[10]! & 0x80) {
+    const n = 3 * (1 << ((buf[10]! & 7) + 1));
+    globalPalette = buf.slice(p, p + n);
+    p += n;
+  }
+  const frames: Array<{ width: number; height: number; data: Uint8ClampedArray }> = [];
+  const subBlocks = (): Uint8Array => {
+    const parts: number[] = [];
+    while (buf[p] !== 0) {
+      if (p >= buf.length) throw new Error('GIF truncated inside sub-blocks');
+      const n = buf[p]!;
+      for (let i = 1; i <= n; i++) parts.push(buf[p + i]!);
+      p += n + 1;
+    }
+    p++;
+    return Uint8Array.from(parts);
+  };
+  for (;;) {
+    const b = buf[p++];
+    if (b === 0x3b || b === undefined) return frames;
+    if (b === 0x21) {
+      p++;
+      subBlocks();
+      continue;
+    }
+    if (b !== 0x2c) throw new Error(`GIF: unexpected block 0x${b.toString(16)}`);
+    const [w, h, f] = [u16(p + 4), u16(p + 6), buf[p + 8]!];
+    p += 9;
+    let palette = globalPalette;
+    if (f & 0x80) {
+      const n = 3 * (1 << ((f & 7) + 1));
+      palette = buf.slice(p, p + n);
+      p += n;
+    }
+    if (!palette) throw new Error('GIF frame without a palette');
+    const minCode = buf[p++]!;
+    const data = subBlocks();
+    const clear = 1 << minCode;
+    const end = clear + 1;
+    const out = new Uint8Array(w * h);
+    let o = 0;
+    let size = minCode + 1;
+    let dict: number[][] = [];
+    const reset = () => {
+      dict = Array.from({ length: clear + 2 }, (_, i) => (i < clear ? [i] : []));
+      size = minCode + 1;
+    };
+    reset();
+    let prev: number[] | undefined;
+    let bit = 0;
+    while (bit + size <= data.length * 8) {
+      let code = 0;
+      for (let i = 0; i < size; i++, bit++) code |= ((data[bit >> 3]! >> (bit & 7)) & 1) << i;
+      if (code === clear) {
+        reset();
+        prev = undefined;
+        continue;
+      }
+      if (code === end) break;
+      const entry = code < dict.length ? dict[code]! : [...prev!, prev![0]!];
+      for (const v of entry) if (o < out.length) out[o++] = v;
+      if (prev && dict.length < 4096) dict.push([...prev, entry[0]!]);
+      if (dict.length === 1 << size && size < 12) size++;
+      prev = entry;
+    }
+    const rgba = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) {
+      const c = out[i]!;
+      rgba.set([palette[3 * c]!, palette[3 * c + 1]!, palette[3 * c + 2]!, 255], 4 * i);
+    }
+    frames.push({ width: w, height: h, data: rgba });
+  }
+}

@@ -1,6 +1,6 @@
 // plotPlannedVsExecuted: executed line and plans drawn (both colours present), plan validation.
 import { describe, expect, it } from 'vitest';
-import { plotPlannedVsExecuted } from '../../src/plot/planned-vs-executed.ts';
+import { plannedVsExecutedChart, plotPlannedVsExecuted } from '../../src/plot/planned-vs-executed.ts';
 import { PALETTE, breakWraps } from '../../src/plot/style.ts';
 import { countColor, pngInfo, pngPixels } from './images.ts';
 
@@ -30,5 +30,18 @@ describe('plotPlannedVsExecuted', () => {
 
   it('rejects a plan with a bad start', () => {
     expect(() => plotPlannedVsExecuted({ executed: [1, 2], plans: [{ start: -1, values: [1] }] })).toThrow(/plans\[0\]\.start must be a non-negative integer/);
+  });
+
+  it('clips the x axis, the target and late plans to the executed episode', () => {
+    // 201 states (10 s at dt 0.05); the plan made at step 190 predicts 40 steps, up to 11.5 s.
+    const c = plannedVsExecutedChart({ executed: new Array(201).fill(0), plans: [{ start: 190, values: new Array(41).fill(0.1) }], dt: 0.05, target: 0 }) as unknown as {
+      data: { datasets: Array<{ label: string; data: Array<{ x: number }> }> };
+      options: { scales: { x: { min: number; max: number } } };
+    };
+    expect(c.options.scales.x.min).toBe(0);
+    expect(c.options.scales.x.max).toBeCloseTo(10, 9);
+    const plan = c.data.datasets.find((d) => d.label.startsWith('planned'))!;
+    expect(plan.data.length).toBe(11); // steps 190 … 200
+    expect(Math.max(...c.data.datasets.flatMap((d) => d.data.map((p) => p.x)))).toBeCloseTo(10, 9);
   });
 });

@@ -25,4 +25,18 @@ describe('plotTraces', () => {
     expect(() => plotTraces({ series: [] })).toThrow(/non-empty array/);
     expect(() => plotTraces({ series: [{ label: 'u', values: [1, Infinity] }] })).toThrow(/series\[0\] \("u"\)\.values\[1\] is Infinity/);
   });
+
+  it('stacks one panel per series when asked, with each target in the panel it names', async () => {
+    const draw = (panels: boolean) => plotTraces({ series: [{ label: 'p', values: [0, 0.5, 1] }, { label: 'v', values: [0.01, -0.01, 0.01] }], targets: [{ label: 'goal', value: 0.45, series: 0 }], panels, width: 400, height: 400 });
+    /** Rows (below the legend) holding pixels of v's colour. */
+    const vRows = async (png: Buffer) => {
+      const { data, width, height } = await pngPixels(png);
+      let rows = 0;
+      for (let y = 80; y < height; y++) if (countColor(data.subarray(4 * y * width, 4 * (y + 1) * width), PALETTE[1]!) > 0) rows++;
+      return rows;
+    };
+    expect(await vRows(draw(true))).toBeGreaterThan(60); // the tiny v fills its own panel
+    expect(await vRows(draw(false))).toBeLessThan(10); // on p's axis it is a flat line
+    expect(() => plotTraces({ series: [{ label: 'p', values: [0, 1] }], targets: [{ label: 'goal', value: 1 }], panels: true })).toThrow(/targets\[0\] \("goal"\)\.series must be the index of a series/);
+  });
 });

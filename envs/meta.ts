@@ -1,0 +1,40 @@
+// What plots and GIFs need to know about an env's signals, stated by the env itself (beside its head comment)
+// rather than switched on its id in the plotting code: a label with unit and an optional target per
+// observation entry, the physical quantity each action entry applies (e.g. CartPole-v1's a ∈ [0, 1] is the
+// force F = ±10 N, `applied(a)`), whether the env's natural per-step signal is a reward or a cost
+// (cost c = −r), and the frame size that fits its scene.
+
+/** One observation entry: legend label (with unit) and the value the task drives it to, if any. */
+export interface ObservationMeta {
+  label: string;
+  target?: { value: number; label: string };
+}
+
+export interface EnvMeta {
+  /** `[nx]` one entry per observation dimension. */
+  observations: readonly ObservationMeta[];
+  /** `[nu]` legend labels (with unit) of the applied action, e.g. 'force F (N)'. */
+  actions: readonly string[];
+  /** The applied physical action `[nu]` of an env action `[nu]` (clipped into the action space first). */
+  applied(action: ArrayLike<number>): number[];
+  /** 'cost' when the task is stated as a cost c = −r (Pendulum-v1), 'reward' otherwise. */
+  signal: 'reward' | 'cost';
+  /** GIF frame size in pixels that fits the rendered scene. */
+  frame: { width: number; height: number };
+}
+
+/** A target annotation, e.g. `target(1, 'upright: cos θ = 1')`. */
+export function target(value: number, label: string): { value: number; label: string } {
+  return { value, label };
+}
+
+/** Metadata for an env that states none: `obs[i]` / `action[i]` labels, the raw action, a reward. */
+export function genericMeta(obsDim: number, actDim: number): EnvMeta {
+  return {
+    observations: Array.from({ length: obsDim }, (_, i) => ({ label: `obs[${i}]` })),
+    actions: Array.from({ length: actDim }, (_, i) => `action[${i}]`),
+    applied: (a) => Array.from(a),
+    signal: 'reward',
+    frame: { width: 400, height: 400 },
+  };
+}
