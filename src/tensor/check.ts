@@ -3,6 +3,9 @@
 // Errors name the argument, the expected shape (with symbolic dims such as `[B, n, n]`) and what was
 // received, so a user can fix the call without reading the source.
 import * as tf from '@tensorflow/tfjs';
+// Side effect: zero gradients of the boolean kernels (second-order autodiff through clipping), registered by
+// the first import of the tensor layer's checks, which every differentiable path makes.
+import './boolean-grads.ts';
 
 /** A dimension spec: a fixed size, a symbolic name bound on first use (e.g. 'B', 'n'), or null (any). */
 export type Dim = number | string | null;
