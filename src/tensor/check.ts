@@ -60,10 +60,24 @@ export function assertShape(
   return checkShape(name, t.shape, expected, bindings);
 }
 
-/** Throws if any element is NaN or ±Infinity, naming the argument and the first offending flat index. */
+/** A short description of a non-number for error messages: `the string "a"`, `undefined`, `an object`. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
+  if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v === 'bigint' ? 'the bigint ' : ''}${String(v)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `${typeof v === 'object' ? 'an object' : `a ${typeof v}`}`;
+}
+
+/**
+ * Throws if any element is not a number, or is NaN or ±Infinity, naming the argument and the first offending
+ * flat index.
+ */
 export function assertFinite(name: string, data: ArrayLike<number>): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
+    if (typeof v !== 'number') {
+      throw new NonFiniteError(`${name}: entry ${i} is ${describeValue(v)}, not a number; all entries must be finite numbers`);
+    }
     if (!Number.isFinite(v)) {
       throw new NonFiniteError(`${name}: contains ${v} at flat index ${i}; all entries must be finite numbers`);
     }
