@@ -100,12 +100,17 @@ export function nestedShape(name: string, value: unknown): number[] {
   const walk = (x: unknown, depth: number, pathStr: string): void => {
     if (depth === shape.length) {
       if (typeof x !== 'number') {
-        throw new ShapeError(`${name}${pathStr}: expected a number but got ${Array.isArray(x) ? 'an array' : typeof x} (ragged array?)`);
+        if (depth === 0) throw new ShapeError(`${name}: expected numbers (a number, nested array, typed array or tensor) but got ${describeValue(x)}`);
+        if (Array.isArray(x) || ArrayBuffer.isView(x)) {
+          throw new ShapeError(`${name}${pathStr}: ragged array, an array where a number was expected (shape inferred ${fmt(shape)} from the first entries)`);
+        }
+        throw new ShapeError(`${name}${pathStr}: expected a number but got ${describeValue(x)}`);
       }
       return;
     }
     if (!(Array.isArray(x) || ArrayBuffer.isView(x))) {
-      throw new ShapeError(`${name}${pathStr}: expected an array of length ${shape[depth]} but got ${typeof x} (ragged array)`);
+      const got = typeof x === 'number' ? `the number ${x} (ragged array` : `${describeValue(x)} (`;
+      throw new ShapeError(`${name}${pathStr}: expected an array of length ${shape[depth]} but got ${got}; shape inferred ${fmt(shape)} from the first entries)`);
     }
     const arr = x as ArrayLike<unknown>;
     if (arr.length !== shape[depth]) {

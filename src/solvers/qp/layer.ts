@@ -8,6 +8,7 @@
 // and their status, unless `allowNonOptimal` (then their best iterate is returned; gradients of problems
 // without a factorization are zero).
 import * as tf from '@tensorflow/tfjs';
+import { describeValue } from '../../tensor/check.ts';
 import { applyCustomOp } from '../../tensor/custom-op.ts';
 import { qpBackward } from './backward.ts';
 import { solveQpBatch } from './pdipm.ts';
@@ -27,10 +28,10 @@ export interface QpTensors {
   Q: tf.Tensor;
   /** `[B, nz]` or `[nz]` */
   p: tf.Tensor;
-  /** `[B, nineq, nz]` or `[nineq, nz]` */
-  G: tf.Tensor;
+  /** `[B, nineq, nz]` or `[nineq, nz]`; optional or empty (`[0, nz]`) for no inequalities */
+  G?: tf.Tensor;
   /** `[B, nineq]` or `[nineq]` */
-  h: tf.Tensor;
+  h?: tf.Tensor;
   /** `[B, neq, nz]` or `[neq, nz]` (optional) */
   A?: tf.Tensor;
   /** `[B, neq]` or `[neq]` (optional) */
@@ -60,13 +61,19 @@ const ORDER = ['Q', 'p', 'G', 'h', 'A', 'b'] as const;
 
 /** z* `[B, nz]` as a differentiable op of every given input tensor. */
 export function qpLayer(params: QpTensors, opts: QpLayerOptions = {}): tf.Tensor {
-  const names = ORDER.filter((k) => params[k] !== undefined && params[k]!.size > 0);
-  const hasA = names.includes('A'), hasB = names.includes('b');
-  if (hasA !== hasB) {
-    throw new Error(`qpLayer: ${hasA ? 'b' : 'A'} is missing while ${hasA ? 'A' : 'b'} is given; pass both A [B, neq, nz] and b [B, neq] or neither`);
+  if (typeof params !== 'object' || params === null) throw new Error('qpLayer: expected the tensors { Q, p, G?, h?, A?, b? }');
+  for (const k of ORDER) {
+    const v = params[k];
+    if (v === undefined && (k === 'Q' || k === 'p')) throw new Error(`qpLayer: ${k} is missing; pass ${k} as a tf.Tensor`);
+    if (v !== undefined && !(v instanceof tf.Tensor)) {
+      throw new Error(`qpLayer: ${k} must be a tf.Tensor (got ${describeValue(v)}); wrap it with tf.tensor(…), or use solveQp for plain arrays`);
+    }
   }
-  for (const k of names) {
-    if (!(params[k] instanceof tf.Tensor)) throw new Error(`qpLayer: ${k} must be a tf.Tensor (use solveQp for plain arrays)`);
+  // Empty tensors (no rows, e.g. G `[0, nz]`) are constraints that are absent, not inputs of the op.
+  const names = ORDER.filter((k) => params[k] !== undefined && params[k]!.size > 0);
+  for (const [x, y, X, Y] of [['A', 'b', 'A [B, neq, nz]', 'b [B, neq]'], ['G', 'h', 'G [B, nineq, nz]', 'h [B, nineq]']] as const) {
+    const hasX = names.includes(x), hasY = names.includes(y);
+    if (hasX !== hasY) throw new Error(`qpLayer: ${hasX ? y : x} is missing or empty while ${hasX ? x : y} is given; pass both ${X} and ${Y} or neither`);
   }
   const inputs = names.map((k) => params[k]!);
   const forward = (...xs: tf.Tensor[]) => {
