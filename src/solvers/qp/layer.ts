@@ -83,7 +83,15 @@ export function qpLayer(params: QpTensors, opts: QpLayerOptions = {}): tf.Tensor
     const sol = solveQpBatch(problem, opts);
     opts.onSolution?.(sol);
     if (!opts.allowNonOptimal) assertSolved(sol);
-    const value = tf.tensor2d(Float32Array.from(sol.z), [sol.B, sol.nz]);
+    const z32 = Float32Array.from(sol.z);
+    const k = z32.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) {
+      throw new QpError(
+        `qpLayer: the solution of problem ${Math.floor(k / sol.nz)} has |z| = ${Math.abs(sol.z[k]!).toExponential(2)} (status ${sol.status[Math.floor(k / sol.nz)]}), beyond float32; Q is (nearly) singular for this p; rescale Q and p or add constraints`,
+        sol.status,
+      );
+    }
+    const value = tf.tensor2d(z32, [sol.B, sol.nz]);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const w = Float64Array.from(dy.dataSync());
       const g: QpGrads = qpBackward(problem, sol, w, opts.sharedGrad ?? 'sum');
