@@ -22,8 +22,8 @@
 // (src/models/fused-rollout.ts); under an outer gradient tape that op is not allowed (its backward is not
 // itself differentiable) and rolloutCost falls back to the generic loop, so p stays differentiable in θ.
 // Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
-// none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask), so the first call registers
-// zero gradients for them (src/tensor/boolean-grads.ts). Cost: per iteration one rollout, one linearization
+// none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask); their zero gradients are
+// registered when the tensor layer loads (src/tensor/boolean-grads.ts; the call below is a no-op then). Cost: per iteration one rollout, one linearization
 // pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
 // plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';

@@ -12,7 +12,7 @@
 // Status per problem b: 'converged' when its last step ‖μ'_b − μ_b‖ < iterEps, else 'max-iter'.
 // Non-finite values (non-finite.ts) cost no extra read per iteration: ‖μ' − μ‖², read for the stop test, is
 // NaN iff μ' is (μ is finite, by induction from the checked start); the start and the value at the solution
-// are checked by one reduction read once per solve. Only a failed check re-evaluates the failing iteration's
+// are read and checked on the host once per solve. Only a failed check re-evaluates the failing iteration's
 // candidates to report what was not finite, where, and for how many.
 // Must be called inside a tf.tidy (the caller's), which releases the stored iterates and noise.
 import * as tf from '@tensorflow/tfjs';
@@ -21,7 +21,7 @@ import { assertShape } from '../tensor/check.ts';
 import { NonFiniteError } from '../tensor/check.ts';
 import { scoped } from '../tensor/memory.ts';
 import { clipToBounds, drawNoise, gateIterates, resolveBounds, TraceRecorder, type Bounds } from './common.ts';
-import { NonFiniteObjectiveError, allFinite, countNonFinite, finiteProbe, type NonFiniteReport } from './non-finite.ts';
+import { NonFiniteObjectiveError, allFinite, countNonFinite, type NonFiniteReport } from './non-finite.ts';
 import type { BackwardMode, Objective, SolveOptions, SolveResult, SolveStatus } from './types.ts';
 
 /** One update from mean and std `[B, n]` with noise `[B, N, n]`; fX `[B, N]` feeds the trace. */
@@ -201,8 +201,9 @@ export function solveGaussianSearch(
     let solution = clipToBounds(r.mu, bounds);
     if (o.mode === 'none') solution = stopGradient(solution);
     const value = valueAt(f, solution);
-    // One read per solve: the start (a NaN mean is clipped onto a bound and would go unnoticed) and the value.
-    if (!Number.isFinite(finiteProbe([value, init.mean, std0]).dataSync()[0]!)) {
+    // Host reads, no kernels (cheaper than a reduction on wasm/cpu): the start (a NaN mean is clipped onto a
+    // bound and would go unnoticed) and the value at the solution.
+    if (!allFinite(value.dataSync()) || !allFinite(init.mean.dataSync()) || !allFinite(std0.dataSync())) {
       throw startError() ?? report({ what: 'objective', iteration: 'solution', ...countNonFinite(value) });
     }
     return { solution, value };
