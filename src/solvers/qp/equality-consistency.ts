@@ -9,7 +9,16 @@
 
 /** Whether A z = b (A `[neq, nz]` at offset `ao`, b `[neq]` at `bo`) has no solution. */
 export function equalitiesInconsistent(A: Float64Array, ao: number, b: Float64Array, bo: number, neq: number, nz: number): boolean {
-  if (neq === 0) return false;
+  return echelon(A, ao, b, bo, neq, nz).inconsistent;
+}
+
+/** Numerical rank of A `[neq, nz]` (same elimination and tolerance); below neq when rows are dependent. */
+export function equalityRank(A: Float64Array, ao: number, neq: number, nz: number): number {
+  return echelon(A, ao, new Float64Array(neq), 0, neq, nz).rank;
+}
+
+function echelon(A: Float64Array, ao: number, b: Float64Array, bo: number, neq: number, nz: number): { rank: number; inconsistent: boolean } {
+  if (neq === 0) return { rank: 0, inconsistent: false };
   const w = nz + 1;
   const M = new Float64Array(neq * w);
   let bmax = 0;
@@ -43,6 +52,6 @@ export function equalitiesInconsistent(A: Float64Array, ao: number, b: Float64Ar
     row++;
   }
   // Rows row..neq−1 have a vanishing A-part; a non-zero right-hand side there is a contradiction 0 = β.
-  for (let r = row; r < neq; r++) if (Math.abs(M[r * w + nz]!) > 1e-8 * (1 + bmax)) return true;
-  return false;
+  for (let r = row; r < neq; r++) if (Math.abs(M[r * w + nz]!) > 1e-8 * (1 + bmax)) return { rank: row, inconsistent: true };
+  return { rank: row, inconsistent: false };
 }

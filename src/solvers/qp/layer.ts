@@ -12,8 +12,9 @@ import { describeValue } from '../../tensor/check.ts';
 import { applyCustomOp } from '../../tensor/custom-op.ts';
 import { qpBackward } from './backward.ts';
 import { solveQpBatch } from './pdipm.ts';
+import { equalityRank } from './equality-consistency.ts';
 import { packQp, type QpParams } from './problem.ts';
-import { QpError, type QpGrads, type QpOptions, type QpSolution, type SharedGrad } from './types.ts';
+import { QpError, type QpBatch, type QpGrads, type QpOptions, type QpSolution, type SharedGrad } from './types.ts';
 
 export interface QpLayerOptions extends QpOptions {
   sharedGrad?: SharedGrad;
@@ -44,11 +45,19 @@ export function solveQp(params: QpParams, opts: QpOptions = {}): QpSolution & { 
   return { ...solveQpBatch(problem, opts), problem };
 }
 
-/** Throws a QpError listing the unsolved problems. */
-export function assertSolved(sol: QpSolution, where = 'qpLayer'): void {
+/**
+ * Throws a QpError listing the unsolved problems; with the `problem`, a 'max-iter' whose A has dependent
+ * rows (a singular KKT system) says so.
+ */
+export function assertSolved(sol: QpSolution, where = 'qpLayer', problem?: QpBatch): void {
   const bad = sol.status.map((s, i) => [i, s] as const).filter(([, s]) => s !== 'optimal');
   if (bad.length === 0) return;
-  const shown = bad.slice(0, 8).map(([i, s]) => `${i}: ${s}`).join(', ');
+  const hint = (i: number, s: string): string => {
+    if (!problem || s !== 'max-iter' || problem.neq === 0) return '';
+    const r = equalityRank(problem.A, i * problem.aS, problem.neq, problem.nz);
+    return r < problem.neq ? ` (A has dependent rows: rank ${r} < neq ${problem.neq}; drop the redundant equalities)` : '';
+  };
+  const shown = bad.slice(0, 8).map(([i, s]) => `${i}: ${s}${hint(i, s)}`).join(', ');
   throw new QpError(
     `${where}: ${bad.length} of ${sol.B} problems not solved (${shown}${bad.length > 8 ? ', …' : ''}); ` +
       `'primal-infeasible' means Gz ≤ h, Az = b has no solution, 'dual-infeasible' that the objective is unbounded, ` +
@@ -82,7 +91,7 @@ export function qpLayer(params: QpTensors, opts: QpLayerOptions = {}): tf.Tensor
     const problem = packQp(given as unknown as QpParams);
     const sol = solveQpBatch(problem, opts);
     opts.onSolution?.(sol);
-    if (!opts.allowNonOptimal) assertSolved(sol);
+    if (!opts.allowNonOptimal) assertSolved(sol, 'qpLayer', problem);
     const z32 = Float32Array.from(sol.z);
     const k = z32.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) {

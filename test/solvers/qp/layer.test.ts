@@ -164,5 +164,9 @@ describe('qpLayer without inequalities, and its input errors (issue 14)', () => 
     for (const c of cases) expect(solveQp(c).status).toEqual(['primal-infeasible']);
     const A = tf.tensor([[1, 0], [1, 0]]);
     expect(() => qpLayer({ Q: tf.eye(2), p: tf.ones([2]), A, b: tf.tensor([0, 1]) })).toThrow(/1 of 1 problems not solved \(0: primal-infeasible\)/);
+    // Consistent but dependent rows: the KKT system is singular; the error says why.
+    expect(() => qpLayer({ Q: tf.eye(2), p: tf.ones([2]), G: tf.tensor([[1, 0]]), h: tf.tensor([10]), A: tf.ones([2, 2]), b: tf.ones([2]) })).toThrow(
+      /0: max-iter \(A has dependent rows: rank 1 < neq 2; drop the redundant equalities\)/,
+    );
   });
 });
