@@ -95,7 +95,7 @@ describe('fuzz: public entry points', () => {
           });
         },
       ),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -109,7 +109,7 @@ describe('fuzz: public entry points', () => {
         outcome('env.step', /action|step/, () => env.step(a as Float32Array), (r) => finiteArray(r.obs) && Number.isFinite(r.reward));
         (env as { close?: () => void }).close?.();
       }),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -140,7 +140,7 @@ describe('fuzz: public entry points', () => {
         }, (ts) => ts.every(finiteTensor));
         if (x0 instanceof tf.Tensor) x0.dispose();
       }),
-      runs(80),
+      runs(200),
     );
   });
 
@@ -176,7 +176,7 @@ describe('fuzz: public entry points', () => {
           }, (ts) => ts.every(finiteTensor));
         },
       ),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -214,7 +214,7 @@ describe('fuzz: public entry points', () => {
         outcome('qpLayer', /qpLayer|\b[QpGhAb]\b|problems not solved/, () => qpLayer(params as never), finiteTensor);
         tf.dispose([Q, ...Object.values(params).filter((v): v is tf.Tensor => v instanceof tf.Tensor)]);
       }),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -235,7 +235,7 @@ describe('fuzz: public entry points', () => {
         });
         x.dispose();
       }),
-      runs(150),
+      runs(400),
     );
   });
 });
