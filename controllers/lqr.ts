@@ -4,9 +4,13 @@
 // ½ δxᵀ Q δx + ½ δuᵀ R δu, iterate the discrete Riccati equation to its fixed point
 //   P ← Q + Aᵀ P A − Aᵀ P B (R + Bᵀ P B)⁻¹ Bᵀ P A,      K = (R + Bᵀ P B)⁻¹ Bᵀ P A,
 // and act u = clip(u* − K (x − x*)). Q and R default to the Hessian of the cost model at (x*, u*) (second
-// derivatives by nested autodiff), regularized to be positive definite. Float64 on the host (nx is small).
+// derivatives by nested autodiff), regularized to be positive definite; a cost that ignores the action
+// (CartPole-v1's balancing surrogate) has R = 0, floored at 1e-6·max(1, max Qᵢᵢ). (x*, u*) must be an
+// equilibrium, f(x*, u*) = x*, else the linearization is meaningless and the constructor says so.
+// Float64 on the host (nx is small).
 import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolveFactored } from '../src/linalg/cholesky.ts';
+import { assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
 import { linearize } from '../src/models/linearize.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
@@ -35,7 +39,10 @@ const matmul = (A: Float64Array, B: Float64Array, n: number, k: number, m: numbe
   return C;
 };
 
-/** Hessian of the stage cost at (x*, u*) w.r.t. x and u, via nested reverse-mode autodiff. */
+/**
+ * Hessian of the stage cost at (x*, u*) w.r.t. x and u, via nested reverse-mode autodiff. The term 0·Σw² keeps
+ * the output connected to w, so a cost that ignores x or u gets a zero block (tfjs would refuse the gradient).
+ */
 function costHessian(cost: CostModel, x: Float32Array, u: Float32Array): { Q: Float64Array; R: Float64Array } {
   const hess = (wrt: 'x' | 'u', n: number): Float64Array =>
     scoped(() => {
@@ -44,11 +51,12 @@ function costHessian(cost: CostModel, x: Float32Array, u: Float32Array): { Q: Fl
       const ut = tf.tensor(u, [1, u.length]);
       for (let i = 0; i < n; i++) {
         const gi = (v: tf.Tensor) => {
-          const g = tf.grad((w: tf.Tensor) => cost.cost(wrt === 'x' ? w : xt, wrt === 'u' ? w : ut, 0).sum())(v);
+          const g = tf.grad((w: tf.Tensor) => tf.add(cost.cost(wrt === 'x' ? w : xt, wrt === 'u' ? w : ut, 0).sum(), tf.mul(0, tf.sum(tf.square(w)))))(v);
           return g.reshape([n]).slice([i], [1]).sum();
         };
         const row = tf.grad(gi)(wrt === 'x' ? xt : ut).dataSync();
         for (let j = 0; j < n; j++) H[i * n + j] = row[j]!;
+        if (!row.every(Number.isFinite)) throw new Error(`LQR: the cost Hessian at (xStar, uStar) w.r.t. ${wrt} is not finite; check the cost and the equilibrium`);
       }
       return H;
     });
@@ -68,6 +76,8 @@ export class LQRController {
     const nu = cfg.model.actionDim;
     if (cfg.xStar.length !== nx) throw new Error(`LQR xStar: expected ${nx} values (got ${cfg.xStar.length})`);
     if (cfg.uStar.length !== nu) throw new Error(`LQR uStar: expected ${nu} values (got ${cfg.uStar.length})`);
+    assertFinite('LQR xStar', cfg.xStar);
+    assertFinite('LQR uStar', cfg.uStar);
     this.nx = nx;
     this.nu = nu;
     this.xStar = Float64Array.from(cfg.xStar);
@@ -77,8 +87,9 @@ export class LQRController {
     const u32 = Float32Array.from(cfg.uStar);
     const lin = scoped(() => {
       const l = linearize(cfg.model, tf.tensor(x32, [1, nx]), tf.tensor(u32, [1, nu]));
-      return { A: Float64Array.from(l.A.dataSync()), B: Float64Array.from(l.B.dataSync()) };
+      return { f: Float64Array.from(l.f.dataSync()), A: Float64Array.from(l.A.dataSync()), B: Float64Array.from(l.B.dataSync()) };
     });
+    LQRController.checkEquilibrium(lin.f, this.xStar, lin.A, lin.B);
     let Q: Float64Array;
     let R: Float64Array;
     if (cfg.Q && cfg.R) {
@@ -90,8 +101,27 @@ export class LQRController {
     }
     if (Q.length !== nx * nx || R.length !== nu * nu) throw new Error(`LQR: Q must have ${nx * nx} entries and R ${nu * nu}`);
     for (let i = 0; i < nx; i++) Q[i * nx + i] = Math.max(Q[i * nx + i]!, 0) + 1e-8;
-    for (let i = 0; i < nu; i++) R[i * nu + i] = Math.max(R[i * nu + i]!, 1e-6);
+    let qmax = 1;
+    for (let i = 0; i < nx; i++) qmax = Math.max(qmax, Q[i * nx + i]!);
+    for (let i = 0; i < nu; i++) R[i * nu + i] = Math.max(R[i * nu + i]!, 1e-6 * qmax);
     this.K = LQRController.riccati(lin.A, lin.B, Q, R, nx, nu, cfg.maxIterations ?? 10_000);
+  }
+
+  /** Throws unless f(x*, u*) = x* (to float32 rounding) and the Jacobians are finite. */
+  static checkEquilibrium(f: Float64Array, xStar: Float64Array, A: Float64Array, B: Float64Array): void {
+    if (!A.every(Number.isFinite) || !B.every(Number.isFinite)) {
+      throw new Error('LQR: the model\'s Jacobians at (xStar, uStar) are not finite; check the model\'s parameters');
+    }
+    let scale = 1;
+    for (const v of xStar) scale = Math.max(scale, Math.abs(v));
+    const drift = f.map((v, i) => v - xStar[i]!);
+    const worst = drift.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    if (!(worst <= 1e-5 * scale)) {
+      throw new Error(
+        `LQR: (xStar, uStar) is not an equilibrium of the model: f(xStar, uStar) − xStar = [${Array.from(drift, (v) => v.toPrecision(3)).join(', ')}]; ` +
+          'LQR balances around a fixed point (e.g. an upright pole with zero force); pass an xStar, uStar with f(xStar, uStar) = xStar',
+      );
+    }
   }
 
   /** Fixed point of the discrete Riccati recursion; returns the gain K `[nu, nx]`. */
@@ -125,6 +155,7 @@ export class LQRController {
 
   act(obs: ArrayLike<number>): Float32Array {
     if (obs.length !== this.nx) throw new Error(`LQR.act: observation must have length ${this.nx} (got ${obs.length})`);
+    assertFinite('LQR.act: observation', obs);
     const u = new Float32Array(this.nu);
     for (let i = 0; i < this.nu; i++) {
       let s = this.uStar[i]!;

@@ -22,8 +22,8 @@
 // (src/models/fused-rollout.ts); under an outer gradient tape that op is not allowed (its backward is not
 // itself differentiable) and rolloutCost falls back to the generic loop, so p stays differentiable in θ.
 // Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
-// none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask), so the first call registers
-// zero gradients for them (src/tensor/boolean-grads.ts). Cost: per iteration one rollout, one linearization
+// none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask); their zero gradients are
+// registered when the tensor layer loads (src/tensor/boolean-grads.ts; the call below is a no-op then). Cost: per iteration one rollout, one linearization
 // pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
 // plus B QPs over H·nu variables.
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +34,7 @@ import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { registerBooleanZeroGrads } from '../src/tensor/boolean-grads.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
+import { NonFiniteObjectiveError, countNonFiniteHost, type NonFiniteWhat } from '../src/solvers/non-finite.ts';
 import { qpLayer } from '../src/solvers/qp/layer.ts';
 import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
@@ -41,6 +42,7 @@ import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
 import { checkBackward } from '../src/solvers/common.ts';
 import type { BackwardKind } from '../src/solvers/types.ts';
+import { MAX_PLAN_ELEMENTS } from './plan-limits.ts';
 import type { PlanRequest, PlanResult, Planner } from './planners.ts';
 
 export type BoundSpec = number | number[] | tf.Tensor;
@@ -228,6 +230,15 @@ function linearTerm(Q: Float64Array, grad: Float64Array, U: Float64Array, B: num
   return p;
 }
 
+/**
+ * Throws a NonFiniteObjectiveError when a host array of B problems' rows (rollout costs, ∇J, Q) is not finite:
+ * the QP solver would refuse it as "Q: contains NaN" without saying that the model or cost produced it.
+ */
+function checkFinite(what: NonFiniteWhat, data: ArrayLike<number>, B: number, iteration: number | 'solution', iterations: number): void {
+  const c = countNonFiniteHost(data, B);
+  if (c.count > 0) throw new NonFiniteObjectiveError({ solver: 'qp', what, iteration, iterations, ...c });
+}
+
 /** Plans `[B, H, nu]` controls by SQP with the QP layer; see the file header. */
 export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   registerBooleanZeroGrads();
@@ -239,6 +250,10 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   const B = x0.shape[0]!;
   const nu = model.actionDim;
   const n = H * nu;
+  // The condensed QP holds B dense n × n matrices: refuse sizes that cannot be allocated before trying.
+  if (B * n * n > MAX_PLAN_ELEMENTS) {
+    throw new Error(`qp planner: batch ${B} × (horizon ${H} × ${nu} action dim(s))² = ${(B * n * n).toExponential(2)} QP matrix entries, over the limit of ${MAX_PLAN_ELEMENTS}; use a shorter horizon or a sampling solver (dcem, novas, gd)`);
+  }
   const lo = boundVector('bounds[0]', cfg.bounds[0], H, nu);
   const hi = boundVector('bounds[1]', cfg.bounds[1], H, nu);
   for (let i = 0; i < n; i++) if (!(lo[i]! <= hi[i]!)) throw new Error(`bounds: lower bound ${lo[i]} exceeds upper bound ${hi[i]} at entry ${i}`);
@@ -262,12 +277,17 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
 
   const evalCosts = (X: Float64Array, N: number): Float64Array =>
     scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
-  const costs: number[][] = [Array.from(evalCosts(U, 1))];
+  const start = evalCosts(U, 1);
+  checkFinite('objective', start, B, 0, iterations);
+  const costs: number[][] = [Array.from(start)];
   let lastStatus: QpStatus[] = new Array(B).fill('optimal');
+  // The line search keeps the current U (α = 0, finite cost) over any step whose cost is not finite.
   for (let it = 0; it < iterations; it++) {
     const Ut = tf.tensor(Float32Array.from(U), [B, n]);
     const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
     Ut.dispose();
+    checkFinite('gradient', grad, B, it + 1, iterations);
+    checkFinite('hessian', Q, B, it + 1, iterations);
     const sol = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: linearTerm(Q, grad, U, B, n), shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), cfg.qp);
     lastStatus = sol.status;
     const X = new Float64Array(B * steps.length * n);
@@ -299,7 +319,9 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   // Final QP at U with a differentiable linear term.
   const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-  const { Q } = localQp(cfg, Ut, cfg.regularization);
+  const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
+  checkFinite('gradient', grad, B, 'solution', iterations);
+  checkFinite('hessian', Q, B, 'solution', iterations);
   let status: QpStatus[] = [];
   const out = tf.tidy(() => {
     const Qt = tf.tensor(Float32Array.from(Q), [B, n, n]);
@@ -311,6 +333,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
       { ...cfg.qp, allowNonOptimal: true, onSolution: (s) => (status = s.status) },
     );
     const value = rolloutCost(model, cost, x0, z.reshape([B, 1, n]), H).reshape([B]);
+    checkFinite('objective', value.dataSync(), B, 'solution', iterations);
     return { actions: z.reshape([B, H, nu]), value };
   });
   Ut.dispose();

@@ -142,7 +142,7 @@ export function dcem(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, o
   const iterEps = opts.iterEps ?? DCEM_DEFAULTS.iterEps;
   if (!(iterEps >= 0)) throw new Error(`dcem: iterEps must be a non-negative number (got ${iterEps})`);
   const mode = checkBackward(opts.backward, T, 'dcem', UNROLLED_BACKWARD_MODES, DCEM_DEFAULTS.backward);
-  return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
+  return solveGaussianSearch(f, init, { B, n }, { solver: 'dcem', iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: DcemStepOptions = { ...opts, elites, bounds };
     return (mu, sigma, eps) => dcemStep(f, mu, sigma, eps, stepOpts);
   });

@@ -14,7 +14,12 @@
 // optimization for meta-learning (Maclaurin et al., 2015; Finn et al., 2017). test/solvers/gd.test.ts checks
 // this against finite differences. { truncated: k } detaches the iterate (and Adam moments) entering step
 // T − k; 'none' returns a constant.
+// Non-finite values (non-finite.ts): the box projection Π maps NaN onto a bound, so a NaN objective would
+// "converge" silently. The start, every inner gradient and the value at the solution go into one reduction,
+// read once per solve (the read that status needs anyway); when it is not finite the solve is replayed
+// without a tape, reading each step, to name the first iteration whose value or gradient was not finite.
 import * as tf from '@tensorflow/tfjs';
+import { scoped } from '../tensor/memory.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import {
   TraceRecorder,
@@ -26,6 +31,7 @@ import {
   positiveInt,
   resolveBounds,
 } from './common.ts';
+import { NonFiniteObjectiveError, countNonFinite, finiteProbe, type NonFiniteReport } from './non-finite.ts';
 import { registerSolver, type Objective, type SolveOptions, type SolveResult, type Solver, type SolveStatus } from './types.ts';
 
 export type GdMethod = 'gd' | 'adam';
@@ -129,9 +135,11 @@ export class GradientDescent implements Solver {
       const bounds = resolveBounds(opts.bounds, B, n);
       let X = clipToBounds(init.mean.reshape([B, 1, n]), bounds);
       let state = this.rule.init(X);
+      const gradients: tf.Tensor[] = [];
       for (let t = 0; t < T; t++) {
         [X, ...state] = gateIterates(mode, t, T, [X, ...state]);
         const g = objectiveGradient(f, X);
+        gradients.push(g);
         const upd = this.rule.step(g, state, t);
         X = clipToBounds(tf.sub(X, tf.mul(lr, upd.direction)), bounds);
         state = upd.state;
@@ -139,11 +147,35 @@ export class GradientDescent implements Solver {
       }
       if (mode === 'none') X = stopGradient(X);
       const value = checkedValues(f, X).reshape([B]);
+      if (!Number.isFinite(finiteProbe([value, init.mean, ...gradients]).dataSync()[0]!)) throw this.diagnose(f, init.mean, T, bounds);
       return { solution: X.reshape([B, n]), value };
     });
-    const finite = tf.tidy(() => tf.isFinite(out.value).dataSync());
-    const status: SolveStatus[] = Array.from(finite, (ok) => (ok ? 'max-iter' : 'failed'));
+    const status: SolveStatus[] = new Array(B).fill('max-iter');
     return { ...out, info: { status, iterations: T, backward: mode, ...(recorder ? { trace: recorder.trace } : {}) } };
+  }
+
+  /** Failure path: replays the solve reading every step; the error names the first non-finite quantity. */
+  private diagnose(f: Objective, mean: tf.Tensor, T: number, bounds: ReturnType<typeof resolveBounds>): Error {
+    return scoped(() => {
+      const [B, n] = mean.shape as [number, number];
+      const report = (r: Omit<NonFiniteReport, 'solver' | 'iterations'>) => new NonFiniteObjectiveError({ solver: this.name, iterations: T, ...r });
+      const start = countNonFinite(mean);
+      if (start.count > 0) return report({ what: 'start', iteration: 0, ...start });
+      let X = clipToBounds(stopGradient(mean).reshape([B, 1, n]), bounds);
+      let state = this.rule.init(X);
+      for (let t = 0; t <= T; t++) {
+        const v = countNonFinite(checkedValues(f, X));
+        if (v.count > 0) return report({ what: 'objective', iteration: t === T ? 'solution' : t + 1, ...v });
+        if (t === T) break;
+        const g = objectiveGradient(f, X);
+        const c = countNonFinite(g.reshape([B, n]));
+        if (c.count > 0) return report({ what: 'gradient', iteration: t + 1, ...c });
+        const upd = this.rule.step(g, state, t);
+        X = clipToBounds(tf.sub(X, tf.mul(this.config.lr, upd.direction)), bounds);
+        state = upd.state;
+      }
+      return report({ what: 'update', iteration: T, ...countNonFinite(X.reshape([B, n])) });
+    });
   }
 }
 

@@ -105,17 +105,26 @@ export function lmlF64(x: Float64Array, rows: number, n: number, k: number, opts
   const e = new Float64Array(n);
   const grid = new Float64Array(LML_GRID.length);
   const branch = LML_GRID.length;
+  const shifted = new Float64Array(n);
   for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    scratch.set(x.subarray(o, o + n));
-    const xk = kthLargest(scratch, k); // xs[k−1]
-    const xk1 = kthLargest(scratch, k + 1); // xs[k]
+    scratch.set(x.subarray(r * n, (r + 1) * n));
+    const xk0 = kthLargest(scratch, k); // xs[k−1]
+    const xk10 = kthLargest(scratch, k + 1); // xs[k]
+    // y depends on x + ν only, so the row may be searched as x − s with ν + s. For |xs[k−1]| > 1e4 the row is
+    // shifted by s = xs[k−1]: at large magnitudes (say 1e30) x_i + ν cancels to garbage (y = ½ instead of 1).
+    // Ordinary scores are never shifted, so they follow the reference's arithmetic exactly.
+    const shift = Math.abs(xk0) > 1e4 ? xk0 : 0;
+    const o = shift === 0 ? r * n : 0;
+    if (shift !== 0) for (let i = 0; i < n; i++) shifted[i] = x[r * n + i]! - shift;
+    const xrow = shift === 0 ? x : shifted;
+    const xk = xk0 - shift;
+    const xk1 = xk10 - shift;
     // Fast residual when no exp(±·) can overflow: |x_i − xk| and the bracket offsets stay below 600.
     let spread = xk - xk1 + 14;
-    for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(x[o + i]! - xk));
+    for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(xrow[o + i]! - xk));
     const fast = spread < 600;
-    if (fast) for (let i = 0; i < n; i++) e[i] = Math.exp(-(x[o + i]! - xk));
-    const res = (v: number): number => (fast ? residualScaled(e, n, v, xk, k) : residualExact(x, o, n, v, k));
+    if (fast) for (let i = 0; i < n; i++) e[i] = Math.exp(-(xrow[o + i]! - xk));
+    const res = (v: number): number => (fast ? residualScaled(e, n, v, xk, k) : residualExact(xrow, o, n, v, k));
     let lo = -xk - 7;
     let hi = -xk1 + 7;
     let width = hi - lo;
@@ -148,9 +157,9 @@ export function lmlF64(x: Float64Array, rows: number, n: number, k: number, opts
     // As the reference: ν = lo + r/2 with r the width measured at the start of the last round.
     if (it === nIter) width = hi - lo;
     const v = lo + width / 2;
-    nu[r] = v;
+    nu[r] = v - shift;
     rounds[r] = it;
-    for (let i = 0; i < n; i++) y[o + i] = 1 / (1 + Math.exp(-(x[o + i]! + v)));
+    for (let i = 0; i < n; i++) y[r * n + i] = 1 / (1 + Math.exp(-(xrow[o + i]! + v)));
   }
   return { y, nu, rounds };
 }

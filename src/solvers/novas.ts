@@ -165,7 +165,7 @@ export function novas(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, 
   if (!(iterEps >= 0)) throw new Error(`novas: iterEps must be a non-negative number (got ${iterEps})`);
   const mode = checkBackward(opts.backward, T, 'novas', NOVAS_BACKWARD_MODES, NOVAS_DEFAULTS.backward);
   resolveStep(opts);
-  return solveGaussianSearch(f, init, { B, n }, { iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
+  return solveGaussianSearch(f, init, { B, n }, { solver: 'novas', iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: NovasStepOptions = { ...opts, bounds };
     return (mu, sigma, eps) => novasStep(f, mu, sigma, eps, stepOpts);
   });

@@ -3,6 +3,9 @@
 // Errors name the argument, the expected shape (with symbolic dims such as `[B, n, n]`) and what was
 // received, so a user can fix the call without reading the source.
 import * as tf from '@tensorflow/tfjs';
+// Side effect: zero gradients of the boolean kernels (second-order autodiff through clipping), registered by
+// the first import of the tensor layer's checks, which every differentiable path makes.
+import './boolean-grads.ts';
 
 /** A dimension spec: a fixed size, a symbolic name bound on first use (e.g. 'B', 'n'), or null (any). */
 export type Dim = number | string | null;
@@ -57,10 +60,24 @@ export function assertShape(
   return checkShape(name, t.shape, expected, bindings);
 }
 
-/** Throws if any element is NaN or ±Infinity, naming the argument and the first offending flat index. */
+/** A short description of a non-number for error messages: `the string "a"`, `undefined`, `an object`. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
+  if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v === 'bigint' ? 'the bigint ' : ''}${String(v)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `${typeof v === 'object' ? 'an object' : `a ${typeof v}`}`;
+}
+
+/**
+ * Throws if any element is not a number, or is NaN or ±Infinity, naming the argument and the first offending
+ * flat index.
+ */
 export function assertFinite(name: string, data: ArrayLike<number>): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
+    if (typeof v !== 'number') {
+      throw new NonFiniteError(`${name}: entry ${i} is ${describeValue(v)}, not a number; all entries must be finite numbers`);
+    }
     if (!Number.isFinite(v)) {
       throw new NonFiniteError(`${name}: contains ${v} at flat index ${i}; all entries must be finite numbers`);
     }
@@ -83,12 +100,17 @@ export function nestedShape(name: string, value: unknown): number[] {
   const walk = (x: unknown, depth: number, pathStr: string): void => {
     if (depth === shape.length) {
       if (typeof x !== 'number') {
-        throw new ShapeError(`${name}${pathStr}: expected a number but got ${Array.isArray(x) ? 'an array' : typeof x} (ragged array?)`);
+        if (depth === 0) throw new ShapeError(`${name}: expected numbers (a number, nested array, typed array or tensor) but got ${describeValue(x)}`);
+        if (Array.isArray(x) || ArrayBuffer.isView(x)) {
+          throw new ShapeError(`${name}${pathStr}: ragged array, an array where a number was expected (shape inferred ${fmt(shape)} from the first entries)`);
+        }
+        throw new ShapeError(`${name}${pathStr}: expected a number but got ${describeValue(x)}`);
       }
       return;
     }
     if (!(Array.isArray(x) || ArrayBuffer.isView(x))) {
-      throw new ShapeError(`${name}${pathStr}: expected an array of length ${shape[depth]} but got ${typeof x} (ragged array)`);
+      const got = typeof x === 'number' ? `the number ${x} (ragged array` : `${describeValue(x)} (`;
+      throw new ShapeError(`${name}${pathStr}: expected an array of length ${shape[depth]} but got ${got}; shape inferred ${fmt(shape)} from the first entries)`);
     }
     const arr = x as ArrayLike<unknown>;
     if (arr.length !== shape[depth]) {

@@ -72,9 +72,16 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
   const twin = model ?? env.model?.();
   if (!twin) throw new Error(`controller "${cfg.controller}": env ${env.id} has no model(); pass a learned model or use --controller random`);
   if (cfg.controller === 'lqr') {
+    // Upright observation (Pendulum [cos θ, sin θ, θ̇], swing-up [x, ẋ, cos θ, sin θ, θ̇], CartPole-v1 [x, ẋ, θ, θ̇])
+    // and the action of zero force: the box centre (CartPole-v1's u = 0.5 is F = 0).
     const nx = twin.dynamics.stateDim;
-    const upright = env.id.startsWith('Pendulum') ? [1, 0, 0] : new Array(nx).fill(0);
-    return new LQRController({ model: twin.dynamics, cost: twin.cost, xStar: upright, uStar: new Array(low.length).fill(0), bounds: [low, high] });
+    const upright = env.id.startsWith('Pendulum') ? [1, 0, 0] : env.id.startsWith('CartPoleSwingUp') ? [0, 0, 1, 0, 0] : new Array(nx).fill(0);
+    const neutral = low.map((l, i) => 0.5 * (l + high[i]!));
+    try {
+      return new LQRController({ model: twin.dynamics, cost: twin.cost, xStar: upright, uStar: neutral, bounds: [low, high] });
+    } catch (e) {
+      throw new Error(`controller "lqr" on ${env.id}: ${(e as Error).message}; LQR needs an upright equilibrium (Pendulum, CartPole), use --controller mpc otherwise`);
+    }
   }
   const mpc = new MPC({
     model: twin.dynamics,

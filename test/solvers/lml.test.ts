@@ -114,3 +114,19 @@ describe('lml op (float32 tensors)', () => {
     x.dispose();
   });
 });
+
+describe('lml at large magnitudes (issue 14 fuzz)', () => {
+  it('rows with huge scores still sum to k (x_i + ν used to cancel to ½ at |x| = 1e30)', () => {
+    const cases: Array<[number[], number, number[]]> = [
+      [[1e30, 0], 1, [1, 0]],
+      [[-1e30, 0, 5], 2, [0, 1, 1]],
+      [[1e30, 1e30, 0], 1, [0.5, 0.5, 0]],
+      [[3e5, -2, 3e5 - 40], 2, [1, 0, 1]],
+    ];
+    for (const [x, k, want] of cases) {
+      const { y } = lmlF64(Float64Array.from(x), 1, x.length, k);
+      expect(Array.from(y).reduce((a, b) => a + b, 0)).toBeCloseTo(k, 6);
+      Array.from(y).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+    }
+  });
+});

@@ -20,10 +20,12 @@
 // Status: 'non-pd-Q' if Q + τI (τ = 1e-9·max(1, max Qᵢᵢ)) has no Cholesky factor (Q indefinite); otherwise
 // 'optimal' if the merit reached `eps`, or `tol`·(1 + max|p|, |h|, |b|) when progress stalled; otherwise the
 // infeasibility certificates of certificates.ts on the last iterate ('primal-infeasible', 'dual-infeasible');
+// otherwise the rank test of equality-consistency.ts ('primal-infeasible' if Az = b alone has no solution);
 // otherwise the phase-1 feasibility QP of feasibility.ts ('primal-infeasible' if {Gz ≤ h, Az = b} is empty);
 // otherwise 'max-iter'. The returned z, λ, ν, s are always finite.
 import { cholInPlace } from './dense.ts';
 import { detectDualInfeasible, detectPrimalInfeasible } from './certificates.ts';
+import { equalitiesInconsistent } from './equality-consistency.ts';
 import { phaseOneInfeasible } from './feasibility.ts';
 import { factorKkt, kktWork, solveKkt } from './kkt.ts';
 import type { QpBatch, QpOptions, QpSolution, QpStatus } from './types.ts';
@@ -270,6 +272,7 @@ export function solveQpBatch(prob: QpBatch, opts: QpOptions = {}): QpSolution {
       detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, x) ||
       (haveStep && detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, dx))
     ) status[bi] = 'dual-infeasible';
+    else if (neq > 0 && equalitiesInconsistent(A, ao, b, bo, neq, nz)) status[bi] = 'primal-infeasible';
     else if (opts.phaseOne !== false && m > 0 && phaseOneInfeasible(prob, bi, solveQpBatch, opts)) status[bi] = 'primal-infeasible';
     else status[bi] = 'max-iter';
   }

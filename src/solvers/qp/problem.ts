@@ -2,7 +2,8 @@
 //
 // Each parameter is either shared, with its base shape (Q `[nz, nz]`, p `[nz]`, G `[nineq, nz]`, h `[nineq]`,
 // A `[neq, nz]`, b `[neq]`), or per batch with a leading `B` (Q `[B, nz, nz]`, …); a leading 1 broadcasts.
-// A and b are optional (no equality constraints); empty arrays (e.g. `[[], [], []]`) also mean "none".
+// G, h and A, b are optional (no inequality / equality constraints); empty arrays or tensors (e.g. `[[], []]`,
+// a G of shape `[0, nz]`) also mean "none": an equality-only or unconstrained QP.
 // Q is replaced by its symmetric part ½(Q + Qᵀ), which defines the same objective.
 // Bad input throws a ShapeError / NonFiniteError naming the argument, the expected shape and the fix.
 import * as tf from '@tensorflow/tfjs';
@@ -14,8 +15,9 @@ export type QpInput = NestedNumbers | tf.Tensor | F64;
 export interface QpParams {
   Q: QpInput;
   p: QpInput;
-  G: QpInput;
-  h: QpInput;
+  /** Optional (or empty, e.g. shape `[0, nz]`): no inequality constraints. */
+  G?: QpInput;
+  h?: QpInput;
   A?: QpInput;
   b?: QpInput;
 }
@@ -89,14 +91,24 @@ export function packQp(params: QpParams): QpBatch {
       `${isEmpty(params.A) ? 'A' : 'b'}: missing while ${isEmpty(params.A) ? 'b' : 'A'} is given; pass both A [B, neq, nz] and b [B, neq] or neither`,
     );
   }
+  if (typeof params !== 'object' || params === null) throw new ShapeError('qp: expected the parameters { Q, p, G?, h?, A?, b? }');
+  for (const k of ['Q', 'p'] as const) {
+    if (params[k] === undefined || params[k] === null) throw new ShapeError(`${k}: missing; pass ${k} ${k === 'Q' ? '[B, nz, nz] or [nz, nz]' : '[B, nz] or [nz]'}`);
+  }
+  const hasIneq = !isEmpty(params.G) || !isEmpty(params.h);
+  if (hasIneq && (isEmpty(params.G) || isEmpty(params.h))) {
+    throw new ShapeError(
+      `${isEmpty(params.G) ? 'G' : 'h'}: missing while ${isEmpty(params.G) ? 'h' : 'G'} is given; pass both G [B, nineq, nz] and h [B, nineq] or neither`,
+    );
+  }
   const Q = parseOne('Q', params.Q, dims);
   const p = parseOne('p', params.p, dims);
-  const G = parseOne('G', params.G, dims);
-  const h = parseOne('h', params.h, dims);
+  const G = hasIneq ? parseOne('G', params.G!, dims) : { data: new Float64Array(0), batch: 0, base: [0, dims.nz!] };
+  const h = hasIneq ? parseOne('h', params.h!, dims) : { data: new Float64Array(0), batch: 0, base: [0] };
   const A = hasEq ? parseOne('A', params.A!, dims) : { data: new Float64Array(0), batch: 0, base: [0, dims.nz!] };
   const b = hasEq ? parseOne('b', params.b!, dims) : { data: new Float64Array(0), batch: 0, base: [0] };
   const nz = dims.nz!;
-  const nineq = dims.nineq!;
+  const nineq = hasIneq ? dims.nineq! : 0;
   const neq = hasEq ? dims.neq! : 0;
   if (nz < 1) throw new ShapeError(`Q: nz must be at least 1 (got Q of shape ${fmt(Q.base)})`);
   if (neq > nz) {

@@ -110,3 +110,63 @@ describe('qpLayer', () => {
     tf.dispose([Q, p, G, h, z]);
   });
 });
+
+describe('qpLayer without inequalities, and its input errors (issue 14)', () => {
+  it('accepts G of shape [0, nz] (or no G): equality-constrained z* = argmin ½‖z‖² + pᵀz s.t. 1ᵀz = 1, with the closed-form gradient', () => {
+    // Closed form: z* = −p + ν̂·1 with ν̂ = (1 + Σp)/nz; ∂(wᵀz*)/∂p = −w + (Σw/nz)·1.
+    const Q = tf.eye(3);
+    const p = tf.tensor([1, -2, 0.5]);
+    const A = tf.ones([1, 3]);
+    const b = tf.tensor([1]);
+    const w = tf.tensor([1, 2, -1]);
+    for (const G of [tf.zeros([0, 3]), undefined]) {
+      const h = G ? tf.zeros([0]) : undefined;
+      const f = (pp: tf.Tensor) => tf.sum(tf.mul(qpLayer({ Q, p: pp, A, b, ...(G ? { G, h } : {}) }), w));
+      const z = qpLayer({ Q, p, A, b, ...(G ? { G, h } : {}) });
+      const nuHat = (1 + (1 - 2 + 0.5)) / 3;
+      expect(Array.from(z.dataSync())).toEqual([-1 + nuHat, 2 + nuHat, -0.5 + nuHat].map((v) => expect.closeTo(v, 5)));
+      const g = tf.grad(f)(p).dataSync();
+      expect(Array.from(g)).toEqual([-1 + 2 / 3, -2 + 2 / 3, 1 + 2 / 3].map((v) => expect.closeTo(v, 4)));
+      tf.dispose([z, ...(G ? [G, h!] : [])]);
+    }
+    // Unconstrained: z* = −Q⁻¹p.
+    const z = qpLayer({ Q: tf.mul(2, tf.eye(3)), p, G: tf.zeros([0, 3]), h: tf.zeros([0]) });
+    expect(Array.from(z.dataSync())).toEqual([-0.5, 1, -0.25].map((v) => expect.closeTo(v, 5)));
+    tf.dispose([Q, p, A, b, w, z]);
+  });
+
+  it('names the argument and the expected type for plain arrays, strings or a missing partner', () => {
+    const Q = tf.eye(2);
+    const p = tf.ones([2]);
+    expect(() => qpLayer({ Q: [[1, 0], [0, 1]], p: [1, 1], G: [[1, 0]], h: [1] } as never)).toThrow(/^qpLayer: Q must be a tf\.Tensor \(got an array of length 2\); wrap it with tf\.tensor/);
+    expect(() => qpLayer({ Q, p: 'x' } as never)).toThrow(/^qpLayer: p must be a tf\.Tensor \(got the string "x"\)/);
+    expect(() => qpLayer({ p } as never)).toThrow(/^qpLayer: Q is missing/);
+    expect(() => qpLayer({ Q, p, G: tf.ones([1, 2]) })).toThrow(/^qpLayer: h is missing or empty while G is given/);
+    const msgs: string[] = [];
+    for (const bad of [{ Q: tf.eye(2), p, G: tf.ones([1, 2]), h: tf.ones([1]), A: tf.ones([1, 2]) }]) {
+      try {
+        qpLayer(bad);
+      } catch (e) {
+        msgs.push((e as Error).message);
+      }
+    }
+    expect(msgs).toEqual([expect.stringMatching(/b is missing or empty while A is given/)]);
+    for (const m of msgs) expect(m).not.toMatch(/ragged/);
+  });
+
+  it("reports inconsistent equalities (dependent rows of A, contradictory b) as 'primal-infeasible', not 'max-iter'", () => {
+    const none = { data: new Float64Array(0), shape: [0, 2] };
+    const cases = [
+      { Q: [[1, 0], [0, 1]], p: [1, 1], G: [[1, 0]], h: [10], A: [[1, 0], [1, 0]], b: [0, 1] },
+      { Q: [[1, 0], [0, 1]], p: [1, 1], G: none, h: { data: new Float64Array(0), shape: [0] }, A: [[1, 0], [1, 0]], b: [0, 1] },
+      { Q: [[1, 0], [0, 1]], p: [1, 1], A: [[1, 2], [2, 4]], b: [1, 3] },
+    ];
+    for (const c of cases) expect(solveQp(c).status).toEqual(['primal-infeasible']);
+    const A = tf.tensor([[1, 0], [1, 0]]);
+    expect(() => qpLayer({ Q: tf.eye(2), p: tf.ones([2]), A, b: tf.tensor([0, 1]) })).toThrow(/1 of 1 problems not solved \(0: primal-infeasible\)/);
+    // Consistent but dependent rows: the KKT system is singular; the error says why.
+    expect(() => qpLayer({ Q: tf.eye(2), p: tf.ones([2]), G: tf.tensor([[1, 0]]), h: tf.tensor([10]), A: tf.ones([2, 2]), b: tf.ones([2]) })).toThrow(
+      /0: max-iter \(A has dependent rows: rank 1 < neq 2; drop the redundant equalities\)/,
+    );
+  });
+});
