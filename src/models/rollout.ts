@@ -21,6 +21,15 @@ function checkU(name: string, model: DynamicsModel, U: tf.Tensor, horizon: numbe
   return [B, N];
 }
 
+/**
+ * The actions of each step, `[R, H, nu]` → H × `[R, nu]`. One step is a reshape: tfjs's gradient of a
+ * one-output unstack passes its single dy where `stack` wants an array, and throws.
+ */
+function actionsPerStep(U: tf.Tensor): tf.Tensor[] {
+  const [R, H, nu] = U.shape as [number, number, number];
+  return H === 1 ? [U.reshape([R, nu])] : tf.unstack(U, 1);
+}
+
 /** J(x0, U): x0 `[B, nx]`, U `[B, N, H·nu]` → `[B, N]`; the fused op when the model offers one. */
 export function rolloutCost(model: DynamicsModel, cost: CostModel, x0: tf.Tensor, U: tf.Tensor, horizon: number): tf.Tensor {
   if (!hasFusedRollout(model) || !fusedRolloutAllowed()) return rolloutCostGeneric(model, cost, x0, U, horizon);
@@ -47,7 +56,7 @@ export function rolloutCostGeneric(model: DynamicsModel, cost: CostModel, x0: tf
   return tf.tidy(() => {
     const [B, N] = checkU('rolloutCost', model, U, horizon);
     const nu = model.actionDim;
-    const us = tf.unstack(U.reshape([B * N, horizon, nu]), 1);
+    const us = actionsPerStep(U.reshape([B * N, horizon, nu]));
     let x = tf.tile(x0.expandDims(1), [1, N, 1]).reshape([B * N, model.stateDim]);
     let total: tf.Tensor = tf.zeros([B * N]);
     for (let t = 0; t < horizon; t++) {
@@ -63,7 +72,7 @@ export function rolloutCostGeneric(model: DynamicsModel, cost: CostModel, x0: tf
 export function rolloutStates(model: DynamicsModel, x0: tf.Tensor, U: tf.Tensor, horizon: number): tf.Tensor {
   return tf.tidy(() => {
     const B = x0.shape[0]!;
-    const us = tf.unstack(U.reshape([B, horizon, model.actionDim]), 1);
+    const us = actionsPerStep(U.reshape([B, horizon, model.actionDim]));
     const xs: tf.Tensor[] = [x0];
     let x = x0;
     for (let t = 0; t < horizon; t++) {

@@ -71,5 +71,8 @@ describe('user models that break the contract', () => {
     // and the differentiable twin of the same system passes the check and moves toward the origin
     const u = mpc(new Integrator(), new StateCost(), 'gd').act([1, 0]);
     expect(u[0]!).toBeLessThan(0);
+    // a one-step horizon differentiates too (tfjs's unstack gradient breaks on a single step)
+    const one = new MPC({ model: new Integrator(), cost: new StateCost(), solver: 'gd', horizon: 1, bounds: [-1, 1], iterations: 2 });
+    expect(one.act([1, 1])[0]!).toBeLessThan(0);
   });
 });
