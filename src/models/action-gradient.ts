@@ -16,7 +16,7 @@ import type { CostModel, DynamicsModel } from './types.ts';
  */
 export function assertActionGradient(model: DynamicsModel, cost: CostModel, x0: tf.Tensor, horizon: number, bounds: [tf.Tensor, tf.Tensor], who: string): void {
   const what = `the rollout cost of ${modelName(cost, 'the cost model')} over ${modelName(model, 'the dynamics model')}`;
-  const fix = 'a model whose step or cost reads tensors back (dataSync/arraySync) or uses round/floor/sign/step has no gradient; make it differentiable in tfjs ops, or plan with a sampling solver (dcem, novas)';
+  const fix = 'a model whose step or cost reads tensors back (dataSync/arraySync) or uses round/floor/sign/step has no gradient, and a cost that never sees the effect of the actions within the horizon has none either; make them differentiable in tfjs ops, lengthen the horizon, or plan with a sampling solver (dcem, novas)';
   let g: Float32Array;
   try {
     g = tf.tidy(() => {

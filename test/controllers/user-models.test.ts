@@ -43,6 +43,13 @@ class StateCost implements CostModel {
   }
 }
 
+/** State cost plus an action penalty. */
+class EffortCost extends StateCost {
+  override cost(x: tf.Tensor, u?: tf.Tensor): tf.Tensor {
+    return tf.add(super.cost(x), tf.sum(tf.square(u!), 1));
+  }
+}
+
 /** Returns [R, 1] instead of [R]. */
 class ColumnCost extends StateCost {
   override cost(x: tf.Tensor): tf.Tensor {
@@ -71,8 +78,10 @@ describe('user models that break the contract', () => {
     // and the differentiable twin of the same system passes the check and moves toward the origin
     const u = mpc(new Integrator(), new StateCost(), 'gd').act([1, 0]);
     expect(u[0]!).toBeLessThan(0);
-    // a one-step horizon differentiates too (tfjs's unstack gradient breaks on a single step)
-    const one = new MPC({ model: new Integrator(), cost: new StateCost(), solver: 'gd', horizon: 1, bounds: [-1, 1], iterations: 2 });
-    expect(one.act([1, 1])[0]!).toBeLessThan(0);
+    // a one-step horizon differentiates too (tfjs's unstack gradient breaks on a single step), and a cost
+    // that cannot see the action's effect within the horizon is refused rather than planned at the start
+    const one = (cost: CostModel) => new MPC({ model: new Integrator(), cost, solver: 'gd', horizon: 1, bounds: [-1, 1], iterations: 2 });
+    expect(Number.isFinite(one(new EffortCost()).act([1, 1])[0]!)).toBe(true);
+    expect(() => one(new StateCost()).act([1, 1])).toThrow(/gd planner: the rollout cost of StateCost over Integrator (has no gradient with respect to|does not depend differentiably on) the actions/);
   });
 });
