@@ -3,6 +3,7 @@
 // scripts/commands/, registered in scripts/commands/index.ts.
 import { commandHelp, getCommand, isUsageError, listCommands, parseCommandArgs, withCommand } from './cli.ts';
 import { didYouMean } from './lib/closest.ts';
+import { silenceAutoBackendNotice } from '../src/tensor/backend.ts';
 import './commands/index.ts';
 import { INTERRUPTED_EXIT, installInterruptHandler, interruptMessage, stopSignal } from './lib/interrupt.ts';
 
@@ -20,6 +21,7 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  silenceAutoBackendNotice(); // each command prints the backend it chose; a user module importing 'diffmpc' must not announce another
   const [name, ...rest] = argv;
   const topic = name === 'help' && rest[0] ? getCommand(rest[0]) : undefined;
   if (topic) {

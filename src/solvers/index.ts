@@ -5,3 +5,4 @@ export * from './lml.ts';
 export * from './dcem.ts';
 export * from './novas.ts';
 export * from './gd.ts';
+export * from './non-finite.ts';

@@ -163,6 +163,13 @@ export function describeBackend(choice: BackendChoice): string {
   return lines.join('\n');
 }
 
+let autoNotice = true;
+
+/** Turns the stderr notice of `autoBackend` off, for programs that report their backend themselves (the CLI). */
+export function silenceAutoBackendNotice(): void {
+  autoNotice = false;
+}
+
 /**
  * The backend of a program that did not choose one: the current choice if `initBackend` ran, else
  * `initBackend()` (the `auto` order, or `$DIFFMPC_BACKEND`), announced once on stderr so a silent fallback to
@@ -172,7 +179,7 @@ export function describeBackend(choice: BackendChoice): string {
 export async function autoBackend(opts: { quiet?: boolean } = {}): Promise<BackendChoice> {
   if (current) return current;
   const choice = await initBackend();
-  if (!opts.quiet && !process.env.DIFFMPC_QUIET) {
+  if (!opts.quiet && autoNotice && !process.env.DIFFMPC_QUIET) {
     const skipped = choice.skipped.length ? `; skipped ${choice.skipped.map((s) => s.name).join(', ')}` : '';
     console.error(`diffmpc: tensor backend ${choice.name} (${choice.requested}${skipped}); initBackend(name) or $${BACKEND_ENV_VAR} chooses another`);
   }

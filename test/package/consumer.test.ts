@@ -65,4 +65,13 @@ describe('the packed package in a user project', () => {
     const bad = spawnSync(tsc, ['--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--skipLibCheck', 'wrong.ts'], { cwd: project, encoding: 'utf8' });
     expect(bad.stdout).toMatch(/wrong\.ts\(2,14\): error TS2322: Type 'number' is not assignable to type 'string'/);
   }, 240_000);
+
+  it('(c) the installed diffmpc bin runs the user env through --import and writes its plots', async () => {
+    const out = run('npx', ['--no-install', 'diffmpc', 'run', '--import', './point-mass.mjs', '--env', 'PointMass2D-v0', '--solver', 'novas', '--samples', '100', '--episodes', '1', '--out', 'runs', '--name', 'pm'], project);
+    expect(out).toMatch(/PointMass2D-v0 \(analytic\) mpc with novas: return -?[\d.]+ over 1 episode/);
+    expect(out).not.toMatch(/diffmpc: tensor backend/); // the CLI reports its backend once, itself
+    for (const f of ['config.json', 'metrics.jsonl', 'states.png', 'actions.png', 'rollout.gif']) expect(fs.existsSync(path.join(project, 'runs', 'pm', f)), f).toBe(true);
+    const px = await pngPixels(fs.readFileSync(path.join(project, 'runs', 'pm', 'states.png')));
+    expect(countColor(px.data, '#0072B2', 30)).toBeGreaterThan(100);
+  }, 240_000);
 });
