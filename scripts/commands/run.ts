@@ -17,7 +17,7 @@ import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
 import { returnStats } from '../../src/train/episodes.ts';
 import { episodesFromSteps } from './plot.ts';
-import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, plannerFlags, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { controlSchema, type ControlConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -62,9 +62,7 @@ export const RUN_COMMAND_FLAGS: readonly FlagSpec[] = [
   { name: 'physics', type: 'string', key: 'physics', description: 'simulation: matter-js rigid bodies or the analytic step' },
   { name: 'controller', type: 'string', key: 'controller', description: 'MPC with --solver, LQR around the upright, or uniform random' },
   { name: 'solver', type: 'string', key: 'solver', placeholder: 'NAME', description: 'MPC inner solver (dcem, novas, gd, qp or one loaded with --import)' },
-  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', defaultNote: PRESET_NOTE },
-  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', defaultNote: PRESET_NOTE },
-  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', defaultNote: PRESET_NOTE },
+  ...plannerFlags(PRESET_NOTE),
   { name: 'episodes', type: 'int', key: 'episodes', description: 'episodes to run (reset seeds --seed, --seed + 1, ...)' },
   { name: 'max-episode-steps', type: 'int', key: 'maxEpisodeSteps', description: 'steps per episode', shownDefault: "the env's limit" },
   { name: 'no-gif', type: 'boolean', key: 'gif', sets: false, description: 'do not record the GIF of the first episode' },

@@ -29,7 +29,7 @@ import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts
 import { formatMeanStd, standardError } from '../lib/mean-format.ts';
 import { Progress } from '../lib/progress.ts';
 import { logEpisodes, writeControlPlots } from '../lib/run-report.ts';
-import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
+import { PRESET_NOTE, RESUME_FLAG, RUN_FLAGS, plannerFlags, checkEnvId, checkPlanFlags, checkSolverName, controlPreset, defaultRunName, envActionDim, fieldSource, checkSolverConfig, resolveRunConfig, resumePreset } from '../lib/run-options.ts';
 import { dynamicsSchema, type DynamicsConfig } from '../lib/schemas.ts';
 import '../../envs/index.ts';
 import '../../src/solvers/index.ts';
@@ -149,9 +149,7 @@ export const TRAIN_DYNAMICS_FLAGS: readonly FlagSpec[] = [
   { name: 'min-steps', type: 'int', key: 'minSteps', description: 'minimum Adam steps per refit' },
   { name: 'ensemble', type: 'int', key: 'ensemble', description: 'dynamics models in the ensemble' },
   { name: 'lr', type: 'number', key: 'learningRate', description: 'Adam learning rate of the model fit' },
-  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', defaultNote: PRESET_NOTE },
-  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', defaultNote: PRESET_NOTE },
-  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', defaultNote: PRESET_NOTE },
+  ...plannerFlags(PRESET_NOTE),
   { name: 'eval-episodes', type: 'int', key: 'evalEpisodes', description: 'evaluation episodes of the learned-model MPC (0 skips)' },
   ...RUN_FLAGS,
   RESUME_FLAG,

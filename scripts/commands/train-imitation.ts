@@ -12,7 +12,7 @@ import { disposeImitationData, expertData, imitate } from '../../src/train/imita
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
 import { Progress } from '../lib/progress.ts';
-import { RUN_FLAGS, checkPlanFlags, checkSolverName, defaultRunName, fieldSource, resolveRunConfig } from '../lib/run-options.ts';
+import { RUN_FLAGS, checkPlanFlags, checkSolverName, defaultRunName, fieldSource, resolveRunConfig, plannerFlags } from '../lib/run-options.ts';
 import { imitationSchema, type ImitationConfig } from '../lib/schemas.ts';
 import '../../controllers/index.ts';
 import '../../src/solvers/index.ts';
@@ -79,9 +79,7 @@ export const TRAIN_IMITATION_FLAGS: readonly FlagSpec[] = [
   { name: 'lr', type: 'number', key: 'learningRate', description: 'Adam learning rate of mass and length' },
   { name: 'init-mass', type: 'number', key: 'initMass', description: "learner's initial pendulum mass (the expert's is 1)" },
   { name: 'init-length', type: 'number', key: 'initLength', description: "learner's initial pendulum length (the expert's is 1)" },
-  { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps' },
-  { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration' },
-  { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan' },
+  ...plannerFlags(),
   ...RUN_FLAGS,
 ];
 

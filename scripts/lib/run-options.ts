@@ -26,6 +26,16 @@ export const RESUME_FLAG: FlagSpec = { name: 'resume', type: 'boolean', descript
 /** Help note of planner fields whose default comes from the registered preset of the env and solver. */
 export const PRESET_NOTE = 'or the preset of the env and solver';
 
+/** --horizon, --samples and --iterations, with a note on where their defaults come from. */
+export function plannerFlags(defaultNote?: string): FlagSpec[] {
+  const note = defaultNote ? { defaultNote } : {};
+  return [
+    { name: 'horizon', type: 'int', key: 'horizon', description: 'planning horizon in steps', ...note },
+    { name: 'samples', type: 'int', key: 'samples', description: 'candidate action sequences per solver iteration', ...note },
+    { name: 'iterations', type: 'int', key: 'iterations', description: 'solver iterations per plan', ...note },
+  ];
+}
+
 /** Default run name: command + timestamp, e.g. run-20261123-191500. */
 export function defaultRunName(command: string): string {
   const d = new Date();
