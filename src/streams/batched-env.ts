@@ -3,7 +3,7 @@
 // episode k can be reset with its own seed), and `batchEnvs(envs)`, the adapter that turns an array of single
 // envs, or a Gymnasium-style vector env exposing its copies as `.envs` (envs/vector-env.ts), into one.
 // A natively batched env (e.g. N pendulums integrated as one tensor op) implements `BatchedEnv` directly.
-import type { BoxSpace, Env, Info } from '../../envs/types.ts';
+import type { BoxSpace, Env, Info } from './env.ts';
 import { sizeOf } from './options.ts';
 
 export interface BatchedStepResult {

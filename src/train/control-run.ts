@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { envSpec, make } from '../../envs/registry.ts';
-import type { Env, RenderOptions } from '../../envs/types.ts';
+import type { Env, RenderOptions } from '../streams/env.ts';
 import { LQRController } from '../../controllers/lqr.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import { RandomController } from '../../controllers/random.ts';

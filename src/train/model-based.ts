@@ -14,7 +14,7 @@
 // larger `episodes` continues where the shorter one stopped (the buffer grows to hold the extra episodes).
 // An aborted `signal` (Ctrl-C) stops within one fitting epoch or env step, before the unfinished episode
 // is logged or checkpointed, and rejects with `signal.reason`.
-import type { Env } from '../../envs/types.ts';
+import type { Env } from '../streams/env.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import { RandomController } from '../../controllers/random.ts';
 import { MLPDynamics } from '../models/mlp-dynamics.ts';
@@ -23,7 +23,7 @@ import type { Episode } from '../streams/collect-episodes.ts';
 import { Rng } from '../tensor/rng.ts';
 import { runEpisodes } from './episodes.ts';
 import { fitDynamicsAsync, oneStepError } from './fit-dynamics.ts';
-import { ReplayBuffer, type Transition } from '../../policies/replay-buffer.ts';
+import { ReplayBuffer, type StoredTransition } from './replay-buffer.ts';
 import type { RunDir } from './run-dir.ts';
 
 export interface ModelBasedConfig {
@@ -46,7 +46,7 @@ export interface ModelBasedConfig {
 }
 
 export interface ModelBasedState {
-  buffer: { capacity: number; obsDim: number; actDim: number; transitions: Transition[] };
+  buffer: { capacity: number; obsDim: number; actDim: number; transitions: StoredTransition[] };
   model: ReturnType<MLPDynamics['toJSON']>;
 }
 
