@@ -14,13 +14,14 @@ import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { Env, RenderOptions } from '../streams/env.ts';
 import { rolloutStates } from '../models/rollout.ts';
-import type { CostModel, DynamicsModel } from '../models/types.ts';
+import type { DynamicsModel } from '../models/types.ts';
 import { GifRecorder } from '../plot/gif.ts';
 import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
 import { returnStats, untilAborted } from './episodes.ts';
 
+/** A run's config; `env` … `iterations` say which env and controller to build (controllers/build-controller.ts). */
 export interface ControlRunConfig {
   env: string;
   physics?: 'matter' | 'analytic';
@@ -117,8 +118,8 @@ export interface ControlRunOptions {
 }
 
 /**
- * Runs `cfg.episodes` episodes (from `opts.startEpisode`) of `setup.controller` in `setup.env`; the controller,
- * built with seed `cfg.seed` (with `reseed`: `cfg.seed + k` for episode k), is the config's (see ControlRunConfig).
+ * Runs episodes `opts.startEpisode` … `cfg.episodes − 1` of `setup.env` under `setup.controller(seed)`, built
+ * once with seed `cfg.seed` (with `reseed`: for each episode k with `cfg.seed + k`).
  */
 export async function controlRun(setup: ControlRunSetup, cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void, opts: ControlRunOptions = {}): Promise<ControlRunResult> {
   const { env } = setup;
