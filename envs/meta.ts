@@ -2,26 +2,11 @@
 // rather than switched on its id in the plotting code: a label with unit and an optional target per
 // observation entry, the physical quantity each action entry applies (e.g. CartPole-v1's a ∈ [0, 1] is the
 // force F = ±10 N, `applied(a)`), whether the env's natural per-step signal is a reward or a cost
-// (cost c = −r), and the frame size that fits its scene.
+// (cost c = −r), and the frame size that fits its scene. The types live in src/streams/env.ts (with `Env`);
+// this module keeps the helpers that build them.
 
-/** One observation entry: legend label (with unit) and the value the task drives it to, if any. */
-export interface ObservationMeta {
-  label: string;
-  target?: { value: number; label: string };
-}
-
-export interface EnvMeta {
-  /** `[nx]` one entry per observation dimension. */
-  observations: readonly ObservationMeta[];
-  /** `[nu]` legend labels (with unit) of the applied action, e.g. 'force F (N)'. */
-  actions: readonly string[];
-  /** The applied physical action `[nu]` of an env action `[nu]` (clipped into the action space first). */
-  applied(action: ArrayLike<number>): number[];
-  /** 'cost' when the task is stated as a cost c = −r (Pendulum-v1), 'reward' otherwise. */
-  signal: 'reward' | 'cost';
-  /** GIF frame size in pixels that fits the rendered scene. */
-  frame: { width: number; height: number };
-}
+export type { EnvMeta, ObservationMeta } from '../src/streams/env.ts';
+import type { EnvMeta } from '../src/streams/env.ts';
 
 /** A target annotation, e.g. `target(1, 'upright: cos θ = 1')`. */
 export function target(value: number, label: string): { value: number; label: string } {

@@ -10,7 +10,7 @@
 // Every random draw (weight init, replay sampling, noise) comes from one seeded `Rng`.
 // Shapes: obs `[R, obsDim]`, actions `[R, actDim]`, rewards/done `[R]`.
 import * as tf from '@tensorflow/tfjs';
-import { ReplayBuffer, type Batch, type Transition } from './replay-buffer.ts';
+import { ReplayBuffer, type Batch, type StoredTransition } from '../src/train/replay-buffer.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import type { Activation } from '../src/models/mlp.ts';
 import { Actor, toBoundArray } from './actor.ts';
@@ -145,7 +145,7 @@ export class DDPG {
     return this.actor.act(obs);
   }
 
-  observe(t: Transition): void {
+  observe(t: StoredTransition): void {
     this.buffer.add(t);
   }
 

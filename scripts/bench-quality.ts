@@ -21,6 +21,7 @@ import { getPlanner } from '../controllers/planners.ts';
 import type { Episode } from '../src/streams/collect-episodes.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { controlRun, type ControlRunConfig } from '../src/train/control-run.ts';
+import { controlRunSetup } from '../controllers/build-controller.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
@@ -82,7 +83,8 @@ async function pendulumRows(seeds: number, f: QualityFilter, log: (s: string) =>
     }
     for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
       const t0 = performance.now();
-      const r = await controlRun(runConfig('Pendulum-v1', physics, name, s, seeds, 200));
+      const cfg = runConfig('Pendulum-v1', physics, name, s, seeds, 200);
+      const r = await controlRun(controlRunSetup(cfg), cfg);
       const { mean, std } = meanStd(r.episodes.map((e) => e.return));
       rows.push({
         task: 'Pendulum-v1 (200 steps)',
@@ -111,7 +113,8 @@ async function cartPoleRows(seeds: number, steps: number, f: QualityFilter, log:
   if (f.solvers && !f.solvers.includes(name)) continue;
   for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
     const t0 = performance.now();
-    const r = await controlRun(runConfig('CartPoleSwingUp-v0', physics, name, s, seeds, steps));
+    const cfg = runConfig('CartPoleSwingUp-v0', physics, name, s, seeds, steps);
+    const r = await controlRun(controlRunSetup(cfg), cfg);
     const held = r.episodes.map((e) => swingUpHeld(e, steps));
     const { mean, std } = meanStd(r.episodes.map((e) => e.return));
     rows.push({

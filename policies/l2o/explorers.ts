@@ -13,7 +13,7 @@
 // Every step of the N explorers yields N·M coordinate transitions (transitions.ts) for the buffer.
 // Shapes: explorer iterates `[N, M]`, actions `[N, M]` in [−1, 1] (Δθ = s·a), rewards `[N]`.
 import * as tf from '@tensorflow/tfjs';
-import type { ReplayBuffer } from '../replay-buffer.ts';
+import type { ReplayBuffer } from '../../src/train/replay-buffer.ts';
 import type { Rng } from '../../src/tensor/rng.ts';
 import type { Problem } from './problems.ts';
 import { disposeOptState, optFeatures, type L2OConfig, type OptState } from './state.ts';

@@ -12,8 +12,10 @@
 //                    g_θ(x) = Σ_j v_j tanh(w_j x + b_j) + c0 + c1 x (h = ⌊M/3⌋ hidden units, the 0–2 remaining
 //                    parameters are c0, c1) against a random teacher θ* of the same shape, 16 inputs on
 //                    [−2, 2]; minimum 0 at θ = θ* (and its symmetries).                       θ0 ~ N(0, 0.5²)
-// Families are built by name from a registry (`makeProblem('ackley', 10, rng)`).
+// Families are built by name from a registry (`makeProblem('ackley', 10, rng)`). Rastrigin, Ackley and
+// Styblinski–Tang are the solvers' test functions (src/solvers/test-functions.ts) of the shifted z.
 import * as tf from '@tensorflow/tfjs';
+import { ackleyOf, rastriginOf, STYBLINSKI_TANG_MIN, styblinskiTangTerms } from '../../src/solvers/test-functions.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { Registry } from '../../src/tensor/registry.ts';
 
@@ -81,11 +83,7 @@ registerProblemFamily('rastrigin', (dim, rng) => {
   return problem(
     'rastrigin',
     dim,
-    (x) => {
-      // 10 − 10 cos 2πz = 20 sin² πz: every term is ≥ 0 and exact near the minimum (no cancellation)
-      const z = tf.sub(x, c);
-      return tf.sum(tf.add(tf.square(z), tf.mul(20, tf.square(tf.sin(tf.mul(Math.PI, z))))), 1);
-    },
+    (x) => rastriginOf(tf.sub(x, c)),
     (B, r) => r.uniformTensor([B, dim], -5.12, 5.12),
     [c],
   );
@@ -96,32 +94,20 @@ registerProblemFamily('ackley', (dim, rng) => {
   return problem(
     'ackley',
     dim,
-    (x) => {
-      const z = tf.sub(x, c);
-      const r = tf.sqrt(tf.add(tf.mean(tf.square(z), 1), 1e-12));
-      const a = tf.mul(-20, tf.exp(tf.mul(-0.2, r)));
-      const b = tf.neg(tf.exp(tf.mean(tf.cos(tf.mul(2 * Math.PI, z)), 1)));
-      return tf.relu(tf.add(tf.add(a, b), 20 + Math.E));
-    },
+    // relu: rounding below the minimum 0 stays 0 (the features and reward take log f)
+    (x) => tf.relu(ackleyOf(tf.sub(x, c))),
     (B, r) => r.uniformTensor([B, dim], -5, 5),
     [c],
   );
 });
 
-/** min_z ½(z⁴ − 16z² + 5z) at z = −2.903534. */
-const ST_MIN_1D = -39.16616570377142;
 registerProblemFamily('styblinski-tang', (dim, rng) => {
   const c = shiftVector(rng, dim, 0.5);
   return problem(
     'styblinski-tang',
     dim,
-    (x) => {
-      const z = tf.sub(x, c);
-      // per-coordinate terms h(z_i) − h_min ≥ 0, summed after the shift (keeps float32 precision near 0)
-      const z2 = tf.square(z);
-      const h = tf.mul(0.5, tf.add(tf.sub(tf.square(z2), tf.mul(16, z2)), tf.mul(5, z)));
-      return tf.sum(tf.relu(tf.sub(h, ST_MIN_1D)), 1);
-    },
+    // per-coordinate terms h(z_i) − h_min ≥ 0, summed after the shift (keeps float32 precision near 0)
+    (x) => tf.sum(tf.relu(tf.sub(styblinskiTangTerms(tf.sub(x, c)), STYBLINSKI_TANG_MIN)), 1),
     (B, r) => r.uniformTensor([B, dim], -5, 5),
     [c],
   );

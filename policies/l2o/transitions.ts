@@ -3,7 +3,7 @@
 // is shared across coordinates, as in coordinate-wise learned optimizers, Andrychowicz et al. 2016).
 // featsPrev, featsNext `[B, M, D]`, action `[B, M]`, reward `[B]`.
 import type * as tf from '@tensorflow/tfjs';
-import type { ReplayBuffer } from '../replay-buffer.ts';
+import type { ReplayBuffer } from '../../src/train/replay-buffer.ts';
 
 export function addCoordinateTransitions(
   buffer: ReplayBuffer,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { initBackend, describeBackend } from '../../src/tensor/backend.ts';
 import { controlRun } from '../../src/train/control-run.ts';
+import { controlRunSetup } from '../../controllers/build-controller.ts';
 import { envSpec } from '../../envs/registry.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
@@ -34,7 +35,7 @@ export async function runControlCommand(cfg: ControlConfig, run: RunDir, opts: {
   if (start > 0) console.log(`resuming after ${start} finished episode(s) of ${cfg.episodes}`);
   const bar = new Progress(`run ${cfg.env} ${what}`, steps);
   let done = 0;
-  const r = await controlRun({ ...cfg, planEvery: 10 }, () => bar.update(++done), {
+  const r = await controlRun(controlRunSetup(cfg), { ...cfg, planEvery: 10 }, () => bar.update(++done), {
     startEpisode: start,
     reseed: true,
     ...(opts.signal ? { signal: opts.signal } : {}),

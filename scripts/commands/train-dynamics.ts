@@ -13,12 +13,12 @@
 // about −250 to −390 even with the true model, a start near upright about 0), so the learned model is judged
 // against the twin's return on identical starts.
 import * as tf from '@tensorflow/tfjs';
+import { buildController, modelBasedControllers } from '../../controllers/build-controller.ts';
 import { envSpec, make } from '../../envs/registry.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
-import { buildController } from '../../src/train/control-run.ts';
 import { returnStats, runEpisodes } from '../../src/train/episodes.ts';
 import { trainModelBased } from '../../src/train/model-based.ts';
 import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
@@ -59,7 +59,7 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
   const bar = new Progress(`train-dynamics ${cfg.env}`, cfg.episodes + 2 * cfg.evalEpisodes);
   const result = await trainModelBased(
     env,
-    twin.cost,
+    modelBasedControllers(env, twin.cost, cfg),
     cfg,
     run,
     (r) => {

@@ -5,7 +5,10 @@
 // Only the lower triangle of A is read. A non-positive (or non-finite) pivot marks the matrix as not
 // positive definite: `info[b] = i + 1` for the failing row i, and that batch element's L is left zeroed.
 // Solve: A x = b  ⇔  L y = b, Lᵀ x = y (two triangular solves).
-import { triSolveInPlace } from './triangular.ts';
+// `choleskyInPlace` is the one kernel: allocation-free on a block at an offset, so the QP's interior-point
+// loop (src/solvers/qp) calls it several times per iteration for every problem of the batch; the batched
+// `choleskyFactor` runs it on a copy of each matrix.
+import { dot, triSolveInPlace } from './triangular.ts';
 
 export interface CholeskyResult {
   /** `[B, n, n]` lower factors (upper triangle zero). */
@@ -14,30 +17,41 @@ export interface CholeskyResult {
   info: Int32Array;
 }
 
+/**
+ * Factors the `[n, n]` block of `a` at offset `o` in place: reads the lower triangle, overwrites it with L and
+ * leaves the upper triangle as it was. Returns 0, or i + 1 when pivot i is not positive (or not finite), in
+ * which case the block is left partly factored.
+ */
+export function choleskyInPlace(a: Float64Array, o: number, n: number): number {
+  for (let i = 0; i < n; i++) {
+    const ri = o + i * n;
+    for (let j = 0; j < i; j++) {
+      const rj = o + j * n;
+      a[ri + j] = (a[ri + j]! - dot(a, ri, a, rj, j)) / a[rj + j]!;
+    }
+    let s = a[ri + i]!;
+    for (let k = 0; k < i; k++) {
+      const v = a[ri + k]!;
+      s -= v * v;
+    }
+    if (!(s > 0) || s === Infinity) return i + 1;
+    a[ri + i] = Math.sqrt(s);
+  }
+  return 0;
+}
+
 /** Factors `B` matrices `[B, n, n]`. */
 export function choleskyFactor(A: Float64Array, B: number, n: number): CholeskyResult {
-  const L = new Float64Array(B * n * n);
+  const L = Float64Array.from(A.subarray(0, B * n * n));
   const info = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const o = b * n * n;
-    outer: for (let i = 0; i < n; i++) {
-      const ri = o + i * n;
-      for (let j = 0; j <= i; j++) {
-        const rj = o + j * n;
-        let s = A[ri + j]!;
-        for (let k = 0; k < j; k++) s -= L[ri + k]! * L[rj + k]!;
-        if (i === j) {
-          if (!(s > 0) || !Number.isFinite(s)) {
-            info[b] = i + 1;
-            L.fill(0, o, o + n * n);
-            break outer;
-          }
-          L[ri + i] = Math.sqrt(s);
-        } else {
-          L[ri + j] = s / L[rj + j]!;
-        }
-      }
+    info[b] = choleskyInPlace(L, o, n);
+    if (info[b] !== 0) {
+      L.fill(0, o, o + n * n);
+      continue;
     }
+    for (let i = 0; i < n; i++) L.fill(0, o + i * n + i + 1, o + (i + 1) * n);
   }
   return { L, info };
 }

@@ -4,6 +4,9 @@
 // Back substitution     U x = b:   x_i = (b_i − Σ_{k>i} U_ik x_k) / U_ii
 // Transposed variants solve Lᵀx = b and Uᵀx = b reading the same storage. Each solve works on an
 // `[n, m]` block of right-hand sides in place; `unit` skips the division (unit diagonal, as in LU's L).
+// `lowerSolve` / `lowerTSolve` are the same substitutions for one vector right-hand side without closures or
+// allocation (Lᵀ y = x column-oriented, so every inner loop walks a row of L), for the QP's interior-point
+// loop, which calls them several times per iteration for every problem in the batch.
 
 /**
  * Solves T x = b (or Tᵀ x = b) in place for one matrix.
@@ -73,4 +76,36 @@ export function triangularSolve(
     triSolveInPlace(T, (bT === 1 ? 0 : i) * n * n, x, i * n * m, n, m, opts.lower, opts.transpose ?? false, opts.unit ?? false);
   }
   return x;
+}
+
+/** Σ_{k<n} x[xo+k]·y[yo+k], four accumulators (fewer loop-carried dependencies, fewer bounds checks). */
+export function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    s0 += x[xo + k]! * y[yo + k]!;
+    s1 += x[xo + k + 1]! * y[yo + k + 1]!;
+    s2 += x[xo + k + 2]! * y[yo + k + 2]!;
+    s3 += x[xo + k + 3]! * y[yo + k + 3]!;
+  }
+  for (; k < n; k++) s0 += x[xo + k]! * y[yo + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Solves L y = x in place (`L` lower `[n, n]` at `lo`, `x` `[n]` at `xo`). */
+export function lowerSolve(L: Float64Array, lo: number, n: number, x: Float64Array, xo: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = lo + i * n;
+    x[xo + i] = (x[xo + i]! - dot(L, ri, x, xo, i)) / L[ri + i]!;
+  }
+}
+
+/** Solves Lᵀ y = x in place. */
+export function lowerTSolve(L: Float64Array, lo: number, n: number, x: Float64Array, xo: number): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = lo + i * n;
+    const xi = x[xo + i]! / L[ri + i]!;
+    x[xo + i] = xi;
+    for (let k = 0; k < i; k++) x[xo + k]! -= L[ri + k]! * xi;
+  }
 }

@@ -2,7 +2,7 @@
 // to a ReplayBuffer as it flows by. Truncation is not termination, so a time-limited step stores done = false
 // and value targets still bootstrap from s' (Pardo et al., "Time Limits in Reinforcement Learning", 2018).
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { ReplayBuffer } from '../../policies/replay-buffer.ts';
+import type { ReplayBuffer } from '../train/replay-buffer.ts';
 import type { Transition } from './types.ts';
 
 export function recordTo<T extends Transition>(buffer: ReplayBuffer): MonoTypeOperatorFunction<T> {

@@ -7,7 +7,7 @@
 // subscription runs its own loop from a fresh reset; unsubscribing stops stepping the env immediately (the
 // loop polls `subscriber.closed` before every step). The env is not closed: the caller owns it.
 import { Observable } from 'rxjs';
-import type { Env } from '../../envs/types.ts';
+import type { Env } from './env.ts';
 import { cooperativeLoop, type StepResult } from './loop.ts';
 import { resolveRolloutOptions, sizeOf, toAction } from './options.ts';
 import type { ActionLike, Controller, RolloutOptions, Transition } from './types.ts';
@@ -15,7 +15,7 @@ import type { ActionLike, Controller, RolloutOptions, Transition } from './types
 export function rollout(env: Env, controller: Controller, options: RolloutOptions = {}): Observable<Transition> {
   const o = resolveRolloutOptions('rollout', options, 1);
   if (!env || typeof env.reset !== 'function' || typeof env.step !== 'function') {
-    throw new Error('rollout: env must implement reset() and step() (the Env interface of envs/types.ts)');
+    throw new Error('rollout: env must implement reset() and step() (the Env interface of src/streams/env.ts)');
   }
   if (!controller || typeof controller.act !== 'function') {
     throw new Error('rollout: controller must have an act(obs) method returning the action (or a promise of it)');

@@ -1,7 +1,7 @@
 // The records and controller contracts of the reactive closed loop (src/streams): one Gymnasium step
 // (s_t, a_t, r_t, s_{t+1}, terminated, truncated) tagged with its episode and time index, the single-env
 // controller a_t = π(s_t) and the batched controller [N, actDim] = π([N, obsDim]).
-import type { Info } from '../../envs/types.ts';
+import type { Info } from './env.ts';
 
 /**
  * One environment step as emitted by `rollout` and `vectorRollout`. obs/action/nextObs are copies owned by the

@@ -8,7 +8,7 @@
 //
 // Same loop as `rollout` (./loop.ts): constant stack, time-sliced, stops stepping on unsubscribe.
 import { Observable } from 'rxjs';
-import type { Env } from '../../envs/types.ts';
+import type { Env } from './env.ts';
 import { cooperativeLoop, type StepResult } from './loop.ts';
 import { resolveRolloutOptions, sizeOf, toAction } from './options.ts';
 import type { ActionLike, BatchController, RolloutOptions, Transition } from './types.ts';

@@ -1,6 +1,7 @@
-// One controlled run of a registered env: build the controller (MPC on the env's differentiable twin with a
-// named solver, LQR around the upright equilibrium, or random), run seeded episodes through the reactive
-// loop, record frames for a GIF and the plans of the first episode, and return everything a report needs.
+// One controlled run of an env: run seeded episodes of a controller through the reactive loop, record frames
+// for a GIF and the plans of the first episode, and return everything a report needs. The env and the
+// controller factory are parameters (`ControlRunSetup`; controllers/build-controller.ts's `controlRunSetup(cfg)`
+// makes the registered env and MPC on its twin, LQR or random from the config).
 // Episodes run one rollout each (reset seed seed + k), so a run can start at episode k (resume) and stop
 // between steps on an aborted signal; with `reseed` each episode gets its own controller seeded seed + k,
 // which makes episode k independent of the episodes before it (a resumed run equals an uninterrupted one).
@@ -11,20 +12,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { tap } from 'rxjs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { envSpec, make } from '../../envs/registry.ts';
-import type { Env, RenderOptions } from '../../envs/types.ts';
-import { LQRController } from '../../controllers/lqr.ts';
-import { MPC } from '../../controllers/mpc.ts';
-import { RandomController } from '../../controllers/random.ts';
+import type { Env, RenderOptions } from '../streams/env.ts';
 import { rolloutStates } from '../models/rollout.ts';
-import type { CostModel, DynamicsModel } from '../models/types.ts';
+import type { DynamicsModel } from '../models/types.ts';
 import { GifRecorder } from '../plot/gif.ts';
 import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
 import { returnStats, untilAborted } from './episodes.ts';
-import type { CanvasLike } from '../plot/canvas-like.ts';
 
+/** A run's config; `env` … `iterations` say which env and controller to build (controllers/build-controller.ts). */
 export interface ControlRunConfig {
   env: string;
   physics?: 'matter' | 'analytic';
@@ -64,37 +61,20 @@ export interface ControlRunResult {
   dt?: number;
 }
 
-/** Builds a controller for `env` from the config; `model` overrides the env twin (e.g. a learned model). */
-export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynamics: DynamicsModel; cost: CostModel }): Controller & { mpc?: MPC } {
-  const low = Array.from(env.actionSpace.low);
-  const high = Array.from(env.actionSpace.high);
-  if (cfg.controller === 'random') return new RandomController(low, high, cfg.seed);
-  const twin = model ?? env.model?.();
-  if (!twin) throw new Error(`controller "${cfg.controller}": env ${env.id} has no model(); pass a learned model or use --controller random`);
-  if (cfg.controller === 'lqr') {
-    // Upright observation (Pendulum [cos θ, sin θ, θ̇], swing-up [x, ẋ, cos θ, sin θ, θ̇], CartPole-v1 [x, ẋ, θ, θ̇])
-    // and the action of zero force: the box centre (CartPole-v1's u = 0.5 is F = 0).
-    const nx = twin.dynamics.stateDim;
-    const upright = env.id.startsWith('Pendulum') ? [1, 0, 0] : env.id.startsWith('CartPoleSwingUp') ? [0, 0, 1, 0, 0] : new Array(nx).fill(0);
-    const neutral = low.map((l, i) => 0.5 * (l + high[i]!));
-    try {
-      return new LQRController({ model: twin.dynamics, cost: twin.cost, xStar: upright, uStar: neutral, bounds: [low, high] });
-    } catch (e) {
-      throw new Error(`controller "lqr" on ${env.id}: ${(e as Error).message}; LQR needs an upright equilibrium (Pendulum, CartPole), use --controller mpc otherwise`);
-    }
-  }
-  const mpc = new MPC({
-    model: twin.dynamics,
-    cost: twin.cost,
-    horizon: cfg.horizon,
-    solver: cfg.solver,
-    solverConfig: cfg.solverConfig ?? {},
-    bounds: [low, high],
-    iterations: cfg.iterations,
-    samples: cfg.samples,
-    seed: cfg.seed,
-  });
-  return Object.assign(mpc, { mpc });
+/** A planner whose plans the run records: the state rollout of `lastPlan` `[H·nu]` under `model`. */
+export interface RecordablePlanner {
+  readonly model: DynamicsModel;
+  readonly horizon: number;
+  readonly lastPlan: Float32Array | undefined;
+}
+
+/** What a run drives: a fresh env (closed at the end) and its controller, built per seed. */
+export interface ControlRunSetup {
+  env: Env;
+  /** The env's episode bound (its TimeLimit), for the GIF stride; unknown: one frame per step. */
+  maxEpisodeSteps?: number;
+  /** The controller seeded `seed`; a planner also exposes itself as `mpc` so its plans are recorded. */
+  controller(seed: number): Controller & { mpc?: RecordablePlanner };
 }
 
 /** Most frames a rollout GIF records before it strides (500: CartPole-v1, swing-up and Pendulum-v1 episodes record every step). */
@@ -137,14 +117,13 @@ export interface ControlRunOptions {
   onEpisode?: (ep: Episode, extras: { gif?: Uint8Array }) => void;
 }
 
-export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void, opts: ControlRunOptions = {}): Promise<ControlRunResult> {
-  // `physics` is passed only to envs that have the option (e.g. MountainCarContinuous-v0 is analytic only).
-  const hasPhysics = envSpec(cfg.env)?.defaults.physics !== undefined;
-  const env = make(cfg.env, {
-    ...(cfg.physics && hasPhysics ? { physics: cfg.physics } : {}),
-    ...(cfg.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: cfg.maxEpisodeSteps } : {}),
-  });
-  let controller = buildController(env, opts.reseed ? { ...cfg, seed: cfg.seed + (opts.startEpisode ?? 0) } : cfg);
+/**
+ * Runs episodes `opts.startEpisode` … `cfg.episodes − 1` of `setup.env` under `setup.controller(seed)`, built
+ * once with seed `cfg.seed` (with `reseed`: for each episode k with `cfg.seed + k`).
+ */
+export async function controlRun(setup: ControlRunSetup, cfg: ControlRunConfig, onStep?: (episode: number, t: number) => void, opts: ControlRunOptions = {}): Promise<ControlRunResult> {
+  const { env } = setup;
+  let controller = setup.controller(opts.reseed ? cfg.seed + (opts.startEpisode ?? 0) : cfg.seed);
   let mpc = controller.mpc;
   const plans: PlanRecord[] = [];
   const times: number[] = [];
@@ -166,8 +145,7 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
       controller.reset?.(ep);
     },
   };
-  const maxSteps = cfg.maxEpisodeSteps ?? (envSpec(cfg.env)?.defaults.maxEpisodeSteps as number | undefined);
-  const stride = gifStride(maxSteps, cfg.gifEvery);
+  const stride = gifStride(setup.maxEpisodeSteps, cfg.gifEvery);
   const frame = env.meta?.frame ?? { width: 400, height: 400 };
   const rec = cfg.gif && env.render && (opts.startEpisode ?? 0) === 0 ? new GifRecorder({ ...frame, delayMs: gifDelayMs(stride, env.dt) }) : undefined;
   const applied = env.meta ? (a: Float32Array) => env.meta!.applied(a) : (a: Float32Array) => Array.from(a);
@@ -177,7 +155,7 @@ export async function controlRun(cfg: ControlRunConfig, onStep?: (episode: numbe
   for (let k = opts.startEpisode ?? 0; k < cfg.episodes; k++) {
     opts.signal?.throwIfAborted();
     if (opts.reseed && k > (opts.startEpisode ?? 0)) {
-      controller = buildController(env, { ...cfg, seed: cfg.seed + k });
+      controller = setup.controller(cfg.seed + k);
       mpc = controller.mpc;
     }
     episode = k;

@@ -2,12 +2,12 @@
 // optionally recording every transition into a replay buffer. An aborted `signal` stops stepping at once
 // (the rollout is unsubscribed) and rejects with `signal.reason`.
 import { Observable, lastValueFrom, toArray } from 'rxjs';
-import type { Env } from '../../envs/types.ts';
+import type { Env } from '../streams/env.ts';
 import { collectEpisodes, type Episode } from '../streams/collect-episodes.ts';
 import { recordTo } from '../streams/record-to.ts';
 import { rollout } from '../streams/rollout.ts';
 import type { Controller } from '../streams/types.ts';
-import type { ReplayBuffer } from '../../policies/replay-buffer.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
 
 export async function runEpisodes(
   env: Env,

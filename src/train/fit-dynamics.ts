@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MLPDynamics, Normalization } from '../models/mlp-dynamics.ts';
 import { Rng } from '../tensor/rng.ts';
 import { scoped } from '../tensor/memory.ts';
-import type { ReplayBuffer } from '../../policies/replay-buffer.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
 
 export interface FitOptions {
   epochs?: number;

@@ -7,9 +7,19 @@
 // Sampling solvers use common random numbers: the expert plans and every learner plan share one injected
 // noise tensor and one initial mean, so U*_θ is a deterministic, differentiable function of θ and
 // U*_θ = U^E exactly when θ matches the expert's model, which makes the true parameters a zero of L.
+// The planner is a parameter (`DifferentiablePlanner`; controllers/mpc.ts's MPC is one).
 import * as tf from '@tensorflow/tfjs';
-import { MPC } from '../../controllers/mpc.ts';
 import type { BackwardMode } from '../solvers/types.ts';
+
+/** What imitation needs of a planner: a batched plan `[B, nx] → [B, H, nu]` differentiable per `backward`. */
+export interface DifferentiablePlanner {
+  readonly horizon: number;
+  readonly nu: number;
+  readonly config: { readonly iterations: number; readonly samples: number };
+  /** Source of the shared noise of sampling solvers. */
+  readonly rng: { normalTensor(shape: number[]): tf.Tensor };
+  plan(x0: tf.Tensor, opts: { backward?: BackwardMode; mean?: tf.Tensor; noise?: tf.Tensor }): { actions: tf.Tensor };
+}
 
 export interface ImitationData {
   /** Observations `[B, nx]` where the expert was queried. */
@@ -23,7 +33,7 @@ export interface ImitationData {
 }
 
 /** Plans the expert's actions for `obs` `[B, nx]` with fixed noise (drawn from the expert MPC's Rng). */
-export function expertData(expert: MPC, obs: tf.Tensor, opts: { sampling: boolean }): ImitationData {
+export function expertData(expert: DifferentiablePlanner, obs: tf.Tensor, opts: { sampling: boolean }): ImitationData {
   const B = obs.shape[0]!;
   const n = expert.horizon * expert.nu;
   const noise = opts.sampling ? tf.keep(expert.rng.normalTensor([expert.config.iterations, B, expert.config.samples, n])) : undefined;
@@ -41,7 +51,7 @@ export interface ImitationOptions {
 }
 
 /** Gradient steps (Adam) on `variables` to match the expert plans; returns the loss history. */
-export function imitate(learner: MPC, data: ImitationData, variables: tf.Variable[], opts: ImitationOptions): number[] {
+export function imitate(learner: DifferentiablePlanner, data: ImitationData, variables: tf.Variable[], opts: ImitationOptions): number[] {
   if (variables.length === 0) throw new Error('imitate: no variables to learn; pass the model/cost variables to fit');
   const opt = tf.train.adam(opts.learningRate);
   const losses: number[] = [];

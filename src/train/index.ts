@@ -1,9 +1,10 @@
-// Public entry of the training layer: run directories, configuration files, model fitting, system
+// Public entry of the training layer: run directories, configuration files, the replay buffer, model fitting, system
 // identification, imitation through a differentiable planner, model-based RL, control runs and the
 // energy-regression experiment.
 export * from './run-dir.ts';
 export * from './config.ts';
 export * from './episodes.ts';
+export * from './replay-buffer.ts';
 export * from './fit-dynamics.ts';
 export * from './system-id.ts';
 export * from './imitation.ts';

@@ -14,16 +14,18 @@
 // larger `episodes` continues where the shorter one stopped (the buffer grows to hold the extra episodes).
 // An aborted `signal` (Ctrl-C) stops within one fitting epoch or env step, before the unfinished episode
 // is logged or checkpointed, and rejects with `signal.reason`.
-import type { Env } from '../../envs/types.ts';
-import { MPC } from '../../controllers/mpc.ts';
-import { RandomController } from '../../controllers/random.ts';
+//
+// The controllers are parameters (`ModelBasedControllers`; controllers/build-controller.ts builds random
+// exploration and MPC on the learned model with the env twin's cost).
+import type { Env } from '../streams/env.ts';
 import { MLPDynamics } from '../models/mlp-dynamics.ts';
-import type { CostModel } from '../models/types.ts';
+import type { DynamicsModel } from '../models/types.ts';
 import type { Episode } from '../streams/collect-episodes.ts';
+import type { Controller } from '../streams/types.ts';
 import { Rng } from '../tensor/rng.ts';
 import { runEpisodes } from './episodes.ts';
 import { fitDynamicsAsync, oneStepError } from './fit-dynamics.ts';
-import { ReplayBuffer, type Transition } from '../../policies/replay-buffer.ts';
+import { ReplayBuffer, type StoredTransition } from './replay-buffer.ts';
 import type { RunDir } from './run-dir.ts';
 
 export interface ModelBasedConfig {
@@ -45,8 +47,16 @@ export interface ModelBasedConfig {
   seed: number;
 }
 
+/** The controllers of the loop, each built for one episode with that episode's seed. */
+export interface ModelBasedControllers {
+  /** The exploration controller of the first `randomEpisodes` episodes (e.g. uniform random actions). */
+  explore(seed: number): Controller;
+  /** The planner on the current learned model (e.g. MPC with the env twin's cost). */
+  plan(model: DynamicsModel, seed: number): Controller;
+}
+
 export interface ModelBasedState {
-  buffer: { capacity: number; obsDim: number; actDim: number; transitions: Transition[] };
+  buffer: { capacity: number; obsDim: number; actDim: number; transitions: StoredTransition[] };
   model: ReturnType<MLPDynamics['toJSON']>;
 }
 
@@ -69,12 +79,12 @@ export interface ModelBasedResult {
 }
 
 /**
- * Runs (or resumes) the loop. `env` must be a fresh env; `cost` is the planning cost (usually the env twin's).
+ * Runs (or resumes) the loop. `env` must be a fresh env; `controllers` builds each episode's controller.
  * `onEpisode` sees each finished episode (for logging and progress).
  */
 export async function trainModelBased(
   env: Env,
-  cost: CostModel,
+  controllers: ModelBasedControllers,
   cfg: ModelBasedConfig,
   run?: RunDir,
   onEpisode?: (r: EpisodeReport, ep: Episode) => void,
@@ -95,25 +105,11 @@ export async function trainModelBased(
     start = ck.step;
     for (const m of run!.metrics<EpisodeReport & { kind?: string }>()) if (m.kind === 'episode') reports.push(m);
   }
-  const low = Array.from(env.actionSpace.low);
-  const high = Array.from(env.actionSpace.high);
   let lastEpisode: Episode | undefined;
   for (let e = start; e < cfg.episodes; e++) {
     signal?.throwIfAborted();
     const random = e < cfg.randomEpisodes;
-    const controller = random
-      ? new RandomController(low, high, cfg.seed * 1000 + e)
-      : new MPC({
-          model,
-          cost,
-          horizon: cfg.horizon,
-          solver: cfg.solver,
-          solverConfig: cfg.solverConfig ?? {},
-          bounds: [low, high],
-          iterations: cfg.iterations,
-          samples: cfg.samples,
-          seed: cfg.seed * 1000 + e,
-        });
+    const controller = random ? controllers.explore(cfg.seed * 1000 + e) : controllers.plan(model, cfg.seed * 1000 + e);
     const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: cfg.seed * 1000 + e, maxEpisodeSteps: cfg.episodeSteps, buffer, ...(signal ? { signal } : {}) });
     lastEpisode = ep;
     const losses = await fitDynamicsAsync(model, buffer, {

@@ -3,7 +3,7 @@
 // where θ are the twin's tf.Variables (masses, lengths, …). Returns the loss history and final values.
 import * as tf from '@tensorflow/tfjs';
 import type { DynamicsModel } from '../models/types.ts';
-import type { ReplayBuffer } from '../../policies/replay-buffer.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
 
 export interface SystemIdOptions {
   iterations?: number;

@@ -1,7 +1,7 @@
 // Float64 Cholesky factor and solve: hand-checked cases, random SPD batches (residual < 1e-10),
 // shared matrices, and per-batch reporting of non-positive-definite input.
 import { describe, expect, it } from 'vitest';
-import { choleskyFactor, choleskySolveFactored } from '../../src/linalg/cholesky.ts';
+import { choleskyFactor, choleskyInPlace, choleskySolveFactored } from '../../src/linalg/cholesky.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { matVecResidual, randomSpd } from './helpers.ts';
 
@@ -49,5 +49,17 @@ describe('choleskyFactor / choleskySolveFactored', () => {
     const { L, info } = choleskyFactor(A, 3, 2);
     expect(Array.from(info)).toEqual([0, 2, 2]);
     expect(L.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
+  it('choleskyInPlace factors a block at an offset, keeps its upper triangle and names the failing pivot', () => {
+    const A = Float64Array.of(4, 12, -16, 12, 37, -43, -16, -43, 98);
+    const a = Float64Array.of(7, ...A, 7);
+    expect(choleskyInPlace(a, 1, 3)).toBe(0);
+    expect(Array.from(a)).toEqual([7, 2, 12, -16, 6, 1, -43, -8, 5, 3, 7]);
+    // Pivot 1 (row 2 in 1-based terms) is 1 − 2² < 0; choleskyFactor reports the same row.
+    const bad = Float64Array.of(1, 2, 2, 1);
+    expect(choleskyInPlace(Float64Array.from(bad), 0, 2)).toBe(2);
+    expect(choleskyFactor(bad, 1, 2).info[0]).toBe(2);
+    expect(choleskyInPlace(Float64Array.of(Number.NaN), 0, 1)).toBe(1);
   });
 });

@@ -40,6 +40,13 @@ describe('test functions', () => {
     });
   }
 
+  it('rastrigin keeps its precision near the minimum (no cancellation of 10n against Σ 10 cos 2πxᵢ)', () => {
+    for (const d of [1e-3, 1e-2]) {
+      const exact = 5 * (d * d + 20 * Math.sin(Math.PI * d) ** 2);
+      expect(Math.abs(at(rastrigin, [d, d, d, d, d]) - exact) / exact).toBeLessThan(1e-4);
+    }
+  });
+
   it('map [B, N, n] to [B, N] and reject bad shapes with a fix', () => {
     const X = tf.zeros([3, 4, 5]);
     for (const fn of Object.values(TEST_FUNCTIONS)) expect(fn.f(X).shape).toEqual([3, 4]);

@@ -1,7 +1,7 @@
 // Test fixture (not a test file): a 1-D point mass, x'' = u, explicit Euler with dt = 0.1, reward
 // −(x² + 0.1 u²), terminated when |x| > limit, reset to x0 ~ U(−1, 1) from a seeded Rng. Counts its steps
 // and records the seeds it was reset with, so tests can watch the loop from the env's side.
-import type { BoxSpace, Env, Info, StepResult } from '../../envs/types.ts';
+import type { BoxSpace, Env, Info, StepResult } from '../../src/streams/env.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 
 export function box(low: number[], high: number[]): BoxSpace {

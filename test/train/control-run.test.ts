@@ -6,7 +6,11 @@ import '../../envs/index.ts';
 import { CARTPOLE_META } from '../../envs/cartpole.ts';
 import { controlRun, frameCaption, gifDelayMs, gifStride, GIF_MAX_FRAMES, type ControlRunConfig } from '../../src/train/control-run.ts';
 import { CAPTION_PX } from '../../envs/render.ts';
+import { controlRunSetup } from '../../controllers/build-controller.ts';
 import { decodeGifFrames, parseGif } from '../plot/images.ts';
+
+/** A run of the config's registered env and controller. */
+const run = (cfg: ControlRunConfig) => controlRun(controlRunSetup(cfg), cfg);
 
 const base: ControlRunConfig = { env: 'CartPole-v1', physics: 'analytic', controller: 'random', solver: 'dcem', horizon: 5, samples: 10, iterations: 1, episodes: 1, seed: 3, gif: true, maxEpisodeSteps: 12 };
 
@@ -25,7 +29,7 @@ function meanX(f: { width: number; height: number; data: Uint8ClampedArray }, he
 
 describe('controlRun GIF frames', () => {
   it('each frame shows the force applied in its own step (no aliasing of a bang-bang action)', async () => {
-    const r = await controlRun({ ...base, seed: 11 });
+    const r = await run({ ...base, seed: 11 });
     const frames = decodeGifFrames(r.gif!);
     const forces = r.episodes[0]!.actions.map((a) => CARTPOLE_META.applied(a)[0]!);
     expect(new Set(forces).size).toBe(2); // the random actions push both ways
@@ -37,7 +41,7 @@ describe('controlRun GIF frames', () => {
   });
 
   it('records every step of a short episode at real-time delays in the env frame size', async () => {
-    const r = await controlRun(base);
+    const r = await run(base);
     const steps = r.episodes[0]!.rewards.length;
     const info = parseGif(r.gif!);
     expect(info.frames).toBe(steps);
@@ -53,7 +57,7 @@ describe('controlRun GIF frames', () => {
     expect(() => gifStride(10, 0)).toThrow(/gifEvery must be a positive integer/);
     expect(gifDelayMs(1, 0.05)).toBe(50);
     expect(gifDelayMs(3, undefined)).toBe(100);
-    const r = await controlRun({ ...base, gifEvery: 5 });
+    const r = await run({ ...base, gifEvery: 5 });
     expect(parseGif(r.gif!).frames).toBe(Math.ceil(r.episodes[0]!.rewards.length / 5));
   });
 

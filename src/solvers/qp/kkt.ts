@@ -16,7 +16,8 @@
 //   M = C H_I⁻¹ Cᵀ + Ē = VᵀV + Ē = L_M L_Mᵀ:     M μ = Vᵀt − e,   dx = L⁻ᵀ(t − Vμ).
 // This is the same Newton step as qpth's, solved stably in both limits. One factorization serves every
 // right-hand side of an iteration (predictor, corrector) and the backward pass (backward.ts).
-import { cholInPlace, dot, lowerSolve, lowerTSolve } from './dense.ts';
+import { choleskyInPlace } from '../../linalg/cholesky.ts';
+import { dot, lowerSolve, lowerTSolve } from '../../linalg/triangular.ts';
 
 /** Constraints with dₖ = λₖ/sₖ above this are kept in the Schur complement (folding them loses ≈ log10 dₖ digits). */
 export const SPLIT = 1e4;
@@ -96,7 +97,7 @@ export function factorKkt(
     }
   }
   w.nAct = nAct;
-  if (!cholInPlace(H, 0, nz)) return 1;
+  if (choleskyInPlace(H, 0, nz) !== 0) return 1;
   const nc = neq + nAct;
   if (nc === 0) return 0;
   for (let r = 0; r < nc; r++) {
@@ -111,7 +112,7 @@ export function factorKkt(
     for (let c = 0; c <= r; c++) M[r * nc + c] = dot(V, vr, V, c * nz, nz);
     if (r >= neq) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
   }
-  return cholInPlace(M, 0, nc) ? 0 : 2;
+  return choleskyInPlace(M, 0, nc) === 0 ? 0 : 2;
 }
 
 /**

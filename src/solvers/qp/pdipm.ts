@@ -23,7 +23,7 @@
 // otherwise the rank test of equality-consistency.ts ('primal-infeasible' if Az = b alone has no solution);
 // otherwise the phase-1 feasibility QP of feasibility.ts ('primal-infeasible' if {Gz ≤ h, Az = b} is empty);
 // otherwise 'max-iter'. The returned z, λ, ν, s are always finite.
-import { cholInPlace } from './dense.ts';
+import { choleskyInPlace } from '../../linalg/cholesky.ts';
 import { detectDualInfeasible, detectPrimalInfeasible } from './certificates.ts';
 import { equalitiesInconsistent } from './equality-consistency.ts';
 import { phaseOneInfeasible } from './feasibility.ts';
@@ -61,7 +61,7 @@ function isPsd(Q: Float64Array, qo: number, nz: number, work: Float64Array): boo
   for (let i = 0; i < nz; i++) dmax = Math.max(dmax, Math.abs(Q[qo + i * nz + i]!));
   for (let i = 0; i < nz * nz; i++) work[i] = Q[qo + i]!;
   for (let i = 0; i < nz; i++) work[i * nz + i]! += 1e-9 * dmax;
-  return cholInPlace(work, 0, nz);
+  return choleskyInPlace(work, 0, nz) === 0;
 }
 
 /** Solves every QP of the batch. */

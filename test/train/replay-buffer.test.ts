@@ -2,7 +2,7 @@
 // insertion order in all()/toJSON(), and rejects malformed transitions.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReplayBuffer } from '../../policies/replay-buffer.ts';
+import { ReplayBuffer } from '../../src/train/replay-buffer.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
