@@ -1,0 +1,11 @@
+// System definitions written once (definition.ts) and what is derived from them: the scalar numeric interface
+// and its number / tensor implementations, the tracer, the generated fused rollout with its adjoint, and
+// compileSystem (the tfjs twin whose rollout cost runs the generated kernel).
+export { numberOps, type Ops, type OpName, type Val } from './ops.ts';
+export { tensorOps } from './tensor-ops.ts';
+export { defineSystem, paramNames, type SystemDefinition } from './definition.ts';
+export { TraceGraph, TraceNode, tracerOps, type TraceEntry } from './tracer.ts';
+export { OP_RULES, type OpRule } from './rules.ts';
+export { compileKernel, generateKernel, traceStage, type GeneratedKernel, type RolloutKernelFns, type StageProgram } from './codegen.ts';
+export { fusedSystemRollout, type FusedKernelSpec } from './fused-op.ts';
+export { compileSystem, SystemDynamics, type CompiledSystem, type CompileOptions } from './compile.ts';
