@@ -83,13 +83,28 @@ export function traceStage(def: SystemDefinition): StageProgram {
   };
 }
 
-/** Generates the forward and adjoint loops of a traced stage. */
-export function generateKernel(prog: StageProgram, nx: number, nu: number): GeneratedKernel {
+/** What code generation needs of an op list: liveness, per-step vs hoisted ops, names and value lines. */
+export interface ProgramLayout {
+  live: boolean[];
+  /** Whether an entry reads x or u (else it is computed once from parameters and constants). */
+  varying: boolean[];
+  /** Live ops computed once / per step, in evaluation order. */
+  hoisted: number[];
+  perStep: number[];
+  /** The JavaScript name (or literal) of an entry. */
+  name(i: number): string;
+  /** `const v<i> = <value>;` of an op entry. */
+  valueLine(i: number): string;
+  /** Declarations of the live parameters from `P`. */
+  paramLines: string[];
+}
+
+/** Lays out a traced stage for code generation. */
+export function layoutProgram(prog: StageProgram, roots: number[] = [...prog.next, prog.cost]): ProgramLayout {
   const { entries } = prog;
   const n = entries.length;
-  // Live entries (reachable from the outputs) and those that vary per step (read x or u).
   const live = new Array<boolean>(n).fill(false);
-  for (const r of [...prog.next, prog.cost]) live[r] = true;
+  for (const r of roots) live[r] = true;
   for (let i = n - 1; i >= 0; i--) {
     const e = entries[i]!;
     if (live[i] && e.kind === 'op') for (const a of e.args) live[a] = true;
@@ -119,9 +134,21 @@ export function generateKernel(prog: StageProgram, nx: number, nu: number): Gene
     return `const v${i} = ${OP_RULES[e.op].value(e.args.map(name), e.attr)};`;
   };
   const ops = (pred: (i: number) => boolean): number[] => entries.map((_, i) => i).filter((i) => live[i] && entries[i]!.kind === 'op' && pred(i));
-  const hoisted = ops((i) => !varying[i]);
-  const perStep = ops((i) => varying[i]!);
-  const params = prog.p.map((id, k) => `const p_${k} = P[${k}];`).filter((_, k) => live[prog.p[k]!]);
+  return {
+    live,
+    varying,
+    hoisted: ops((i) => !varying[i]),
+    perStep: ops((i) => varying[i]!),
+    name,
+    valueLine,
+    paramLines: prog.p.map((_, k) => `const p_${k} = P[${k}];`).filter((_, k) => live[prog.p[k]!]),
+  };
+}
+
+/** Generates the forward and adjoint loops of a traced stage. */
+export function generateKernel(prog: StageProgram, nx: number, nu: number): GeneratedKernel {
+  const { entries } = prog;
+  const { live, varying, hoisted, perStep, name, valueLine, paramLines: params } = layoutProgram(prog);
   const range = (m: number) => Array.from({ length: m }, (_, i) => i);
 
   const forward = [

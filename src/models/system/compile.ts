@@ -15,6 +15,8 @@ import type { CostModel, DynamicsModel } from '../types.ts';
 import { compileKernel, type GeneratedKernel } from './codegen.ts';
 import { paramNames, type SystemDefinition } from './definition.ts';
 import { fusedSystemRollout } from './fused-op.ts';
+import { generateJacobians, type JacobianFn } from './jacobians.ts';
+import type { Linearization } from '../linearize.ts';
 import { tensorOps } from './tensor-ops.ts';
 
 export interface CompileOptions<P extends string> {
@@ -57,6 +59,7 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
   readonly kernel: GeneratedKernel;
   private readonly order: P[];
   private readonly own: tf.Variable[];
+  private jac?: JacobianFn;
 
   constructor(
     readonly def: SystemDefinition<P>,
@@ -98,6 +101,26 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
       x0,
       U,
     );
+  }
+
+  /**
+   * Stage Jacobians from generated code (jacobians.ts): x `[R, nx]`, u `[R, nu]` → f `[R, nx]`,
+   * A = ∂f/∂x `[R, nx, nx]`, B = ∂f/∂u `[R, nx, nu]` at the parameters' current values; constants (no graph),
+   * the same values as src/models/linearize.ts on the twin.
+   */
+  linearize(x: tf.Tensor, u: tf.Tensor): Linearization {
+    const name = `${this.def.name} linearize`;
+    const d = assertShape(`${name} x`, x, ['R', this.stateDim]);
+    assertShape(`${name} u`, u, ['R', this.actionDim], d);
+    const R = d.R!;
+    this.jac ??= generateJacobians(this.kernel, this.stateDim, this.actionDim).fn;
+    const P = Float64Array.from(this.order, (p) => this.params[p].dataSync()[0]!);
+    const { f, A, B } = this.jac(x.dataSync(), u.dataSync(), P, R);
+    return {
+      f: tf.tensor(Float32Array.from(f), [R, this.stateDim], 'float32'),
+      A: tf.tensor(Float32Array.from(A), [R, this.stateDim, this.stateDim], 'float32'),
+      B: tf.tensor(Float32Array.from(B), [R, this.stateDim, this.actionDim], 'float32'),
+    };
   }
 
   /** Current parameter values. */

@@ -6,6 +6,7 @@ export { tensorOps } from './tensor-ops.ts';
 export { defineSystem, paramNames, type SystemDefinition } from './definition.ts';
 export { TraceGraph, TraceNode, tracerOps, type TraceEntry } from './tracer.ts';
 export { OP_RULES, type OpRule } from './rules.ts';
-export { compileKernel, generateKernel, traceStage, type GeneratedKernel, type RolloutKernelFns, type StageProgram } from './codegen.ts';
+export { compileKernel, generateKernel, layoutProgram, traceStage, type ProgramLayout, type GeneratedKernel, type RolloutKernelFns, type StageProgram } from './codegen.ts';
 export { fusedSystemRollout, type FusedKernelSpec } from './fused-op.ts';
+export { generateJacobians, type JacobianFn } from './jacobians.ts';
 export { compileSystem, SystemDynamics, type CompiledSystem, type CompileOptions } from './compile.ts';
