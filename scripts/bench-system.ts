@@ -1,6 +1,7 @@
 // Benchmark of the generated rollout kernels of system definitions (src/models/system/) against the built-in
 // pendulum's hand-written kernel: median ms per MPC.act, H 20, side by side in one process, for dcem (N 500,
-// 5 iterations, 50 elites), novas (N 300, 5 iterations) and gd (5 iterations) on
+// 5 iterations, 50 elites), novas (N 300, 5 iterations), gd (5 iterations) and the SQP/QP planner (5
+// iterations; its Jacobians come from generated code for a compiled system, from autodiff otherwise) on
 //   builtin      Pendulum twin (src/models/pendulum.ts) with its hand-written fused kernel
 //   generated    the pendulum system definition (envs/systems/pendulum.ts) through compileSystem
 //   generic      the same definition with the fused path hidden (H × (step + cost) tfjs ops)
@@ -31,6 +32,7 @@ const PLANNERS = [
   { solver: 'dcem', samples: 500, iterations: 5, solverConfig: { elites: 50 } },
   { solver: 'novas', samples: 300, iterations: 5 },
   { solver: 'gd', samples: 1, iterations: 5 },
+  { solver: 'qp', samples: 1, iterations: 5 },
 ] as const;
 
 interface Case {

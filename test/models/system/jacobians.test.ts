@@ -1,5 +1,5 @@
 // Generated stage Jacobians (src/models/system/jacobians.ts via SystemDynamics.linearize) against tfjs
-// autodiff of the compiled twin (src/models/linearize.ts, 1e-5 relative, saturated torques and speeds
+// autodiff of the compiled twin (src/models/linearize.ts on its step only, 1e-5 relative, saturated torques and speeds
 // included) and against central differences of the Float64 transition (1e-7 relative), for the pendulum and
 // the 2-D point mass (nu = 2).
 import * as tf from '@tensorflow/tfjs';
@@ -53,7 +53,9 @@ describe('generated stage Jacobians', () => {
         const xt = tf.tensor2d(x, [R, nx]);
         const ut = tf.tensor2d(u, [R, nu]);
         const g = sys.dynamics.linearize(xt, ut);
-        const r = linearize(sys.dynamics, xt, ut);
+        const dispatched = linearize(sys.dynamics, xt, ut); // src/models/linearize.ts defers to the generated code
+        expect(dispatched.A.dataSync()).toEqual(g.A.dataSync());
+        const r = linearize({ step: (a, b) => sys.dynamics.step(a, b) }, xt, ut); // autodiff of the twin
         return [g, r].map((l) => ({ f: l.f.dataSync(), A: l.A.dataSync(), B: l.B.dataSync(), shapes: [l.f.shape, l.A.shape, l.B.shape] }));
       });
       expect(tf.memory().numTensors).toBe(before);
