@@ -300,3 +300,50 @@ describe('compileSystem: dispatch and the twin', () => {
     sys.dynamics.dispose();
   });
 });
+
+describe('compileSystem: terminal cost and nested gradients', () => {
+  const withTerminal: SystemDefinition<'mass' | 'drag'> = {
+    name: 'point mass with terminal cost',
+    stateDim: 4,
+    actionDim: 2,
+    dt: pointMassSystem.dt,
+    actionBounds: pointMassSystem.actionBounds,
+    params: pointMassSystem.params,
+    transition: (x, u, p, m) => pointMassSystem.transition(x, u, p, m),
+    cost: (x, u, p, m) => pointMassSystem.cost(x, u, p, m),
+    terminal: ([x, y], p, m) => m.mul(m.mul(10, p.mass), m.add(m.square(x!), m.square(y!))),
+  };
+
+  it('rolloutCost adds the terminal cost to the generated stage costs; values and gradients equal the generic loop', () => {
+    const sys = compileSystem(withTerminal);
+    expect(typeof sys.cost.terminal).toBe('function');
+    const { x0, U } = pointMassProblem(new Rng(15), 6);
+    const before = tf.memory().numTensors;
+    const [a, b, ga, gb] = tf.tidy(() => {
+      const xt = tf.tensor2d(x0.subarray(0, 12), [3, 4]);
+      const Ut = tf.tensor3d(U, [3, 2, H * 2]);
+      const f = (x: tf.Tensor, u: tf.Tensor) => rolloutCost(sys.dynamics, sys.cost, x, u, H);
+      const g = (x: tf.Tensor, u: tf.Tensor) => rolloutCostGeneric(sys.dynamics, sys.cost, x, u, H);
+      return [f(xt, Ut).dataSync(), g(xt, Ut).dataSync(), tf.grad((u: tf.Tensor) => tf.sum(f(xt, u)))(Ut).dataSync(), tf.grad((u: tf.Tensor) => tf.sum(g(xt, u)))(Ut).dataSync()];
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relErr(a, b)).toBeLessThan(1e-5);
+    expect(relErr(ga, gb)).toBeLessThan(1e-4);
+    sys.dynamics.dispose();
+  });
+
+  it('a gradient of a gradient of rolloutCost falls back to the twin (generic loop) and equals it', () => {
+    const sys = compileSystem(pendulumSystem);
+    const x0 = tf.tensor2d([[Math.cos(2.5), Math.sin(2.5), 0.5]]);
+    const U = tf.tensor3d(new Rng(16).uniformArray(H, -1, 1), [1, 1, H]);
+    const v = tf.tensor3d(new Rng(17).uniformArray(H, -1, 1), [1, 1, H]);
+    // Hessian-vector product d/dU ⟨∇_U J, v⟩ through rolloutCost and through the generic loop.
+    const hvp = (J: (u: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.grad((w: tf.Tensor) => tf.sum(J(w)))(u), v)))(U).dataSync());
+    const a = hvp((u) => rolloutCost(sys.dynamics, sys.cost, x0, u, H));
+    const b = hvp((u) => rolloutCostGeneric(sys.dynamics, sys.cost, x0, u, H));
+    expect(a.some((x) => x !== 0)).toBe(true);
+    expect(relErr(a, b)).toBeLessThan(1e-5);
+    tf.dispose([x0, U, v]);
+    sys.dynamics.dispose();
+  });
+});
