@@ -9,4 +9,5 @@ export { OP_RULES, type OpRule } from './rules.ts';
 export { compileKernel, generateKernel, layoutProgram, traceStage, type ProgramLayout, type GeneratedKernel, type RolloutKernelFns, type StageProgram } from './codegen.ts';
 export { fusedSystemRollout, type FusedKernelSpec } from './fused-op.ts';
 export { generateJacobians, type JacobianFn } from './jacobians.ts';
+export { checkSystem, type CheckSystemOptions } from './check.ts';
 export { compileSystem, SystemDynamics, type CompiledSystem, type CompileOptions } from './compile.ts';
