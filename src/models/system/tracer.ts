@@ -9,6 +9,11 @@ import { OP_RULES } from './rules.ts';
 /** A traced value: an index into the op list. */
 export class TraceNode {
   constructor(readonly id: number) {}
+
+  /** A traced value has no number yet: JS arithmetic or comparisons on it (`x > 0`, `x * 2`) are definition bugs. */
+  [Symbol.toPrimitive](): never {
+    throw new Error('system tracer: a value of m was used as a plain number (a JS operator, comparison or Math call); compute with the ops of m (m.mul, m.select, m.clip, …)');
+  }
 }
 
 export type TraceEntry =

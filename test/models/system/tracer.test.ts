@@ -46,6 +46,8 @@ describe('tracer', () => {
     expect(() => traceStage(short)).toThrow(/transition must return stateDim = 3 values \(got 1\)/);
     const g = new TraceGraph();
     expect(() => tracerOps(g).clip(g.input('x', 0), 2, 1)).toThrow(/clip bounds must be numbers with lo ≤ hi/);
+    const branching: SystemDefinition = { ...pendulumSystem, name: 'branching', transition: (x, u, p, m) => ((x[2] as unknown as number) > 0 ? [x[0]!, x[1]!, x[2]!] : pendulumSystem.transition(x, u, p, m)) };
+    expect(() => traceStage(branching)).toThrow(/a value of m was used as a plain number .*m\.select/);
   });
 
   it('defineSystem names the field at fault', () => {
