@@ -1,6 +1,11 @@
 // System definitions written once (definition.ts) and what is derived from them: the scalar numeric interface
-// and its number / tensor implementations, the tracer, the generated fused rollout with its adjoint, and
-// compileSystem (the tfjs twin whose rollout cost runs the generated kernel).
+// and its number / tensor implementations, the tracer, the generated fused rollout with its adjoint, the
+// generated stage Jacobians, compileSystem (the tfjs twin whose rollout cost runs the generated kernel) and
+// checkSystem (the two derivations agree).
+// Which path runs: rolloutCost (src/models/rollout.ts) uses the generated op when the cost is the one compiled
+// with the dynamics and no nested gradient records (tape depth < 2); a terminal cost is then added from the
+// twin's states. Anything else (another cost, second-order gradients) runs the twin's generic tfjs loop, whose
+// values and gradients are the same. linearize (src/models/linearize.ts) takes the generated Jacobians.
 export { numberOps, type Ops, type OpName, type Val } from './ops.ts';
 export { tensorOps } from './tensor-ops.ts';
 export { defineSystem, paramNames, type SystemDefinition } from './definition.ts';
