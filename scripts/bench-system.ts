@@ -6,6 +6,7 @@
 //   generated    the pendulum system definition (envs/systems/pendulum.ts) through compileSystem
 //   generic      the same definition with the fused path hidden (H × (step + cost) tfjs ops)
 //   point mass   the 2-D point mass definition (nu = 2, envs/systems/point-mass.ts), generated kernel
+//   friction     a pendulum with Coulomb friction (envs/systems/friction-pendulum.ts), generated kernel
 // and the ratios generated / builtin (target ≤ 1.5) and generic / generated. 40 warm-up acts before timing.
 // Run: `npx tsx scripts/bench-system.ts [--quick] [--backends wasm]` or `diffmpc bench system`.
 import * as tf from '@tensorflow/tfjs';
@@ -21,6 +22,7 @@ import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { pendulumSystem } from '../envs/systems/pendulum.ts';
 import { pointMassSystem } from '../envs/systems/point-mass.ts';
+import { frictionPendulumSystem } from '../envs/systems/friction-pendulum.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
@@ -77,11 +79,13 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
     const builtin = pendulumModel();
     const pend = compileSystem(pendulumSystem);
     const pm = compileSystem(pointMassSystem);
+    const fp = compileSystem(frictionPendulumSystem);
     const cases: Case[] = [
       { path: 'builtin pendulum (hand-written kernel)', model: builtin.dynamics, cost: builtin.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'pendulum definition (generated)', model: pend.dynamics, cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'pendulum definition (generic tfjs)', model: genericView(pend.dynamics), cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'point mass nu=2 (generated)', model: pm.dynamics, cost: pm.cost, bounds: [-1, 1], observe: pointMassObs },
+      { path: 'friction pendulum (generated)', model: fp.dynamics, cost: fp.cost, bounds: [-2, 2], observe: pendulumObs },
     ];
     for (const p of PLANNERS) {
       const ms: Record<string, number> = {};
@@ -110,6 +114,7 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
     builtin.dynamics.dispose();
     pend.dynamics.dispose();
     pm.dynamics.dispose();
+    fp.dynamics.dispose();
   }
   console.log(formatTable(rows, ['backend', 'solver', 'samples', 'path', 'ms/act', 'min ms', 'vs builtin', 'tensors leaked', 'load']));
   console.log(`(target: generated within ${SYSTEM_BENCH.targetRatio}× of the builtin pendulum; 'vs builtin' is the ratio of medians)`);
@@ -120,7 +125,7 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
 
 registerBenchSuite({
   name: 'system',
-  summary: 'MPC ms/act of generated system kernels (pendulum and 2-D point mass definitions) vs the hand-written pendulum kernel and the generic tfjs loop',
+  summary: 'MPC ms/act of generated system kernels (pendulum, 2-D point mass, friction pendulum definitions) vs the hand-written pendulum kernel and the generic tfjs loop',
   run: ({ backends, quick, outDir }) => benchSystem(backends, quick, outDir),
 });
 

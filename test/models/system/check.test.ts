@@ -1,4 +1,4 @@
-// checkSystem (src/models/system/check.ts): passes the pendulum and the point mass; reports a definition whose
+// checkSystem (src/models/system/check.ts): passes the pendulum, the point mass and the friction pendulum; reports a definition whose
 // tensor twin and traced kernel disagree (one that inspects which `m` it runs on, as two hand-written copies
 // would drift apart), naming the quantity.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,14 +9,15 @@ import type { SystemDefinition } from '../../../src/models/system/definition.ts'
 import { tensorOps } from '../../../src/models/system/tensor-ops.ts';
 import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
+import { frictionPendulumSystem } from '../../../envs/systems/friction-pendulum.ts';
 
 beforeAll(async () => {
   await useTestBackend();
 });
 
 describe('checkSystem', () => {
-  it('finds no problem in the pendulum and the point mass definitions', () => {
-    for (const def of [pendulumSystem, pointMassSystem] as SystemDefinition[]) {
+  it('finds no problem in the pendulum, point mass and friction pendulum definitions', () => {
+    for (const def of [pendulumSystem, pointMassSystem, frictionPendulumSystem] as SystemDefinition[]) {
       const sys = compileSystem(def);
       expect(checkSystem(sys, { seed: 3 })).toEqual([]);
       sys.dynamics.dispose();
