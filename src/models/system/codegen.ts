@@ -1,6 +1,7 @@
 // Code generation of the fused rollout cost of a system (definition.ts) over R rows × H steps:
-//   J_r = Σ_{t<H} c(x_t, u_t, p),   x_{t+1} = f(x_t, u_t, p),   x0 `[R, nx]`, U `[R, H, nu]` → J `[R]`,
-// and its reverse-mode derivative (the adjoint method): with λ_H = 0 and, for t = H−1..0,
+//   J_r = Σ_{t<H} c(x_t, u_t, p) + c_T(x_H, p),   x_{t+1} = f(x_t, u_t, p),   x0 `[R, nx]`, U `[R, H, nu]` → J `[R]`
+// (c_T = 0 without a terminal cost), and its reverse-mode derivative (the adjoint method): with
+// λ_H = ∂c_T/∂x_H and, for t = H−1..0,
 //   λ_t = ∂c/∂x_t + (∂f/∂x_t)ᵀ λ_{t+1},   ∂J/∂u_t = ∂c/∂u_t + (∂f/∂u_t)ᵀ λ_{t+1},   ∂J/∂p += ∂c/∂p + (∂f/∂p)ᵀ λ_{t+1},
 // each scaled by the row's output cotangent. The definition is traced once (tracer.ts); the forward loop
 // evaluates the op list per step, the backward loop recomputes each step's values from the stored trajectory
@@ -27,8 +28,10 @@ export interface StageProgram {
   p: number[];
   next: number[];
   cost: number;
+  /** The terminal cost, when the definition has one (its inputs are the same x nodes, read at x_H). */
+  terminal?: number;
   params: string[];
-  /** Parameters the transition reads / the stage cost reads. */
+  /** Parameters the transition reads / the stage and terminal costs read. */
   transitionParams: string[];
   costParams: string[];
 }
@@ -58,6 +61,7 @@ export function traceStage(def: SystemDefinition): StageProgram {
   }
   const next = nextRaw.map((v, i) => out(v, `transition()[${i}]`));
   const cost = out(def.cost(x, u, p, m), 'cost()');
+  const terminal = def.terminal ? out(def.terminal(x, p, m), 'terminal()') : undefined;
   const reads = (roots: number[]): string[] => {
     const seen = new Set<number>();
     const stack = [...roots];
@@ -77,9 +81,10 @@ export function traceStage(def: SystemDefinition): StageProgram {
     p: pNodes.map((n) => n.id),
     next,
     cost,
+    ...(terminal !== undefined ? { terminal } : {}),
     params: names,
     transitionParams: reads(next),
-    costParams: reads([cost]),
+    costParams: reads(terminal !== undefined ? [cost, terminal] : [cost]),
   };
 }
 
@@ -148,8 +153,17 @@ export function layoutProgram(prog: StageProgram, roots: number[] = [...prog.nex
 /** Generates the forward and adjoint loops of a traced stage. */
 export function generateKernel(prog: StageProgram, nx: number, nu: number): GeneratedKernel {
   const { entries } = prog;
-  const { live, varying, hoisted, perStep, name, valueLine, paramLines: params } = layoutProgram(prog);
+  const stage = layoutProgram(prog);
+  const term = prog.terminal !== undefined ? layoutProgram(prog, [prog.terminal]) : undefined;
+  const { varying, perStep, name, valueLine } = stage;
+  // Live in the stage or the terminal cost; the hoisted ops and parameters of both are computed once.
+  const live = stage.live.map((v, i) => v || (term?.live[i] ?? false));
+  const hoisted = entries.map((_, i) => i).filter((i) => live[i] && entries[i]!.kind === 'op' && !varying[i]);
+  const params = prog.p.map((_, k) => `const p_${k} = P[${k}];`).filter((_, k) => live[prog.p[k]!]);
   const range = (m: number) => Array.from({ length: m }, (_, i) => i);
+  const terminalForward = term
+    ? [`  {`, ...range(nx).map((i) => `    const x_${i} = s${i};`), ...term.perStep.map((i) => `    ${valueLine(i)}`), `    total += ${name(prog.terminal!)};`, `  }`]
+    : [];
 
   const forward = [
     `const J = new Float64Array(R);`,
@@ -170,6 +184,7 @@ export function generateKernel(prog: StageProgram, nx: number, nu: number): Gene
     ...range(nx).map((i) => `    s${i} = ${name(prog.next[i]!)};`),
     `    if (keep) { const q = o + (t + 1) * ${nx}; ${range(nx).map((i) => `traj[q + ${i}] = s${i};`).join(' ')} }`,
     `  }`,
+    ...terminalForward,
     `  J[r] = total;`,
     `}`,
     `return { J, traj };`,
@@ -189,7 +204,21 @@ export function generateKernel(prog: StageProgram, nx: number, nu: number): Gene
     }
     return lines;
   };
-  const perStepBars = entries.map((_, i) => i).filter((i) => hasBar(i) && varying[i]);
+  const perStepBars = entries.map((_, i) => i).filter((i) => hasBar(i) && varying[i] && stage.live[i]);
+  // λ_H = y ∂c_T/∂x_H: the terminal cost's ops at the stored x_H, swept once per row.
+  const terminalBackward = term
+    ? [
+        `  {`,
+        `    const q = (r * (H + 1) + H) * ${nx};`,
+        ...range(nx).map((i) => `    const x_${i} = traj[q + ${i}];`),
+        ...term.perStep.map((i) => `    ${valueLine(i)}`),
+        ...entries.map((_, i) => i).filter((i) => hasBar(i) && varying[i] && term.live[i]).map((i) => `    let b${i} = 0;`),
+        ...(hasBar(prog.terminal!) ? [`    ${bar(prog.terminal!)} += y;`] : []),
+        ...sweep(term.perStep, '    '),
+        ...range(nx).map((i) => `    l${i} = ${term.live[prog.x[i]!] ? `b${prog.x[i]}` : '0'};`),
+        `  }`,
+      ]
+    : [];
   const globalBars = entries.map((_, i) => i).filter((i) => hasBar(i) && !varying[i]);
   const backward = [
     `const dX0 = new Float64Array(R * ${nx});`,
@@ -200,6 +229,7 @@ export function generateKernel(prog: StageProgram, nx: number, nu: number): Gene
     `for (let r = 0; r < R; r++) {`,
     `  const y = dJ[r];`,
     ...range(nx).map((i) => `  let l${i} = 0;`),
+    ...terminalBackward,
     `  for (let t = H - 1; t >= 0; t--) {`,
     `    const q = (r * (H + 1) + t) * ${nx};`,
     `    const ub = (r * H + t) * ${nu};`,
@@ -210,8 +240,8 @@ export function generateKernel(prog: StageProgram, nx: number, nu: number): Gene
     ...(hasBar(prog.cost) ? [`    ${bar(prog.cost)} += y;`] : []),
     ...range(nx).flatMap((i) => (hasBar(prog.next[i]!) ? [`    ${bar(prog.next[i]!)} += l${i};`] : [])),
     ...sweep(perStep, '    '),
-    ...range(nx).map((i) => `    l${i} = ${live[prog.x[i]!] ? `b${prog.x[i]}` : '0'};`),
-    ...range(nu).map((j) => `    dU[ub + ${j}] = ${live[prog.u[j]!] ? `b${prog.u[j]}` : '0'};`),
+    ...range(nx).map((i) => `    l${i} = ${stage.live[prog.x[i]!] ? `b${prog.x[i]}` : '0'};`),
+    ...range(nu).map((j) => `    dU[ub + ${j}] = ${stage.live[prog.u[j]!] ? `b${prog.u[j]}` : '0'};`),
     `  }`,
     ...range(nx).map((i) => `  dX0[r * ${nx} + ${i}] = l${i};`),
     `}`,

@@ -53,6 +53,8 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
   readonly stateDim: number;
   readonly actionDim: number;
   readonly dt: number;
+  /** The generated op includes the terminal cost of the compiled cost (when it has one). */
+  readonly fusedTerminal = true;
   /** The parameters as scalar tf.Variables, by name. */
   readonly params: Readonly<Record<P, tf.Variable>>;
   /** The generated kernel (traced op list, forward, adjoint, their source). */
@@ -93,7 +95,7 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
     return [...this.own];
   }
 
-  /** The stage costs of every row as one generated op when `cost` is this system's compiled cost; else undefined. */
+  /** J = Σ_t c + c_T of every row as one generated op when `cost` is this system's compiled cost; else undefined. */
   fusedRolloutCost(cost: CostModel, x0: tf.Tensor, U: tf.Tensor): tf.Tensor | undefined {
     if (compiledCosts.get(cost) !== this) return undefined;
     return fusedSystemRollout(

@@ -1,5 +1,5 @@
 // A generated rollout kernel (codegen.ts) as ONE differentiable tfjs op:
-//   x0 `[R, nx]`, U `[R, H, nu]`, scalar parameter tensors p_k → J `[R]`,
+//   x0 `[R, nx]`, U `[R, H, nu]`, scalar parameter tensors p_k → J `[R]` (stage costs and the terminal cost),
 // with the adjoint backward giving cotangents of x0, U and every parameter (so tf.variableGrads reaches the
 // model's tf.Variables). The sibling of hostRolloutCost (src/models/fused-rollout.ts) for any nu ≥ 1. The
 // trajectory is stored only while a gradient tape records (outside one the backward never runs).
@@ -19,7 +19,7 @@ export interface FusedKernelSpec {
   params: tf.Tensor[];
 }
 
-/** J = Σ_t c(x_t, u_t) per row as one op: x0 `[R, nx]`, U `[R, H, nu]` → `[R]` (float32). */
+/** J = Σ_t c(x_t, u_t) + c_T(x_H) per row as one op: x0 `[R, nx]`, U `[R, H, nu]` → `[R]` (float32). */
 export function fusedSystemRollout(spec: FusedKernelSpec, x0: tf.Tensor, U: tf.Tensor): tf.Tensor {
   const dims = assertShape(`${spec.name} x0`, x0, ['R', spec.nx]);
   assertShape(`${spec.name} U`, U, ['R', 'H', spec.nu], dims);

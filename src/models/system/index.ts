@@ -3,8 +3,7 @@
 // generated stage Jacobians, compileSystem (the tfjs twin whose rollout cost runs the generated kernel) and
 // checkSystem (the two derivations agree).
 // Which path runs: rolloutCost (src/models/rollout.ts) uses the generated op when the cost is the one compiled
-// with the dynamics and no nested gradient records (tape depth < 2); a terminal cost is then added from the
-// twin's states. Anything else (another cost, second-order gradients) runs the twin's generic tfjs loop, whose
+// with the dynamics and no nested gradient records (tape depth < 2), terminal cost included. Anything else (another cost, second-order gradients) runs the twin's generic tfjs loop, whose
 // values and gradients are the same. linearize (src/models/linearize.ts) takes the generated Jacobians.
 export { numberOps, type Ops, type OpName, type Val } from './ops.ts';
 export { tensorOps } from './tensor-ops.ts';

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../../helpers/backend.ts';
 import { compileSystem, type CompiledSystem } from '../../../src/models/system/compile.ts';
 import { paramNames, type SystemDefinition } from '../../../src/models/system/definition.ts';
+import { checkSystem } from '../../../src/models/system/check.ts';
 import { pendulumModel } from '../../../src/models/pendulum.ts';
 import { pendulumRolloutBackward, pendulumRolloutForward } from '../../../src/models/pendulum-rollout.ts';
 import { rolloutCost, rolloutCostGeneric } from '../../../src/models/rollout.ts';
@@ -314,9 +315,27 @@ describe('compileSystem: terminal cost and nested gradients', () => {
     terminal: ([x, y], p, m) => m.mul(m.mul(10, p.mass), m.add(m.square(x!), m.square(y!))),
   };
 
-  it('rolloutCost adds the terminal cost to the generated stage costs; values and gradients equal the generic loop', () => {
+  it('the generated op includes the terminal cost; values and gradients equal the generic loop and finite differences', () => {
     const sys = compileSystem(withTerminal);
     expect(typeof sys.cost.terminal).toBe('function');
+    expect(checkSystem(sys, { seed: 5 })).toEqual([]);
+    const stageOnly = compileSystem(pointMassSystem);
+    let calls = 0;
+    const states = sys.dynamics.step.bind(sys.dynamics);
+    sys.dynamics.step = (x, u) => {
+      calls++;
+      return states(x, u);
+    };
+    const withT = tf.tidy(() => {
+      const x = tf.tensor2d([[1, -1, 0.5, 0]]);
+      const u = tf.zeros([1, H, 2]);
+      return [fused(sys, x, u).dataSync()[0]!, fused(stageOnly, x, u).dataSync()[0]!, rolloutCost(sys.dynamics, sys.cost, x, u.reshape([1, 1, H * 2]), H).dataSync()[0]!];
+    });
+    expect(calls).toBe(0); // no twin steps: the terminal cost is inside the generated op
+    expect(withT[0]! - withT[1]!).toBeGreaterThan(1); // 10·m·(x_H² + y_H²) with |x_H|, |y_H| ≈ 1
+    expect(withT[2]).toBeCloseTo(withT[0]!, 5);
+    sys.dynamics.step = states;
+    stageOnly.dynamics.dispose();
     const { x0, U } = pointMassProblem(new Rng(15), 6);
     const before = tf.memory().numTensors;
     const [a, b, ga, gb] = tf.tidy(() => {
