@@ -6,6 +6,7 @@ import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
 import '../bench-linalg.ts';
 import '../bench-l2o.ts';
 import '../bench-mpc.ts';
+import '../bench-system.ts';
 import '../bench-streams.ts';
 import '../bench-global-min.ts';
 import '../bench-solvers.ts';

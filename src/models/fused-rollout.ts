@@ -16,6 +16,8 @@ export interface FusedRolloutModel {
    * fused kernel implements (the caller then falls back to the generic loop).
    */
   fusedRolloutCost(cost: CostModel, x0: tf.Tensor, U: tf.Tensor): tf.Tensor | undefined;
+  /** True when `fusedRolloutCost` also includes the cost's terminal cost c_T(x_H) (rolloutCost then adds none). */
+  readonly fusedTerminal?: boolean;
 }
 
 /** Whether a dynamics model offers a fused rollout. */

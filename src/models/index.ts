@@ -17,3 +17,4 @@ export {
   CARTPOLE_CONSTANTS,
 } from './cartpole.ts';
 export { MountainCarDynamics, MountainCarCost, mountainCarModel, MOUNTAIN_CAR_CONSTANTS } from './mountain-car.ts';
+export { defineSystem, compileSystem, checkSystem, numberOps, tensorOps, SystemDynamics, type SystemDefinition, type Ops, type Val, type CompiledSystem, type CompileOptions } from './system/index.ts';

@@ -16,8 +16,12 @@ export interface Linearization {
   B: tf.Tensor;
 }
 
-/** Jacobians of `model.step` at (x `[B, nx]`, u `[B, nu]`). Results are constants (no graph to the inputs). */
-export function linearize(model: Pick<DynamicsModel, 'step'>, x: tf.Tensor, u: tf.Tensor): Linearization {
+/**
+ * Jacobians of `model.step` at (x `[B, nx]`, u `[B, nu]`). Results are constants (no graph to the inputs).
+ * A model with its own `linearize` (a compiled system's generated Jacobians, src/models/system/) answers itself.
+ */
+export function linearize(model: Pick<DynamicsModel, 'step'> & { linearize?: (x: tf.Tensor, u: tf.Tensor) => Linearization }, x: tf.Tensor, u: tf.Tensor): Linearization {
+  if (typeof model.linearize === 'function') return model.linearize(x, u);
   return tf.tidy(() => {
     const [B, nx] = x.shape as [number, number];
     const nu = u.shape[1]!;

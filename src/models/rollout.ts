@@ -44,7 +44,7 @@ export function rolloutCost(model: DynamicsModel, cost: CostModel, x0: tf.Tensor
     if (stage.rank !== 1 || stage.shape[0] !== B * N) {
       throw new Error(`rolloutCost: fusedRolloutCost must return [R] = [${B * N}] (got [${stage.shape}])`);
     }
-    if (!cost.terminal) return stage.reshape([B, N]);
+    if (!cost.terminal || model.fusedTerminal) return stage.reshape([B, N]);
     const xH = rolloutStates(model, xr, U.reshape([B * N, horizon * model.actionDim]), horizon);
     const xLast = tf.slice(xH, [0, horizon, 0], [B * N, 1, model.stateDim]).reshape([B * N, model.stateDim]);
     return tf.add(stage, checkedTerminal(cost as CostModel & { terminal(x: tf.Tensor): tf.Tensor }, xLast)).reshape([B, N]);
