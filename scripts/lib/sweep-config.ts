@@ -8,6 +8,7 @@
 //   { "cells": [{ "solver": "dcem", "samples": 200 }, { "solver": "qp" }], "seeds": [0, 1, 2] }
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { getPlanner } from '../../controllers/planners.ts';
 import { plannerPreset } from '../../controllers/presets.ts';
@@ -15,6 +16,7 @@ import { ConfigError, formatIssues, readConfigFile } from '../../src/train/confi
 import type { JobSpec } from '../../src/exec/job.ts';
 import { checkEnvId, checkPlanFlags, checkSolverName, envActionDim } from './run-options.ts';
 import { controlSchema } from './schemas.ts';
+import { configImports, flagImports, loadUserModules } from './user-modules.ts';
 
 const shape = controlSchema._def.shape();
 const axes = {
@@ -169,17 +171,33 @@ export function planSweep(config: SweepConfig, source: string): SweepPlan {
 
 export const jobId = (cell: string, seed: number): string => `${cell}-s${seed}`;
 
-/** Reads and validates a sweep config file; every problem is a ConfigError naming the file and the field. */
-export function readSweepConfig(file: string): SweepPlan {
-  let raw: Record<string, unknown>;
+function readRaw(file: string): Record<string, unknown> {
   try {
-    raw = readConfigFile(file);
+    return readConfigFile(file);
   } catch (e) {
     throw new ConfigError((e as Error).message.replace(/^--config: /, 'sweep CONFIG: '));
   }
+}
+
+/**
+ * Reads and validates a sweep config file; every problem is a ConfigError naming the file and the field.
+ * Its `import` key (modules registering envs, solvers or presets) must have been loaded: see loadSweepConfig.
+ */
+export function readSweepConfig(file: string): SweepPlan {
+  const { import: _modules, ...raw } = readRaw(file);
   const r = sweepSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(formatIssues(r.error, `config ${file}`));
   return planSweep(r.data, file);
+}
+
+/**
+ * Loads the user modules of `--import` flags and of the config's `import` key (relative to the file), then
+ * reads the config. Returns their file URLs too: every pool thread imports them before its first job.
+ */
+export async function loadSweepConfig(file: string, importFlags?: readonly string[]): Promise<{ plan: SweepPlan; modules: string[] }> {
+  const modules = [...flagImports(importFlags), ...configImports(file, readRaw(file))];
+  await loadUserModules(modules);
+  return { plan: readSweepConfig(file), modules: modules.map((m) => pathToFileURL(m.file).href) };
 }
 
 /** Default sweep name: the config file's base name. */

@@ -37,6 +37,10 @@ export interface SweepOptions {
   backend: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Limit of one job attempt under `threads` (the thread is terminated, the attempt fails). */
+  timeoutMs?: number;
+  /** Module URLs (user envs, solvers, presets) each pool thread imports besides the sweep runners. */
+  modules?: readonly string[];
 }
 
 export interface SweepRecord {
@@ -62,10 +66,10 @@ export interface CellSummary {
   stats?: SeedStats;
 }
 
-export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal'>): Executor {
+export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs'>): Executor {
   const common = { ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.signal ? { signal: o.signal } : {}) };
   if (o.executor === 'inline') return new InlineExecutor(common);
-  return new ThreadsExecutor({ ...common, modules: SWEEP_RUNNER_MODULES, backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
+  return new ThreadsExecutor({ ...common, modules: [...(o.modules ?? []), ...SWEEP_RUNNER_MODULES], backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
 }
 
 /** The records of sweep.jsonl (a torn last line is cut off, with a note). */

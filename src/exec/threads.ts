@@ -2,7 +2,8 @@
 // tensor backend (thread-worker.ts). Jobs are handed to idle threads one at a time; results stream back in
 // completion order. A failed attempt, and a thread that dies mid-job (its uncaught error or exit), counts
 // as one attempt: the job is queued again while attempts ≤ retries, else reported failed; a dead thread is
-// replaced. A thread that cannot start (a runner module fails to import, the backend fails to load) fails
+// replaced. With `timeoutMs`, a thread still busy after that long is terminated and its attempt fails (a
+// result it might still send is ignored, so nothing is counted twice). A thread that cannot start (a runner module fails to import, the backend fails to load) fails
 // the whole run, since every job would fail the same way. Unsubscribing or aborting terminates the threads.
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -19,6 +20,8 @@ export interface ThreadsOptions extends ExecutorOptions {
   modules: readonly (string | URL)[];
   /** Backend each thread initializes (default 'wasm'). */
   backend?: string;
+  /** Wall-clock limit of one attempt: a thread still busy after it is terminated and the attempt counts as failed. */
+  timeoutMs?: number;
 }
 
 export function defaultWorkers(): number {
@@ -39,6 +42,9 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job?: { job: JobSpec; attempts: number };
+  timer?: ReturnType<typeof setTimeout>;
+  /** performance.now() when the current job was handed over. */
+  started?: number;
 }
 
 export class ThreadsExecutor implements Executor {
@@ -47,6 +53,7 @@ export class ThreadsExecutor implements Executor {
   private readonly retries: number;
   private readonly signal: AbortSignal | undefined;
   private readonly data: ThreadWorkerData;
+  private readonly timeoutMs: number | undefined;
 
   constructor(opts: ThreadsOptions) {
     const w = opts.workers ?? defaultWorkers();
@@ -54,6 +61,8 @@ export class ThreadsExecutor implements Executor {
     this.workers = w;
     this.retries = checkRetries(opts.retries);
     this.signal = opts.signal;
+    if (opts.timeoutMs !== undefined && !(Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0)) throw new Error(`threads executor: timeoutMs must be a positive number of milliseconds (got ${String(opts.timeoutMs)})`);
+    this.timeoutMs = opts.timeoutMs;
     this.data = { modules: opts.modules.map((m) => String(m)), backend: opts.backend ?? 'wasm' };
   }
 
@@ -69,7 +78,10 @@ export class ThreadsExecutor implements Executor {
         if (closed) return;
         closed = true;
         this.signal?.removeEventListener('abort', onAbort);
-        for (const s of slots) void s.worker.terminate();
+        for (const s of slots) {
+          clearTimeout(s.timer);
+          void s.worker.terminate();
+        }
         slots.clear();
       };
       const fail = (e: unknown) => {
@@ -98,7 +110,16 @@ export class ThreadsExecutor implements Executor {
         if (!next) return;
         next.attempts++;
         s.job = next;
+        s.started = performance.now();
         s.worker.postMessage({ type: 'job', job: next.job });
+        if (this.timeoutMs !== undefined) {
+          const ms = this.timeoutMs;
+          s.timer = setTimeout(() => {
+            if (closed || s.job !== next) return;
+            void s.worker.terminate();
+            died(s, `timed out after ${ms} ms (the thread was terminated)`);
+          }, ms);
+        }
       };
       const dispatchAll = () => {
         for (const s of slots) dispatch(s);
@@ -106,19 +127,30 @@ export class ThreadsExecutor implements Executor {
         while (!closed && queue.length > 0 && slots.size < Math.min(this.workers, left)) spawn();
       };
 
+      /** Thread `s` is gone (crashed, exited or timed out): its job's attempt failed; replace it if work remains. */
+      const died = (s: Slot, why: string) => {
+        if (closed || !slots.has(s)) return;
+        clearTimeout(s.timer);
+        slots.delete(s);
+        const entry = s.job;
+        s.job = undefined;
+        if (!s.ready && !entry) return fail(new Error(`threads executor: a worker thread died before it was ready: ${why}`));
+        if (entry) attemptFailed(entry, { message: `worker thread died during the job: ${why}` }, performance.now() - (s.started ?? 0));
+        dispatchAll();
+      };
       const spawn = () => {
         const worker = new Worker(bootstrap(), { eval: true, workerData: this.data });
         const s: Slot = { worker, ready: false };
         slots.add(s);
-        let started = 0;
         worker.on('message', (msg: { type: string; result?: JobResult; error?: JobError }) => {
-          if (closed) return;
+          if (closed || !slots.has(s)) return; // a thread given up on (timed out) is not heard any more
           if (msg.type === 'ready') {
             s.ready = true;
             dispatch(s);
           } else if (msg.type === 'init-error') {
             fail(new Error(`threads executor: a worker thread could not start: ${msg.error!.message}`));
           } else if (msg.type === 'result') {
+            clearTimeout(s.timer);
             const entry = s.job!;
             s.job = undefined;
             const r = msg.result!;
@@ -127,18 +159,8 @@ export class ThreadsExecutor implements Executor {
             dispatchAll();
           }
         });
-        started = performance.now();
-        const died = (why: string) => {
-          if (closed || !slots.has(s)) return;
-          slots.delete(s);
-          const entry = s.job;
-          s.job = undefined;
-          if (!s.ready && !entry) return fail(new Error(`threads executor: a worker thread died before it was ready: ${why}`));
-          if (entry) attemptFailed(entry, { message: `worker thread died during the job: ${why}` }, performance.now() - started);
-          dispatchAll();
-        };
-        worker.on('error', (e) => died(e instanceof Error ? e.message : String(e)));
-        worker.on('exit', (code) => died(`exit code ${code}`));
+        worker.on('error', (e) => died(s, e instanceof Error ? e.message : String(e)));
+        worker.on('exit', (code) => died(s, `exit code ${code}`));
       };
 
       this.signal?.addEventListener('abort', onAbort, { once: true });

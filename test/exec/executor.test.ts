@@ -104,6 +104,20 @@ describe('threads executor', () => {
     expect((rs[0] as { error: { message: string } }).error.message).toMatch(/worker thread died during the job: exit code 3/);
   }, 60_000);
 
+  it('terminates a thread whose job exceeds timeoutMs, retries it within the bound and reports it failed; other jobs finish', async () => {
+    const ex = new ThreadsExecutor({ workers: 2, modules: [RUNNERS], backend: 'cpu', retries: 1, timeoutMs: 300 });
+    const rs = await collect(ex, [
+      { id: 'hangs', command: 'hang', config: {}, seed: 0 },
+      { id: 'a', command: 'echo', config: { x: 1 }, seed: 0 },
+      { id: 'b', command: 'echo', config: { x: 2 }, seed: 0 },
+    ]);
+    expect(rs.map((r) => r.id).sort()).toEqual(['a', 'b', 'hangs']);
+    const h = rs.find((r) => r.id === 'hangs')!;
+    expect(h).toMatchObject({ ok: false, attempts: 2 });
+    expect((h as { error: { message: string } }).error.message).toMatch(/timed out after 300 ms/);
+    expect(() => new ThreadsExecutor({ modules: [], timeoutMs: 0 })).toThrow(/timeoutMs must be a positive number/);
+  }, 60_000);
+
   it('fails the run with the reason when a runner module cannot load', async () => {
     const ex = new ThreadsExecutor({ workers: 1, modules: [new URL('./no-such-module.ts', import.meta.url)], backend: 'cpu' });
     await expect(collect(ex, [{ id: 'a', command: 'echo', config: { x: 1 }, seed: 0 }])).rejects.toThrow(/could not start: .*no-such-module/);

@@ -2,6 +2,7 @@
 //   echo:   { x } → { x, seed, square: x² } after `delayMs` (varied delays scramble completion order)
 //   throw:  always fails with "boom <seed>"
 //   flaky:  fails until the file config.counter has seen `failures` attempts (counted across threads)
+//   hang:   never settles (a job that would hang its thread)
 //   exit:   ends its thread with process.exit (a thread dying mid-job) until config.counter saw `failures` attempts
 import fs from 'node:fs';
 import { registerJobRunner, type Json } from '../../src/exec/job.ts';
@@ -35,3 +36,4 @@ registerJobRunner('exit', async (c) => {
   if (n <= Number(cfg(c).failures)) process.exit(3);
   return { attempt: n };
 }, { replace: true });
+registerJobRunner('hang', () => new Promise<Json>(() => {}), { replace: true });

@@ -147,8 +147,10 @@ describe('sweep CLI errors', () => {
     expect(fs.existsSync(path.join(d, 'out'))).toBe(false);
   }, 60_000);
 
-  it('flags: an unknown executor, --workers without threads, a missing CONFIG', async () => {
-    const [exec, workers, none] = await Promise.all([cli(['sweep', 'x.json', '--executor', 'gpu']), cli(['sweep', 'x.json', '--workers', '2']), cli(['sweep'])]);
+  it('flags: an unknown executor, --workers without threads, a missing CONFIG, --seed', async () => {
+    const [exec, workers, none, seed] = await Promise.all([cli(['sweep', 'x.json', '--executor', 'gpu']), cli(['sweep', 'x.json', '--workers', '2']), cli(['sweep']), cli(['sweep', 'x.json', '--seed', '3'])]);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/--seed: a sweep takes its seeds from the config/);
     expect(exec.code).toBe(2);
     expect(exec.stderr).toMatch(/--executor.*inline, threads/);
     expect(workers.code).toBe(2);
@@ -156,4 +158,17 @@ describe('sweep CLI errors', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/give the sweep config file/);
   }, 60_000);
+});
+
+describe('sweep --import', () => {
+  it('a user env registered by the config\'s import key runs in the pool threads', async () => {
+    const d = tmp();
+    fs.writeFileSync(path.join(d, 'pend.mjs'), `import { register } from ${JSON.stringify(path.join(REPO_ROOT, 'envs/registry.ts'))};\nimport { PendulumEnv } from ${JSON.stringify(path.join(REPO_ROOT, 'envs/pendulum.ts'))};\nregister('SweepPendulum-v0', (o) => new PendulumEnv(o), { maxEpisodeSteps: 100, physics: 'analytic', g: 10, m: 1, l: 1, substeps: 4 });\n`);
+    const cfg = path.join(d, 'user.json');
+    fs.writeFileSync(cfg, JSON.stringify({ import: './pend.mjs', grid: { env: 'SweepPendulum-v0', solver: 'novas', horizon: 5, samples: 40, iterations: 2 }, seeds: 2, maxEpisodeSteps: 10 }));
+    const r = await cli(['sweep', cfg, '--out', path.join(d, 'out'), '--backend', 'wasm', '--executor', 'threads', '--workers', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = readSweepRecords(path.join(d, 'out', 'user'));
+    expect(recs.map((x) => [x.ok, x.result?.episodes[0]!.steps])).toEqual([[true, 10], [true, 10]]);
+  }, 120_000);
 });
