@@ -3,7 +3,8 @@
 //   sweep.jsonl       one line per finished job (cell × seed): { id, cell, seed, ok, result | error, attempts, ms }
 //   cells/<job id>/   a run directory per finished job: config.json + metrics.jsonl (one record per episode)
 //   summary.json      per cell: mean ± std and the 95 % interval over seeds (scripts/lib/seed-stats.ts)
-//   summary.png       mean return per cell with a ±σ band over seeds
+//   summary.png       each seed's return per cell with the mean ± σ band
+//   sweep.lock        the pid of the process running the sweep (a second one is refused)
 // A job's run directory is written before its sweep.jsonl line, and the line is what marks it finished: a run
 // killed in between re-runs that job (overwriting its directory), so a re-run of the same sweep skips exactly
 // the finished jobs and records each once. A torn last line (a kill during the append) is cut off.
@@ -139,10 +140,45 @@ export interface SweepOutcome {
   files: string[];
 }
 
+/**
+ * Takes `dir`/sweep.lock (holding this pid) so two processes never run the same sweep at once (each would
+ * run the jobs the other has not finished yet). A lock whose process is gone (killed) is taken over.
+ */
+export function lockSweep(dir: string): () => void {
+  const f = path.join(dir, 'sweep.lock');
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      fs.writeFileSync(f, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(f, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const pid = Number(fs.readFileSync(f, 'utf8'));
+    let alive = false;
+    try {
+      alive = Number.isInteger(pid) && pid > 0 && pid !== process.pid && process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`${dir}: another sweep (pid ${pid}) is running in this directory; wait for it or stop it (its finished jobs are kept)`);
+    fs.rmSync(f, { force: true }); // stale: its process is gone
+  }
+  throw new Error(`${f}: could not take the lock; remove the file if no sweep is running`);
+}
+
 /** Runs the jobs of `plan` not yet finished in `dir`, then writes the summary and plot of the whole sweep. */
 export async function runSweep(plan: SweepPlan, dir: string, opts: SweepOptions): Promise<SweepOutcome> {
-  const log = opts.log ?? ((s: string) => console.log(s));
   fs.mkdirSync(dir, { recursive: true });
+  const unlock = lockSweep(dir);
+  try {
+    return await runUnlocked(plan, dir, opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function runUnlocked(plan: SweepPlan, dir: string, opts: SweepOptions): Promise<SweepOutcome> {
+  const log = opts.log ?? ((s: string) => console.log(s));
   writeJsonAtomic(path.join(dir, 'sweep.json'), { config: plan.config, seeds: plan.seeds, cells: plan.cells });
   const done = new Set(readSweepRecords(dir, log).filter((r) => r.ok).map((r) => r.id));
   const pending = plan.jobs.filter((j) => !done.has(j.id));

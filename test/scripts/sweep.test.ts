@@ -62,6 +62,21 @@ describe('sweep', () => {
     expect(fs.statSync(path.join(d, 'summary.png')).size).toBeGreaterThan(1000);
   }, 120_000);
 
+  it('refuses a second process on the same sweep directory; a stale lock (dead pid) is taken over', async () => {
+    const d = tmp();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      fs.writeFileSync(path.join(d, 'sweep.lock'), String(other.pid));
+      await expect(runSweep(plan(small()), d, { ...quiet, executor: 'inline' })).rejects.toThrow(`another sweep (pid ${other.pid}) is running`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+    await new Promise((r) => other.on('exit', r));
+    const r = await runSweep(plan(small({ seeds: 1 })), d, { ...quiet, executor: 'inline' });
+    expect(r.ran).toBe(2);
+    expect(fs.existsSync(path.join(d, 'sweep.lock'))).toBe(false);
+  }, 120_000);
+
   it('marks a failing cell failed (not hung) and retries it on the next run', async () => {
     const d = tmp();
     // dcem with 40 samples and 50 elites fails at its first plan, novas runs
