@@ -40,6 +40,8 @@ export interface SweepOptions {
   log?: (line: string) => void;
   /** Limit of one job attempt under `threads` (the thread is terminated, the attempt fails). */
   timeoutMs?: number;
+  /** Called when a pool thread is ready (threads only). */
+  onThreadReady?: () => void;
   /** Module URLs (user envs, solvers, presets) each pool thread imports besides the sweep runners. */
   modules?: readonly string[];
 }
@@ -67,10 +69,10 @@ export interface CellSummary {
   stats?: SeedStats;
 }
 
-export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs'>): Executor {
+export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady'>): Executor {
   const common = { ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.signal ? { signal: o.signal } : {}) };
   if (o.executor === 'inline') return new InlineExecutor(common);
-  return new ThreadsExecutor({ ...common, modules: [...(o.modules ?? []), ...SWEEP_RUNNER_MODULES], backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
+  return new ThreadsExecutor({ ...common, modules: [...(o.modules ?? []), ...SWEEP_RUNNER_MODULES], backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o.onThreadReady ? { onThreadReady: o.onThreadReady } : {}) });
 }
 
 /** The records of sweep.jsonl (a torn last line is cut off, with a note). */

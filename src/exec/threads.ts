@@ -22,6 +22,8 @@ export interface ThreadsOptions extends ExecutorOptions {
   backend?: string;
   /** Wall-clock limit of one attempt: a thread still busy after it is terminated and the attempt counts as failed. */
   timeoutMs?: number;
+  /** Called each time a thread has loaded its modules and backend (e.g. to time the pool's start). */
+  onThreadReady?: () => void;
 }
 
 export function defaultWorkers(): number {
@@ -54,6 +56,7 @@ export class ThreadsExecutor implements Executor {
   private readonly signal: AbortSignal | undefined;
   private readonly data: ThreadWorkerData;
   private readonly timeoutMs: number | undefined;
+  private readonly onThreadReady: (() => void) | undefined;
 
   constructor(opts: ThreadsOptions) {
     const w = opts.workers ?? defaultWorkers();
@@ -63,6 +66,7 @@ export class ThreadsExecutor implements Executor {
     this.signal = opts.signal;
     if (opts.timeoutMs !== undefined && !(Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0)) throw new Error(`threads executor: timeoutMs must be a positive number of milliseconds (got ${String(opts.timeoutMs)})`);
     this.timeoutMs = opts.timeoutMs;
+    this.onThreadReady = opts.onThreadReady;
     this.data = { modules: opts.modules.map((m) => String(m)), backend: opts.backend ?? 'wasm' };
   }
 
@@ -146,6 +150,7 @@ export class ThreadsExecutor implements Executor {
           if (closed || !slots.has(s)) return; // a thread given up on (timed out) is not heard any more
           if (msg.type === 'ready') {
             s.ready = true;
+            this.onThreadReady?.();
             dispatch(s);
           } else if (msg.type === 'init-error') {
             fail(new Error(`threads executor: a worker thread could not start: ${msg.error!.message}`));
