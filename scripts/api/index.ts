@@ -27,6 +27,7 @@ export * from '../../src/models/index.ts';
 export * from '../../envs/index.ts';
 export * from '../../controllers/index.ts';
 export * from '../../src/streams/index.ts';
+export * from '../../src/exec/index.ts';
 
 registerBooleanZeroGrads();
 await autoBackend();

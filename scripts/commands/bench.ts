@@ -13,6 +13,7 @@ import '../bench-solvers.ts';
 import '../bench-envs.ts';
 import '../bench-qp.ts';
 import '../bench-quality.ts';
+import '../bench-executor.ts';
 
 registerCommand({
   name: 'bench',

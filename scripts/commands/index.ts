@@ -9,3 +9,4 @@ import './train-dynamics.ts';
 import './train-imitation.ts';
 import './demo.ts';
 import './plot.ts';
+import './sweep.ts';

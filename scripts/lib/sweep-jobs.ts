@@ -1,0 +1,52 @@
+// The job runners of sweeps, registered for every executor (imported by the CLI and by each pool thread):
+//   control-episodes: (CellJobConfig, seed) → { episodes: [{ episode, resetSeed, return, steps, terminated }] }
+//   episode k of the job resets with seed + k and has its own MPC seeded seed + k (controlRun's `reseed`), so
+//   a job's result depends on its config and seed only, never on what ran before it in the same thread.
+import '../../envs/index.ts';
+import '../../src/solvers/index.ts';
+import '../../controllers/index.ts';
+import { z } from 'zod';
+import { registerJobRunner, type Json } from '../../src/exec/job.ts';
+import { controlRun } from '../../src/train/control-run.ts';
+import type { CellJobConfig } from './sweep-config.ts';
+
+export interface EpisodeSummary {
+  episode: number;
+  resetSeed: number;
+  return: number;
+  steps: number;
+  terminated: boolean;
+}
+
+export interface ControlEpisodesResult {
+  episodes: EpisodeSummary[];
+}
+
+const jobConfig = z
+  .object({
+    env: z.string(),
+    physics: z.enum(['matter', 'analytic']),
+    controller: z.literal('mpc'),
+    solver: z.string(),
+    horizon: z.number().int().positive(),
+    samples: z.number().int().positive(),
+    iterations: z.number().int().positive(),
+    solverConfig: z.record(z.string(), z.unknown()),
+    episodes: z.number().int().positive(),
+    maxEpisodeSteps: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export async function runControlEpisodes(config: Json, seed: number, opts: { signal?: AbortSignal } = {}): Promise<Json> {
+  const r = jobConfig.safeParse(config);
+  if (!r.success) throw new Error(`control-episodes job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+  const cfg: CellJobConfig = r.data;
+  const run = await controlRun({ ...cfg, seed, gif: false }, undefined, { reseed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const out: ControlEpisodesResult = {
+    episodes: run.episodes.map((e) => ({ episode: e.episode, resetSeed: seed + e.episode, return: e.return, steps: e.rewards.length, terminated: e.terminated })),
+  };
+  for (const e of out.episodes) if (!Number.isFinite(e.return)) throw new Error(`control-episodes: episode ${e.episode} (seed ${e.resetSeed}) returned ${e.return}`);
+  return out as unknown as Json;
+}
+
+registerJobRunner('control-episodes', runControlEpisodes, { replace: true });

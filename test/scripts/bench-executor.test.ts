@@ -1,0 +1,23 @@
+// `diffmpc bench executor --quick`: runs inline, threads × 1 and threads × 2 on the same sweep and saves
+// JSON whose rows carry the load and whose results were bit-identical across the executors (no timing
+// assertions: the machine is shared).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runExecutorBench } from '../../scripts/bench-executor.ts';
+
+describe('bench executor', () => {
+  it('saves throughput ratios per worker count and records identical results', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-executor-test-'));
+    const file = await runExecutorBench({ backends: ['wasm'], quick: true, outDir: out });
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(path.basename(file)).toBe('executor.json');
+    expect(json.meta.identical).toBe(true);
+    expect(json.meta.loadavg).toHaveLength(3);
+    const summary = json.rows.filter((r: Record<string, unknown>) => r.round === undefined);
+    expect(summary.map((r: Record<string, unknown>) => [r.executor, r.workers])).toEqual([['inline', 1], ['threads', 1], ['threads', 2]]);
+    for (const r of summary) expect(Number.isFinite(r['vs inline']) && r['vs inline'] > 0).toBe(true);
+    for (const r of json.rows.filter((r: Record<string, unknown>) => r.round !== undefined)) expect(typeof r.load).toBe('number');
+  }, 180_000);
+});
