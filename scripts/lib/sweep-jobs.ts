@@ -8,6 +8,7 @@ import '../../controllers/index.ts';
 import { z } from 'zod';
 import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { controlRun } from '../../src/train/control-run.ts';
+import { controlRunSetup } from '../../controllers/build-controller.ts';
 import type { CellJobConfig } from './sweep-config.ts';
 
 export interface EpisodeSummary {
@@ -41,7 +42,8 @@ export async function runControlEpisodes(config: Json, seed: number, opts: { sig
   const r = jobConfig.safeParse(config);
   if (!r.success) throw new Error(`control-episodes job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
   const cfg: CellJobConfig = r.data;
-  const run = await controlRun({ ...cfg, seed, gif: false }, undefined, { reseed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const runCfg = { ...cfg, seed, gif: false };
+  const run = await controlRun(controlRunSetup(runCfg), runCfg, undefined, { reseed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
   const out: ControlEpisodesResult = {
     episodes: run.episodes.map((e) => ({ episode: e.episode, resetSeed: seed + e.episode, return: e.return, steps: e.rewards.length, terminated: e.terminated })),
   };
