@@ -31,18 +31,19 @@ export function buildController(env: Env, cfg: ControlRunConfig, model?: { dynam
       throw new Error(`controller "lqr" on ${env.id}: ${(e as Error).message}; LQR needs an upright equilibrium (Pendulum, CartPole), use --controller mpc otherwise`);
     }
   }
-  const mpc = new MPC({
-    model: twin.dynamics,
-    cost: twin.cost,
-    horizon: cfg.horizon,
-    solver: cfg.solver,
-    solverConfig: cfg.solverConfig ?? {},
-    bounds: [low, high],
-    iterations: cfg.iterations,
-    samples: cfg.samples,
-    seed: cfg.seed,
-  });
+  const mpc = plannerMpc(twin.dynamics, twin.cost, [low, high], cfg, cfg.seed);
   return Object.assign(mpc, { mpc });
+}
+
+/** MPC on (model, cost) with a run's planner settings (solver, solverConfig, horizon, samples, iterations). */
+function plannerMpc(
+  model: DynamicsModel,
+  cost: CostModel,
+  bounds: [number[], number[]],
+  cfg: { solver: string; solverConfig?: Record<string, unknown>; horizon: number; samples: number; iterations: number },
+  seed: number,
+): MPC {
+  return new MPC({ model, cost, bounds, seed, horizon: cfg.horizon, solver: cfg.solver, solverConfig: cfg.solverConfig ?? {}, iterations: cfg.iterations, samples: cfg.samples });
 }
 
 /**
@@ -69,17 +70,6 @@ export function modelBasedControllers(env: Env, cost: CostModel, cfg: ModelBased
   const high = Array.from(env.actionSpace.high);
   return {
     explore: (seed) => new RandomController(low, high, seed),
-    plan: (model, seed) =>
-      new MPC({
-        model,
-        cost,
-        horizon: cfg.horizon,
-        solver: cfg.solver,
-        solverConfig: cfg.solverConfig ?? {},
-        bounds: [low, high],
-        iterations: cfg.iterations,
-        samples: cfg.samples,
-        seed,
-      }),
+    plan: (model, seed) => plannerMpc(model, cost, [low, high], cfg, seed),
   };
 }

@@ -19,6 +19,7 @@ import '../../src/solvers/dcem.ts';
 import { hasFusedRollout } from '../../src/models/fused-rollout.ts';
 import type { CostModel, DynamicsModel } from '../../src/models/types.ts';
 import { Rng } from '../../src/tensor/rng.ts';
+import { relErr } from './finite-difference.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -49,15 +50,6 @@ function generic(dyn: DynamicsModel, cost: CostModel, x0: tf.Tensor, U: tf.Tenso
   return rolloutCostGeneric(dyn, cost, x0, U.reshape([R, 1, H]), H).reshape([R]);
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 /** Gradients of Σ_r w_r J_r w.r.t. x0, U and the four parameters, by `J`. */
 function gradsOf(J: (x0: tf.Tensor, U: tf.Tensor) => tf.Tensor, dyn: CartPoleSwingUpDynamics, x0: tf.Tensor, U: tf.Tensor, w: tf.Tensor): Float32Array[] {

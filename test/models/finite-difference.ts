@@ -48,3 +48,14 @@ export function expectClose(name: string, [a, b]: [number, number], rel: number,
   const tol = abs + rel * Math.max(Math.abs(a), Math.abs(b));
   if (!(Math.abs(a - b) <= tol)) throw new Error(`${name}: analytic ${a} vs finite difference ${b} (|diff| ${Math.abs(a - b)} > ${tol})`);
 }
+
+/** max|a − b| / max|b| over the entries (relative to the reference's scale, not entry by entry). */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / Math.max(den, 1e-12);
+}

@@ -18,7 +18,7 @@ import { makeSolver } from '../../src/solvers/types.ts';
 import '../../src/solvers/dcem.ts';
 import type { CostModel, DynamicsModel } from '../../src/models/types.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { expectClose } from './finite-difference.ts';
+import { expectClose, relErr } from './finite-difference.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -47,15 +47,6 @@ function generic(dyn: DynamicsModel, cost: CostModel, x0: tf.Tensor, U: tf.Tenso
   return rolloutCostGeneric(dyn, cost, x0, U.reshape([R, 1, H]), H).reshape([R]);
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 describe('fused pendulum rollout', () => {
   it('equals the generic loop on random x0, U with saturated torques and speeds (1e-5 relative)', () => {

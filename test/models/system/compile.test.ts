@@ -16,7 +16,7 @@ import type { CostModel, DynamicsModel } from '../../../src/models/types.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
-import { expectClose } from '../finite-difference.ts';
+import { expectClose, relErr } from '../finite-difference.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -51,15 +51,6 @@ function fused(sys: CompiledSystem<string>, x0: tf.Tensor, U: tf.Tensor): tf.Ten
   return J;
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 /** Gradients of Σ_r w_r J_r w.r.t. x0, U and every parameter Variable (in definition order). */
 function gradients(sys: CompiledSystem<string>, J: (x: tf.Tensor, u: tf.Tensor) => tf.Tensor, x0: tf.Tensor, U: tf.Tensor, w: tf.Tensor) {

@@ -11,20 +11,12 @@ import { linearize } from '../../../src/models/linearize.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
+import { relErr as maxRelErr } from '../finite-difference.ts';
 
 beforeAll(async () => {
   await useTestBackend();
 });
 
-function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 describe('generated stage Jacobians', () => {
   const cases = [
