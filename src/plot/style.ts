@@ -33,7 +33,7 @@ export function axis(spec: AxisSpec): Record<string, unknown> {
     max: spec.max,
     title: { display: true, text: spec.title, font: { size: 15 } },
     grid: { color: '#e6e6e6' },
-    ticks: { font: { size: 13 }, ...(spec.integer ? { precision: 0 } : {}), ...(spec.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
+    ticks: { font: { size: 13 }, ...(spec.integer ? { precision: 0, callback: (v: number | string) => (Number.isInteger(Number(v)) ? String(v) : '') } : {}), ...(spec.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
   };
 }
 
