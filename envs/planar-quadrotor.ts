@@ -4,14 +4,15 @@
 //
 //   State / observation  [x, z, φ, ẋ, ż, φ̇] in m, m, rad, m/s, m/s, rad/s (φ > 0 tilts counter-clockwise,
 //                        so the thrust points along (−sin φ, cos φ)); unbounded (free flight, no ground)
-//   Action               rotor thrusts [T₁ (left), T₂ (right)] ∈ [0, 5] N each, clipped into the box
+//   Action               rotor thrusts [T₁ (left), T₂ (right)] ∈ [0, m g] = [0, 4.905] N each (box centre =
+//                        hover), clipped into the box
 //   Transition           two semi-implicit Euler sub-steps of dt/2:
 //                          ẍ = −(T₁+T₂) sin φ / m,  z̈ = (T₁+T₂) cos φ / m − g,  φ̈ = a (T₂ − T₁) / I
 //   Reward               −cost, cost = (x − 0)² + (z − 1)² + 2(1 − cos φ) + 0.05 (ẋ² + ż²) + 0.01 φ̇²
 //                                     + 0.02 ((T₁ − T_h)² + (T₂ − T_h)²),  T_h = m g / 2 (hover thrust)
 //   Termination          never; make() truncates at 200 steps (10 s)
 //   Reset                x ~ U(−1.5, 1.5), z ~ U(0.3, 2), φ ~ U(−0.8, 0.8), ẋ, ż ~ U(−0.5, 0.5), φ̇ ~ U(−1, 1)
-// Constants: m = 0.5 kg, arm a = 0.25 m, I = m (2a)²/12 ≈ 0.0104 kg·m² (a rod), g = 9.81 m/s², dt = 0.05 s.
+// Constants: m = 0.5 kg, arm a = 0.25 m, I = m a² = 0.03125 kg·m² (mass at the rotors), g = 9.81 m/s², dt = 0.05 s.
 import { defineSystem } from '../src/models/system/definition.ts';
 import type { Ops } from '../src/models/system/ops.ts';
 import { target } from './meta.ts';
@@ -20,7 +21,8 @@ import { registerSystem, type SystemEnvSpec } from './system-env.ts';
 
 const DT = 0.05;
 const SUBSTEPS = 2;
-const MAX_THRUST = 5;
+/** T_max = m g per rotor (the defaults'): the box centre is the hover thrust T_h = m g / 2. */
+const MAX_THRUST = 0.5 * 9.81;
 /** Goal position (m). */
 export const QUADROTOR_GOAL = { x: 0, z: 1 } as const;
 
@@ -30,7 +32,7 @@ export const planarQuadrotorSystem = defineSystem({
   name: 'planar-quadrotor',
   stateDim: 6,
   actionDim: 2,
-  params: { mass: 0.5, arm: 0.25, inertia: (0.5 * 0.5 * 0.5) / 12, gravity: 9.81 },
+  params: { mass: 0.5, arm: 0.25, inertia: 0.5 * 0.25 * 0.25, gravity: 9.81 },
   dt: DT,
   actionBounds: { low: [0, 0], high: [MAX_THRUST, MAX_THRUST] },
   transition(state, [t1, t2], p, m) {
