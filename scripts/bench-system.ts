@@ -7,6 +7,8 @@
 //   generic      the same definition with the fused path hidden (H × (step + cost) tfjs ops)
 //   point mass   the 2-D point mass definition (nu = 2, envs/systems/point-mass.ts), generated kernel
 //   friction     a pendulum with Coulomb friction (envs/systems/friction-pendulum.ts), generated kernel
+//   quadrotor    PlanarQuadrotor-v0's definition (nx 6, nu 2), acrobot AcrobotSwingUp-v0's (RK4), generated;
+//                states from each env's reset distribution
 // and the ratios generated / builtin (target ≤ 1.5) and generic / generated. 40 warm-up acts before timing.
 // Run: `npx tsx scripts/bench-system.ts [--quick] [--backends wasm]` or `diffmpc bench system`.
 import * as tf from '@tensorflow/tfjs';
@@ -23,6 +25,8 @@ import { Rng } from '../src/tensor/rng.ts';
 import { pendulumSystem } from '../envs/systems/pendulum.ts';
 import { pointMassSystem } from '../envs/systems/point-mass.ts';
 import { frictionPendulumSystem } from '../envs/systems/friction-pendulum.ts';
+import { planarQuadrotorEnvSpec, planarQuadrotorSystem } from '../envs/planar-quadrotor.ts';
+import { acrobotSwingUpEnvSpec, acrobotSwingUpSystem } from '../envs/acrobot-swingup.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
@@ -41,7 +45,7 @@ interface Case {
   path: string;
   model: DynamicsModel;
   cost: CostModel;
-  bounds: [number, number];
+  bounds: [number | number[], number | number[]];
   observe(rng: Rng): Float32Array;
 }
 
@@ -80,12 +84,16 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
     const pend = compileSystem(pendulumSystem);
     const pm = compileSystem(pointMassSystem);
     const fp = compileSystem(frictionPendulumSystem);
+    const quad = compileSystem(planarQuadrotorSystem);
+    const acro = compileSystem(acrobotSwingUpSystem);
     const cases: Case[] = [
       { path: 'builtin pendulum (hand-written kernel)', model: builtin.dynamics, cost: builtin.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'pendulum definition (generated)', model: pend.dynamics, cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'pendulum definition (generic tfjs)', model: genericView(pend.dynamics), cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
       { path: 'point mass nu=2 (generated)', model: pm.dynamics, cost: pm.cost, bounds: [-1, 1], observe: pointMassObs },
       { path: 'friction pendulum (generated)', model: fp.dynamics, cost: fp.cost, bounds: [-2, 2], observe: pendulumObs },
+      { path: 'planar quadrotor nx=6 nu=2 (generated)', model: quad.dynamics, cost: quad.cost, bounds: [[...planarQuadrotorSystem.actionBounds.low], [...planarQuadrotorSystem.actionBounds.high]], observe: (r) => Float32Array.from(planarQuadrotorEnvSpec.initial(r, planarQuadrotorSystem.params)) },
+      { path: 'acrobot RK4 (generated)', model: acro.dynamics, cost: acro.cost, bounds: [-1, 1], observe: (r) => Float32Array.from(acrobotSwingUpEnvSpec.initial(r, acrobotSwingUpSystem.params)) },
     ];
     for (const p of PLANNERS) {
       const ms: Record<string, number> = {};
@@ -115,6 +123,8 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
     pend.dynamics.dispose();
     pm.dynamics.dispose();
     fp.dynamics.dispose();
+    quad.dynamics.dispose();
+    acro.dynamics.dispose();
   }
   console.log(formatTable(rows, ['backend', 'solver', 'samples', 'path', 'ms/act', 'min ms', 'vs builtin', 'tensors leaked', 'load']));
   console.log(`(target: generated within ${SYSTEM_BENCH.targetRatio}× of the builtin pendulum; 'vs builtin' is the ratio of medians)`);
@@ -125,7 +135,7 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
 
 registerBenchSuite({
   name: 'system',
-  summary: 'MPC ms/act of generated system kernels (pendulum, 2-D point mass, friction pendulum definitions) vs the hand-written pendulum kernel and the generic tfjs loop',
+  summary: 'MPC ms/act of generated system kernels (pendulum, 2-D point mass, friction pendulum, planar quadrotor, acrobot definitions) vs the hand-written pendulum kernel and the generic tfjs loop',
   run: ({ backends, quick, outDir }) => benchSystem(backends, quick, outDir),
 });
 

@@ -29,7 +29,7 @@ describe('the root entry in a fresh process', () => {
     );
     expect(r.status, r.err).toBe(0);
     const got = JSON.parse(r.out.trim().split('\n').at(-1)!);
-    expect(got.envs).toEqual(expect.arrayContaining(['Pendulum-v1', 'CartPole-v1', 'CartPoleSwingUp-v0', 'MountainCarContinuous-v0']));
+    expect(got.envs).toEqual(expect.arrayContaining(['Pendulum-v1', 'CartPole-v1', 'CartPoleSwingUp-v0', 'MountainCarContinuous-v0', 'PlanarQuadrotor-v0', 'AcrobotSwingUp-v0']));
     expect(got.planners).toEqual(expect.arrayContaining(['adam', 'dcem', 'gd', 'novas', 'qp']));
     expect(got.presets).toBeGreaterThanOrEqual(5);
     expect(got.backend).toBe('wasm');
