@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../../helpers/backend.ts';
 import { compileSystem, type CompiledSystem } from '../../../src/models/system/compile.ts';
 import { paramNames, type SystemDefinition } from '../../../src/models/system/definition.ts';
-import { checkSystem } from '../../../src/models/system/check.ts';
+import { checkSystem, partialByDifferences } from '../../../src/models/system/check.ts';
 import { pendulumModel } from '../../../src/models/pendulum.ts';
 import { pendulumRolloutBackward, pendulumRolloutForward } from '../../../src/models/pendulum-rollout.ts';
 import { rolloutCost, rolloutCostGeneric } from '../../../src/models/rollout.ts';
@@ -63,12 +63,6 @@ function gradients(sys: CompiledSystem<string>, J: (x: tf.Tensor, u: tf.Tensor) 
   });
 }
 
-/** Richardson-extrapolated central difference of f at 0 with step h: (4 D(h/2) − D(h)) / 3. */
-function richardson(f: (d: number) => number, h: number): number {
-  const D = (s: number) => (f(s) - f(-s)) / (2 * s);
-  return (4 * D(h / 2) - D(h)) / 3;
-}
-
 /** Float64 kernel gradients against central differences of its own forward, relative steps. */
 function checkFiniteDifferences(sys: CompiledSystem<string>, x0: Float64Array, U: Float64Array, R: number): void {
   const k = sys.dynamics.kernel;
@@ -78,17 +72,11 @@ function checkFiniteDifferences(sys: CompiledSystem<string>, x0: Float64Array, U
   const total = (x: Float64Array, u: Float64Array, p: Float64Array): number => k.forward(x, u, p, R, H, false).J.reduce((a, v, r) => a + dJ[r]! * v, 0);
   const { traj } = k.forward(x0, U, P, R, H, true);
   const g = k.backward(traj, U, P, dJ, R, H);
-  const at = (arr: Float64Array, i: number, f: (a: Float64Array) => number) => (d: number) => {
-    const a = arr.slice();
-    a[i] = arr[i]! + d;
-    return f(a);
-  };
-  const step = (v: number) => 1e-4 * Math.max(1, Math.abs(v));
-  for (let i = 0; i < x0.length; i++) expectClose(`dJ/dx0[${i}]`, [g.dx0[i]!, richardson(at(x0, i, (x) => total(x, U, P)), step(x0[i]!))], 1e-6, 1e-7);
-  for (let i = 0; i < U.length; i += 3) expectClose(`dJ/dU[${i}]`, [g.dU[i]!, richardson(at(U, i, (u) => total(x0, u, P)), step(U[i]!))], 1e-6, 1e-7);
+  for (let i = 0; i < x0.length; i++) expectClose(`dJ/dx0[${i}]`, [g.dx0[i]!, partialByDifferences(x0, i, (x) => total(x, U, P))], 1e-6, 1e-7);
+  for (let i = 0; i < U.length; i += 3) expectClose(`dJ/dU[${i}]`, [g.dU[i]!, partialByDifferences(U, i, (u) => total(x0, u, P))], 1e-6, 1e-7);
   names.forEach((p, i) => {
     expect(g.dParams[i], p).not.toBe(0);
-    expectClose(`dJ/d${p}`, [g.dParams[i]!, richardson(at(P, i, (pp) => total(x0, U, pp)), step(P[i]!))], 1e-6, 1e-7);
+    expectClose(`dJ/d${p}`, [g.dParams[i]!, partialByDifferences(P, i, (pp) => total(x0, U, pp))], 1e-6, 1e-7);
   });
 }
 

@@ -12,6 +12,7 @@ import { OP_RULES } from '../../../src/models/system/rules.ts';
 import { rolloutCostGeneric } from '../../../src/models/rollout.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { expectClose } from '../finite-difference.ts';
+import { partialByDifferences } from '../../../src/models/system/check.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -81,19 +82,9 @@ describe('local derivative rules', () => {
     const dJ = Float64Array.from({ length: r }, (_, i) => 1 + 0.5 * i);
     const total = (x: Float64Array, u: Float64Array, p: Float64Array) => k.forward(x, u, p, r, H, false).J.reduce((s, v, i) => s + dJ[i]! * v, 0);
     const g = k.backward(k.forward(x64, U64, P, r, H, true).traj, U64, P, dJ, r, H);
-    const fd = (arr: Float64Array, i: number, f: (a: Float64Array) => number) => {
-      const h = 1e-4 * Math.max(1, Math.abs(arr[i]!));
-      const at = (d: number) => {
-        const c = arr.slice();
-        c[i] = arr[i]! + d;
-        return f(c);
-      };
-      const D = (s: number) => (at(s) - at(-s)) / (2 * s);
-      return (4 * D(h / 2) - D(h)) / 3;
-    };
-    for (let i = 0; i < x64.length; i++) expectClose(`fd dx0[${i}]`, [g.dx0[i]!, fd(x64, i, (x) => total(x, U64, P))], 1e-6, 1e-7);
-    for (let i = 0; i < U64.length; i++) expectClose(`fd dU[${i}]`, [g.dU[i]!, fd(U64, i, (u) => total(x64, u, P))], 1e-6, 1e-7);
-    for (let i = 0; i < 2; i++) expectClose(`fd dP[${i}]`, [g.dParams[i]!, fd(P, i, (p) => total(x64, U64, p))], 1e-6, 1e-7);
+    for (let i = 0; i < x64.length; i++) expectClose(`fd dx0[${i}]`, [g.dx0[i]!, partialByDifferences(x64, i, (x) => total(x, U64, P))], 1e-6, 1e-7);
+    for (let i = 0; i < U64.length; i++) expectClose(`fd dU[${i}]`, [g.dU[i]!, partialByDifferences(U64, i, (u) => total(x64, u, P))], 1e-6, 1e-7);
+    for (let i = 0; i < 2; i++) expectClose(`fd dP[${i}]`, [g.dParams[i]!, partialByDifferences(P, i, (p) => total(x64, U64, p))], 1e-6, 1e-7);
     sys.dynamics.dispose();
   });
 });
