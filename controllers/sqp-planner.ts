@@ -31,7 +31,6 @@ import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { linearize } from '../src/models/linearize.ts';
 import { rolloutCost, rolloutStates } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
-import { registerBooleanZeroGrads } from '../src/tensor/boolean-grads.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
 import { NonFiniteObjectiveError, countNonFiniteHost, type NonFiniteWhat } from '../src/solvers/non-finite.ts';
@@ -241,7 +240,6 @@ function checkFinite(what: NonFiniteWhat, data: ArrayLike<number>, B: number, it
 
 /** Plans `[B, H, nu]` controls by SQP with the QP layer; see the file header. */
 export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
-  registerBooleanZeroGrads();
   const { model, cost, x0, horizon: H } = cfg;
   if (x0.rank !== 2 || x0.shape[1] !== model.stateDim) {
     throw new ShapeError(`x0: expected shape [B, nx] = [B, ${model.stateDim}] but got [${x0.shape}]`);

@@ -176,10 +176,10 @@ export function silenceAutoBackendNotice(): void {
  * the slow cpu backend cannot go unnoticed. The package's root entry awaits it on import.
  * @example await autoBackend(); // "diffmpc: tensor backend wasm (auto; …)"
  */
-export async function autoBackend(opts: { quiet?: boolean } = {}): Promise<BackendChoice> {
+export async function autoBackend(): Promise<BackendChoice> {
   if (current) return current;
   const choice = await initBackend();
-  if (!opts.quiet && autoNotice && !process.env.DIFFMPC_QUIET) {
+  if (autoNotice && !process.env.DIFFMPC_QUIET) {
     const skipped = choice.skipped.length ? `; skipped ${choice.skipped.map((s) => s.name).join(', ')}` : '';
     console.error(`diffmpc: tensor backend ${choice.name} (${choice.requested}${skipped}); initBackend(name) or $${BACKEND_ENV_VAR} chooses another`);
   }
