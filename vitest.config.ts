@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Installs Debian's redis-server and chromium when missing (as root), or says how to.
+    globalSetup: ['test/setup/debian-packages.ts'],
   },
 });
