@@ -12,20 +12,26 @@
 // the mean wall time per run. Convergence plots (log10 best-so-far f, mean ± std band over seeds) are PNGs.
 //
 // Run: npx tsx scripts/bench-l2o.ts [--full] [--train-seeds K] [--train-family quadratic] [--seed 0] [--backend wasm]
-//      [--out bench-results]
+//      [--out bench-results] [--workers N]
 //      or `diffmpc bench l2o` (fast default, ≤ 3 min on 2 cores). Checkpoints: <out>/l2o/optimizer*.json.
+// Pieces (scripts/lib/l2o-jobs.ts) run through the chosen executor (`--workers N`, `--executor`): each
+// variant × training seed (l2o-train), then each family × dim × seed × method (l2o-test); the tables are built
+// in that order from the results, so every executor reports the same numbers (wall times aside).
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { runAll } from '../src/exec/collect.ts';
+import type { JobSpec } from '../src/exec/job.ts';
 import { initBackend } from '../src/tensor/backend.ts';
+import { writeJsonAtomic } from '../src/tensor/files.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { plotLearningCurve, savePng } from '../src/plot/index.ts';
 import { listProblemFamilies, makeProblem, type Problem } from '../policies/l2o/problems.ts';
-import { trainLearnedOptimizer, type EpisodeLog } from '../policies/l2o/train.ts';
-import { runAdam, runEpsGreedySgd, runSgd } from '../policies/l2o/baselines.ts';
-import type { LearnedOptimizer } from '../policies/l2o/learned-optimizer.ts';
+import { runAdam, runSgd } from '../policies/l2o/baselines.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
+import { INLINE, createExecutor, describeChoice, executorChoice, type ExecutorChoice } from './lib/executor-options.ts';
+import { bestSoFar, type L2OTestConfig, type L2OTestResult, type L2OTrainConfig, type L2OTrainResult } from './lib/l2o-jobs.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export interface BenchL2OOptions {
@@ -36,9 +42,13 @@ export interface BenchL2OOptions {
   seed: number;
   backend: string;
   outDir: string;
+  /** Where the training and test runs go (default inline). */
+  executor?: ExecutorChoice;
+  /** Overrides of the budget's sizes (small runs in tests). */
+  budget?: Partial<Budget>;
 }
 
-interface Budget {
+export interface Budget {
   /** Independently trained optimizers per variant; test seed s uses optimizer s mod trainSeeds. */
   trainSeeds: number;
   trainDims: number[];
@@ -55,20 +65,7 @@ const BUDGETS: Record<'fast' | 'full', Budget> = {
   full: { trainSeeds: 3, trainDims: [2, 5, 10, 20], episodes: 150, trainSteps: 50, runs: 4, testDims: [2, 5, 10, 20], seeds: 10, steps: 200 },
 };
 
-/** A method run: problem, start `[1, M]`, steps, a seeded Rng and the test-seed index → values per step. */
-type Method = (p: Problem, theta0: tf.Tensor, steps: number, rng: Rng, seedIndex: number) => Float32Array[];
-
-/** Best-so-far values per step: best[t] = min_{τ ≤ t} f_τ (non-finite values never count as best). */
-export function bestSoFar(values: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  let b = Infinity;
-  for (let t = 0; t < values.length; t++) {
-    const v = values[t]!;
-    if (Number.isFinite(v) && v < b) b = v;
-    out.push(b);
-  }
-  return out;
-}
+export { bestSoFar } from './lib/l2o-jobs.ts';
 
 /** Picks the learning rate from `grid` with the lowest mean final log10 best value on the training family. */
 function tuneLr(run: (p: Problem, th: tf.Tensor, lr: number) => Float32Array[], family: string, dims: number[], steps: number, seed: number): number {
@@ -96,69 +93,70 @@ function tuneLr(run: (p: Problem, th: tf.Tensor, lr: number) => Float32Array[], 
 
 export async function benchL2O(o: BenchL2OOptions): Promise<string> {
   await initBackend(o.backend, { quiet: true });
-  const budget = { ...BUDGETS[o.full ? 'full' : 'fast'] };
+  const budget = { ...BUDGETS[o.full ? 'full' : 'fast'], ...o.budget };
   if (o.trainSeeds !== undefined) {
     if (!Number.isInteger(o.trainSeeds) || o.trainSeeds < 1) throw new Error(`--train-seeds: expected a positive integer (got ${o.trainSeeds})`);
     budget.trainSeeds = o.trainSeeds;
   }
   const outDir = path.resolve(o.outDir, 'l2o');
   const t0 = performance.now();
-  const trained: Record<string, Array<{ opt: LearnedOptimizer; log: EpisodeLog[]; seconds: number }>> = {};
-  for (const [name, explorers] of [['l2o', null], ['l2o+explorers', { count: 4 }]] as const) {
+  const choice = o.executor ?? INLINE;
+  const executor = createExecutor(choice, { backend: o.backend });
+  const variants = [['l2o', null], ['l2o+explorers', { count: 4 }]] as const;
+  const trainJobs: JobSpec[] = variants.flatMap(([name, explorers]) =>
+    Array.from({ length: budget.trainSeeds }, (_, k): JobSpec => {
+      const config: L2OTrainConfig = { family: o.trainFamily, dims: budget.trainDims, episodes: budget.episodes, steps: budget.trainSteps, runs: budget.runs, explorers };
+      return { id: `train/${name}/seed${o.seed + k}`, command: 'l2o-train', config: config as never, seed: o.seed + k };
+    }),
+  );
+  console.log(`l2o: ${trainJobs.length} training run(s) on ${describeChoice(choice)}`);
+  const trainedAll = (await runAll(executor, trainJobs, { what: 'l2o training run' })) as unknown as L2OTrainResult[];
+  const trained: Record<string, L2OTrainResult[]> = {};
+  variants.forEach(([name], v) => {
     for (let k = 0; k < budget.trainSeeds; k++) {
-      const ts = performance.now();
-      const { optimizer, log } = trainLearnedOptimizer({
-        family: o.trainFamily,
-        dims: budget.trainDims,
-        episodes: budget.episodes,
-        steps: budget.trainSteps,
-        runs: budget.runs,
-        explorers,
-        seed: o.seed + k,
-      });
-      const seconds = (performance.now() - ts) / 1000;
+      const t = trainedAll[v * budget.trainSeeds + k]!;
       const suffix = k === 0 ? '' : `-seed${o.seed + k}`;
-      optimizer.save(path.join(outDir, `${name === 'l2o' ? 'optimizer' : 'optimizer-explorers'}${suffix}.json`));
-      (trained[name] ??= []).push({ opt: optimizer, log, seconds });
-      console.log(`trained ${name} (seed ${o.seed + k}) on ${o.trainFamily}: ${budget.episodes} episodes, ${log.at(-1)!.envSteps} optimizee steps, ${seconds.toFixed(1)} s`);
+      writeJsonAtomic(path.join(outDir, `${name === 'l2o' ? 'optimizer' : 'optimizer-explorers'}${suffix}.json`), t.checkpoint);
+      (trained[name] ??= []).push(t);
+      console.log(`trained ${name} (seed ${o.seed + k}) on ${o.trainFamily}: ${budget.episodes} episodes, ${t.log.at(-1)!.envSteps} optimizee steps, ${t.seconds.toFixed(1)} s`);
     }
-  }
+  });
   const sgdLr = tuneLr((p, th, lr) => runSgd(p, th, budget.trainSteps, lr).values, o.trainFamily, budget.trainDims, budget.trainSteps, o.seed + 1);
   const adamLr = tuneLr((p, th, lr) => runAdam(p, th, budget.trainSteps, lr).values, o.trainFamily, budget.trainDims, budget.trainSteps, o.seed + 1);
   console.log(`tuned on ${o.trainFamily}: sgd lr ${sgdLr}, adam lr ${adamLr}`);
-  const stepScale = trained['l2o']![0]!.opt.config.stepScale;
-  const learned = (name: string): Method => (p, th, T, _rng, s) => {
-    const pool = trained[name]!;
-    const r = pool[s % pool.length]!.opt.run(p, th, T);
-    r.theta.dispose();
-    return r.values;
-  };
-  const methods: Record<string, Method> = {
+  const stepScale = trained['l2o']![0]!.checkpoint.config.stepScale;
+  // Test seed s uses the optimizer trained with seed s mod trainSeeds.
+  const learned = (name: string) => (s: number): L2OTestConfig['method'] => ({ kind: 'learned', checkpoint: trained[name]![s % budget.trainSeeds]!.checkpoint as never });
+  const methods: Record<string, (s: number) => L2OTestConfig['method']> = {
     l2o: learned('l2o'),
     'l2o+explorers': learned('l2o+explorers'),
-    sgd: (p, th, T) => runSgd(p, th, T, sgdLr).values,
-    adam: (p, th, T) => runAdam(p, th, T, adamLr).values,
-    'eps-greedy-sgd x4': (p, th, T, rng) => runEpsGreedySgd(p, th, T, { lr: sgdLr, restarts: 4, epsilon: 0.1, stepScale, rng }).values,
+    sgd: () => ({ kind: 'sgd', lr: sgdLr }),
+    adam: () => ({ kind: 'adam', lr: adamLr }),
+    'eps-greedy-sgd x4': () => ({ kind: 'eps-greedy-sgd', lr: sgdLr, restarts: 4, epsilon: 0.1, stepScale }),
   };
+  const families = [o.trainFamily, ...listProblemFamilies().filter((f) => f !== o.trainFamily)];
+  const cases = families.flatMap((family) => budget.testDims.map((dim) => ({ family, dim })));
+  const testJobs: JobSpec[] = cases.flatMap(({ family, dim }) =>
+    Array.from({ length: budget.seeds }, (_, s) =>
+      Object.entries(methods).map(([name, m], i): JobSpec => {
+        const config: L2OTestConfig = { family, dim, steps: budget.steps, split: i, method: m(s) };
+        return { id: `test/${family}/${dim}/s${s}/${name}`, command: 'l2o-test', config: config as never, seed: o.seed * 1000 + 7919 * s + dim };
+      }),
+    ).flat(),
+  );
+  console.log(`l2o: ${testJobs.length} test run(s) (${cases.length} family × dim, ${budget.seeds} seeds, ${Object.keys(methods).length} methods) on ${describeChoice(choice)}`);
+  const tested = (await runAll(executor, testJobs, { what: 'l2o test run' })) as unknown as L2OTestResult[];
   const rows: Row[] = [];
   const curves: Record<string, unknown> = {};
-  const families = [o.trainFamily, ...listProblemFamilies().filter((f) => f !== o.trainFamily)];
-  for (const family of families) {
-    for (const dim of budget.testDims) {
+  let at = 0;
+  for (const { family, dim } of cases) {
       const perMethod: Record<string, { best: number[][]; ms: number[] }> = {};
       for (let s = 0; s < budget.seeds; s++) {
-        const rng = new Rng(o.seed * 1000 + 7919 * s + dim);
-        const p = makeProblem(family, dim, rng);
-        const th = p.init(1, rng);
-        for (const [name, run] of Object.entries(methods)) {
-          const tm = performance.now();
-          const vals = run(p, th, budget.steps, rng.split(), s);
-          const ms = performance.now() - tm;
-          (perMethod[name] ??= { best: [], ms: [] }).best.push(bestSoFar(vals.map((v) => v[0]!)));
-          perMethod[name]!.ms.push(ms);
+        for (const name of Object.keys(methods)) {
+          const r = tested[at++]!;
+          (perMethod[name] ??= { best: [], ms: [] }).best.push(r.best);
+          perMethod[name]!.ms.push(r.ms);
         }
-        th.dispose();
-        p.dispose();
       }
       for (const [name, r] of Object.entries(perMethod)) {
         const finals = r.best.map((b) => b.at(-1)!);
@@ -187,7 +185,6 @@ export async function benchL2O(o: BenchL2OOptions): Promise<string> {
         yLabel: 'log10 best f',
       });
       savePng(path.join(outDir, `${family}-${dim}.png`), png);
-    }
   }
   console.log(formatTable(rows));
   const file = saveReport(
@@ -205,12 +202,13 @@ export async function benchL2O(o: BenchL2OOptions): Promise<string> {
       training: Object.fromEntries(
         Object.entries(trained).map(([k, runs]) => [k, runs.map((v) => ({ seconds: v.seconds, envSteps: v.log.at(-1)!.envSteps, log: v.log }))]),
       ),
+      executor: choice,
+      finalBest: Object.fromEntries(testJobs.map((j, i) => [j.id, tested[i]!.best.at(-1)!])),
       totalSeconds: (performance.now() - t0) / 1000,
       plots: outDir,
     },
     o.outDir,
   );
-  for (const runs of Object.values(trained)) for (const t of runs) t.opt.dispose();
   console.log(`saved ${file} and convergence plots in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   return file;
 }
@@ -223,7 +221,8 @@ function b0(n: number): number[] {
 registerBenchSuite({
   name: 'l2o',
   summary: 'learned optimizer (DDPG ± explorer ensemble) vs SGD, Adam, ε-greedy SGD on held-out families',
-  run: ({ backends, outDir }) => benchL2O({ full: false, trainFamily: 'quadratic', seed: 0, backend: backends[0] ?? 'wasm', outDir }),
+  pieces: 'training runs, then problem × seed × optimizer test runs',
+  run: ({ backends, outDir, executor }) => benchL2O({ full: false, trainFamily: 'quadratic', seed: 0, backend: backends[0] ?? 'wasm', outDir, ...(executor ? { executor } : {}) }),
 });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -235,8 +234,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       seed: { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string', default: 'bench-results' },
+      executor: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) throw new Error(`bench-l2o --workers: expected an integer in 1..256 (got "${values.workers}")`);
   await benchL2O({
     full: Boolean(values.full),
     ...(values['train-seeds'] !== undefined ? { trainSeeds: Number(values['train-seeds']) } : {}),
@@ -244,5 +247,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     seed: Number(values.seed),
     backend: values.backend!,
     outDir: values.out!,
+    executor: executorChoice({ executor: values.executor, workers }),
   });
 }

@@ -9,7 +9,10 @@
 // `--quick` runs 3 pendulum seeds and 2 cart-pole seeds of 300 steps. The direct entry can run one part so the
 // parts run as parallel processes: `--only pendulum|cartpole --physics analytic|matter --solvers dcem,novas`
 // (the JSON is then named quality-<filters>.json).
-// Run: `npx tsx scripts/bench-quality.ts [--quick] [filters]` or `diffmpc bench quality [--quick]`.
+// Each episode is one piece (job `quality-episode`, scripts/lib/quality-jobs.ts): reset seed k, its own MPC
+// seeded k; the pieces run through the chosen executor (`--workers N`, `--executor`) and the rows are built in
+// table order from the results, so every executor prints the same numbers (ms/act and load aside).
+// Run: `npx tsx scripts/bench-quality.ts [--quick] [filters] [--workers N]` or `diffmpc bench quality [--quick] [--workers N]`.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -18,12 +21,17 @@ import '../src/solvers/index.ts';
 import { plannerPresetsFor, type PlannerPreset } from '../controllers/presets.ts';
 import '../controllers/index.ts';
 import { getPlanner } from '../controllers/planners.ts';
-import type { Episode } from '../src/streams/collect-episodes.ts';
+import { runAll } from '../src/exec/collect.ts';
+import type { Executor } from '../src/exec/executor.ts';
+import type { JobSpec } from '../src/exec/job.ts';
 import { initBackend } from '../src/tensor/backend.ts';
-import { controlRun, type ControlRunConfig } from '../src/train/control-run.ts';
-import { controlRunSetup } from '../controllers/build-controller.ts';
-import { registerBenchSuite } from './lib/bench-suites.ts';
+import { registerBenchSuite, type BenchRunOptions } from './lib/bench-suites.ts';
+import { INLINE, createExecutor, describeChoice, executorChoice } from './lib/executor-options.ts';
+import { machineLoad } from './lib/machine-load.ts';
+import { QUALITY_TARGETS, type QualityEpisodeConfig, type QualityEpisodeResult } from './lib/quality-jobs.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
+
+export { QUALITY_TARGETS, swingUpHeld } from './lib/quality-jobs.ts';
 
 type Physics = 'analytic' | 'matter';
 
@@ -38,23 +46,10 @@ export interface QualityFilter {
   solvers?: string[];
 }
 
-export const QUALITY_TARGETS = { pendulumReturn: -160, holdSteps: 100, holdCos: 0.95, xLimit: 2.4 } as const;
-
-const load = (): number => Number(os.loadavg()[0]!.toFixed(2));
-
 function meanStd(xs: number[]): { mean: number; std: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
   return { mean, std };
-}
-
-/**
- * Whether a swing-up episode reached upright and held it: it ran all `steps` steps without terminating and
- * cos θ (observation index 2) > holdCos with |x| ≤ xLimit in each of the last `holdSteps` states.
- */
-export function swingUpHeld(ep: Episode, steps: number, holdSteps: number = QUALITY_TARGETS.holdSteps, holdCos: number = QUALITY_TARGETS.holdCos): boolean {
-  if (ep.terminated || ep.rewards.length < steps) return false;
-  return ep.states.slice(-holdSteps).every((s) => s[2]! > holdCos && Math.abs(s[0]!) <= QUALITY_TARGETS.xLimit);
 }
 
 /** Whether a planner or solver of this name resolves (e.g. 'qp' only once the SQP planner is registered). */
@@ -67,107 +62,135 @@ function plannerAvailable(name: string): boolean {
   }
 }
 
-function runConfig(env: string, physics: Physics, solver: string, s: PlannerPreset, episodes: number, maxEpisodeSteps: number): ControlRunConfig {
-  return { env, physics, controller: 'mpc', solver, ...s, episodes, maxEpisodeSteps, seed: 0, gif: false };
-}
-
 const PHYSICS: Physics[] = ['analytic', 'matter'];
 
-async function pendulumRows(seeds: number, f: QualityFilter, log: (s: string) => void): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const [name, s] of Object.entries(PENDULUM_QUALITY)) {
-    if (f.solvers && !f.solvers.includes(name)) continue;
-    if (!plannerAvailable(name)) {
-      log(`pendulum: planner "${name}" is not registered, skipped`);
-      continue;
-    }
-    for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
-      const t0 = performance.now();
-      const cfg = runConfig('Pendulum-v1', physics, name, s, seeds, 200);
-      const r = await controlRun(controlRunSetup(cfg), cfg);
-      const { mean, std } = meanStd(r.episodes.map((e) => e.return));
-      rows.push({
-        task: 'Pendulum-v1 (200 steps)',
-        physics,
-        solver: name,
-        seeds,
-        'mean return': mean,
-        std,
-        min: Math.min(...r.episodes.map((e) => e.return)),
-        target: `≥ ${QUALITY_TARGETS.pendulumReturn}`,
-        pass: mean >= QUALITY_TARGETS.pendulumReturn,
-        'ms/act': r.actMs,
-        settings: `H ${s.horizon}, N ${s.samples}, iters ${s.iterations}, ${JSON.stringify(s.solverConfig)}`,
-        's total': Math.round((performance.now() - t0) / 1000),
-        load: load(),
-      });
-      log(formatTable([rows.at(-1)!]));
-    }
-  }
-  return rows;
+/** One row of the table: a task × physics × solver over seeds 0 … seeds − 1 (one piece per seed). */
+export interface QualityGroup {
+  part: 'pendulum' | 'cartpole';
+  env: string;
+  physics: Physics;
+  solver: string;
+  preset: PlannerPreset;
+  seeds: number;
+  steps: number;
 }
 
-async function cartPoleRows(seeds: number, steps: number, f: QualityFilter, log: (s: string) => void): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const [name, s] of Object.entries(CARTPOLE_QUALITY)) {
-  if (f.solvers && !f.solvers.includes(name)) continue;
-  for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) {
-    const t0 = performance.now();
-    const cfg = runConfig('CartPoleSwingUp-v0', physics, name, s, seeds, steps);
-    const r = await controlRun(controlRunSetup(cfg), cfg);
-    const held = r.episodes.map((e) => swingUpHeld(e, steps));
-    const { mean, std } = meanStd(r.episodes.map((e) => e.return));
-    rows.push({
-      task: `CartPoleSwingUp-v0 (${steps} steps)`,
-      physics,
-      solver: name,
-      seeds,
-      'mean return': mean,
-      std,
-      success: held.filter(Boolean).length / seeds,
-      'failed seeds': held.flatMap((h, i) => (h ? [] : [i])).join(' ') || '-',
+/** The groups of the suite under a filter, in table order. */
+export function qualityGroups(sizes: { pendulumSeeds: number; cartSeeds: number; cartSteps: number }, f: QualityFilter = {}, log: (s: string) => void = () => {}): QualityGroup[] {
+  const parts = f.parts ?? ['pendulum', 'cartpole'];
+  const out: QualityGroup[] = [];
+  const add = (part: QualityGroup['part'], env: string, presets: Record<string, PlannerPreset>, seeds: number, steps: number) => {
+    for (const [solver, preset] of Object.entries(presets)) {
+      if (f.solvers && !f.solvers.includes(solver)) continue;
+      if (!plannerAvailable(solver)) {
+        log(`${part}: planner "${solver}" is not registered, skipped`);
+        continue;
+      }
+      for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) out.push({ part, env, physics, solver, preset, seeds, steps });
+    }
+  };
+  if (parts.includes('pendulum')) add('pendulum', 'Pendulum-v1', PENDULUM_QUALITY, sizes.pendulumSeeds, 200);
+  if (parts.includes('cartpole')) add('cartpole', 'CartPoleSwingUp-v0', CARTPOLE_QUALITY, sizes.cartSeeds, sizes.cartSteps);
+  return out;
+}
+
+/** Id of the piece of group `g` with seed `s`, e.g. "Pendulum-v1/analytic/dcem/s3". */
+export const qualityPieceId = (g: QualityGroup, s: number): string => `${g.env}/${g.physics}/${g.solver}/s${s}`;
+
+/** The pieces of the groups: one `quality-episode` job per group × seed, in table order. */
+export function qualityJobs(groups: readonly QualityGroup[]): JobSpec[] {
+  return groups.flatMap((g) =>
+    Array.from({ length: g.seeds }, (_, s): JobSpec => {
+      const config: QualityEpisodeConfig = {
+        env: g.env,
+        physics: g.physics,
+        solver: g.solver,
+        horizon: g.preset.horizon,
+        samples: g.preset.samples,
+        iterations: g.preset.iterations,
+        solverConfig: g.preset.solverConfig,
+        maxEpisodeSteps: g.steps,
+        ...(g.part === 'cartpole' ? { hold: { holdSteps: QUALITY_TARGETS.holdSteps, holdCos: QUALITY_TARGETS.holdCos } } : {}),
+      };
+      return { id: qualityPieceId(g, s), command: 'quality-episode', config: config as never, seed: s };
+    }),
+  );
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+};
+
+/** The table rows of the groups from their pieces' results (`results[i]` of `qualityJobs(groups)[i]`). */
+export function qualityRows(groups: readonly QualityGroup[], results: readonly QualityEpisodeResult[]): Row[] {
+  let i = 0;
+  return groups.map((g) => {
+    const eps = results.slice(i, (i += g.seeds));
+    const { mean, std } = meanStd(eps.map((e) => e.return));
+    const settings = `H ${g.preset.horizon}, N ${g.preset.samples}, iters ${g.preset.iterations}, ${JSON.stringify(g.preset.solverConfig)}`;
+    const common = { physics: g.physics, solver: g.solver, seeds: g.seeds, 'mean return': mean, std };
+    const timing = { 'ms/act': median(eps.map((e) => e.actMs)), load: machineLoad() };
+    if (g.part === 'pendulum') {
+      return { task: `${g.env} (${g.steps} steps)`, ...common, min: Math.min(...eps.map((e) => e.return)), target: `≥ ${QUALITY_TARGETS.pendulumReturn}`, pass: mean >= QUALITY_TARGETS.pendulumReturn, ...timing, settings };
+    }
+    const held = eps.map((e) => e.held === true);
+    return {
+      task: `${g.env} (${g.steps} steps)`,
+      ...common,
+      success: held.filter(Boolean).length / g.seeds,
+      'failed seeds': held.flatMap((h, k) => (h ? [] : [k])).join(' ') || '-',
       target: 'success 1',
       pass: held.every(Boolean),
-      'ms/act': r.actMs,
-      settings: `H ${s.horizon}, N ${s.samples}, iters ${s.iterations}, ${JSON.stringify(s.solverConfig)}, track penalty on`,
-      's total': Math.round((performance.now() - t0) / 1000),
-      load: load(),
-    });
-    log(formatTable([rows.at(-1)!]));
-  }
-  }
-  return rows;
+      ...timing,
+      settings: `${settings}, track penalty on`,
+    };
+  });
 }
 
-export async function runQualityBench(opts: { backends: string[]; quick: boolean; outDir: string }, filter: QualityFilter = {}): Promise<string> {
+/** Runs every piece of the groups through `executor` and returns the rows (the same under every executor, timing aside). */
+export async function runQualityGroups(groups: readonly QualityGroup[], executor: Executor, log: (s: string) => void = () => {}): Promise<{ rows: Row[]; results: QualityEpisodeResult[] }> {
+  const jobs = qualityJobs(groups);
+  const results = (await runAll(executor, jobs, {
+    what: 'quality episode',
+    onResult: (r, done, total) => log(`  [${done}/${total}] ${r.id}: ${r.ok ? `return ${(r.result as unknown as QualityEpisodeResult).return.toFixed(1)}` : `FAILED: ${r.error.message}`} (${(r.ms / 1000).toFixed(1)} s)`),
+  })) as unknown as QualityEpisodeResult[];
+  return { rows: qualityRows(groups, results), results };
+}
+
+export async function runQualityBench(opts: BenchRunOptions, filter: QualityFilter = {}): Promise<string> {
   const backend = opts.backends[0] ?? 'wasm';
   const info = await initBackend(backend);
-  const pendSeeds = opts.quick ? 3 : 10;
-  const cartSeeds = opts.quick ? 2 : 10;
-  const cartSteps = opts.quick ? 300 : 500;
+  const sizes = { pendulumSeeds: opts.quick ? 3 : 10, cartSeeds: opts.quick ? 2 : 10, cartSteps: opts.quick ? 300 : 500 };
   const log = (s: string) => console.error(s);
-  const parts = filter.parts ?? ['pendulum', 'cartpole'];
-  const rows = [
-    ...(parts.includes('pendulum') ? await pendulumRows(pendSeeds, filter, log) : []),
-    ...(parts.includes('cartpole') ? await cartPoleRows(cartSeeds, cartSteps, filter, log) : []),
-  ];
-  const columns = ['task', 'physics', 'solver', 'seeds', 'mean return', 'std', 'success', 'failed seeds', 'target', 'pass', 'ms/act', 'settings', 's total', 'load'];
+  const choice = opts.executor ?? INLINE;
+  const groups = qualityGroups(sizes, filter, log);
+  log(`quality: ${groups.length} row(s), ${groups.reduce((a, g) => a + g.seeds, 0)} episodes on ${describeChoice(choice)}`);
+  const t0 = performance.now();
+  const { rows } = await runQualityGroups(groups, createExecutor(choice, { backend: info.name }), log);
+  const seconds = (performance.now() - t0) / 1000;
+  const columns = ['task', 'physics', 'solver', 'seeds', 'mean return', 'std', 'success', 'failed seeds', 'target', 'pass', 'ms/act', 'settings', 'load'];
   console.log(formatTable(rows, columns));
+  console.log(`${groups.reduce((a, g) => a + g.seeds, 0)} episodes in ${seconds.toFixed(1)} s on ${describeChoice(choice)}`);
   const filtered = filter.parts || filter.physics || filter.solvers;
   const name = filtered ? ['quality', ...(filter.parts ?? []), ...(filter.physics ?? []), ...(filter.solvers ?? [])].join('-') : 'quality';
-  return saveReport(name, rows, { backend: info.name, quick: opts.quick, pendulum: PENDULUM_QUALITY, cartPole: CARTPOLE_QUALITY, targets: QUALITY_TARGETS, seeds: { pendulum: pendSeeds, cartPole: cartSeeds }, cartPoleSteps: cartSteps, filter, cpus: os.cpus().length }, opts.outDir);
+  return saveReport(name, rows, { backend: info.name, quick: opts.quick, executor: choice, seconds, pendulum: PENDULUM_QUALITY, cartPole: CARTPOLE_QUALITY, targets: QUALITY_TARGETS, seeds: { pendulum: sizes.pendulumSeeds, cartPole: sizes.cartSeeds }, cartPoleSteps: sizes.cartSteps, filter, cpus: os.cpus().length, loadavg: os.loadavg() }, opts.outDir);
 }
 
 registerBenchSuite({
   name: 'quality',
   summary: 'MPC control quality: Pendulum-v1 return per solver/physics (target ≥ −160), cart-pole swing-up success rate',
+  pieces: 'episodes (task × physics × solver × seed)',
   run: runQualityBench,
 });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, physics: { type: 'string' }, solvers: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, out: { type: 'string', default: 'bench-results' } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, physics: { type: 'string' }, solvers: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, out: { type: 'string', default: 'bench-results' }, executor: { type: 'string' }, workers: { type: 'string' } },
   });
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) throw new Error(`bench-quality --workers: expected an integer in 1..256 (got "${values.workers}")`);
+  const executor = executorChoice({ executor: values.executor, workers });
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()) : undefined);
   const parts = list(values.only);
   for (const p of parts ?? []) if (p !== 'pendulum' && p !== 'cartpole') throw new Error(`bench-quality --only: "${p}" is not a part; use pendulum, cartpole or both (comma-separated)`);
@@ -175,6 +198,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const p of physics ?? []) if (p !== 'analytic' && p !== 'matter') throw new Error(`bench-quality --physics: "${p}" is unknown; use analytic, matter or both (comma-separated)`);
   const solvers = list(values.solvers);
   const filter: QualityFilter = { ...(parts ? { parts: parts as QualityFilter['parts'] } : {}), ...(physics ? { physics: physics as Physics[] } : {}), ...(solvers ? { solvers } : {}) };
-  const file = await runQualityBench({ backends: [values.backend!], quick: values.quick!, outDir: values.out! }, filter);
+  const file = await runQualityBench({ backends: [values.backend!], quick: values.quick!, outDir: values.out!, executor }, filter);
   console.log(`saved ${file}`);
 }

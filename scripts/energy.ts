@@ -4,7 +4,10 @@
 // (train/test MSE mean ± std over seeds, wall time per epoch, and the test MSE when each trained energy is
 // minimized with 1/5/10/20/50 inner iterations at test time), saves it as JSON, and renders a PNG of the
 // learned energy landscapes and fits plus the test-MSE learning curves.
-// Run: `diffmpc energy [--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem] [--out DIR]`
+// Each contender × seed is one piece (job `energy-seed`, scripts/lib/energy-jobs.ts) run through the chosen
+// executor (`--workers N`, `--executor`); the table is built in contender × seed order, so it is the same on
+// every executor (wall times aside).
+// Run: `diffmpc energy [--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem] [--out DIR] [--workers N]`
 // or `npx tsx scripts/energy.ts [same flags]`.
 import * as tf from '@tensorflow/tfjs';
 import { createCanvas, loadImage } from '../src/plot/canvas.ts';
@@ -14,94 +17,17 @@ import { pathToFileURL } from 'node:url';
 import { plotEnergyLandscape } from '../src/plot/energy-landscape.ts';
 import { plotLearningCurve } from '../src/plot/learning-curve.ts';
 import { savePng } from '../src/plot/renderer.ts';
-import '../src/solvers/dcem.ts';
-import { GradientDescent } from '../src/solvers/gd.ts';
-import '../src/solvers/novas.ts';
-import { makeSolver } from '../src/solvers/types.ts';
+import { runAll } from '../src/exec/collect.ts';
+import type { JobSpec } from '../src/exec/job.ts';
 import { describeBackend, initBackend } from '../src/tensor/backend.ts';
-import { Rng } from '../src/tensor/rng.ts';
-import {
-  energyLandscape,
-  evaluateMse,
-  groundTruth,
-  trainEnergyRegression,
-  type ArgminSpec,
-  type EnergyRegressionResult,
-} from '../src/train/energy-regression.ts';
+import { groundTruth } from '../src/train/energy-regression.ts';
+import { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './lib/energy-contenders.ts';
+import type { EnergySeedConfig, EnergySeedResult } from './lib/energy-jobs.ts';
+import { INLINE, createExecutor, describeChoice, executorChoice, type ExecutorChoice } from './lib/executor-options.ts';
 import { Progress } from './lib/progress.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
-/** A way of computing ŷ = argmin_y E(x, y), with the settings of the papers. */
-export interface EnergyContender {
-  label: string;
-  describe: string;
-  spec: () => ArgminSpec;
-  /** The same solver with T inner iterations (for the test-time iteration ablation). */
-  atIterations: (T: number) => ArgminSpec;
-}
-
-/** Inner iteration counts used at test time on every trained model (the papers' ablation). */
-export const ABLATION_ITERATIONS = [1, 5, 10, 20, 50];
-
-const zeros = (B: number) => ({ mean: tf.zeros([B, 1]) });
-/** σ floor of the NOVAS paper's code: it adds 1e-3 to the variance after every update. */
-const NOVAS_PAPER_SIGMA_MIN = Math.sqrt(1e-3);
-const wide = (B: number) => ({ mean: tf.zeros([B, 1]), std: tf.fill([B, 1], 7) });
-
-const gd = (steps: number): EnergyContender => ({
-  label: `gd-${steps}`,
-  describe: `unrolled GD, ${steps} steps, lr 0.1, from y = 0`,
-  spec: () => ({ solver: new GradientDescent({ steps, lr: 0.1 }), init: zeros, opts: { backward: 'unroll' } }),
-  atIterations: (T) => ({ solver: new GradientDescent({ steps: T, lr: 0.1 }), init: zeros }),
-});
-
-export const ENERGY_CONTENDERS: EnergyContender[] = [
-  gd(1),
-  gd(5),
-  gd(10),
-  gd(20),
-  {
-    label: 'dcem',
-    describe: 'DCEM, 10 iterations, 100 samples, 10 elites, σ₀ 7, temp 1, normalize, unrolled',
-    spec: () => ({
-      solver: makeSolver('dcem', { iterations: 10, samples: 100, elites: 10, temp: 1, normalize: true }),
-      init: wide,
-      opts: { backward: 'unroll' },
-    }),
-    atIterations: (T) => ({ solver: makeSolver('dcem', { iterations: T, samples: 100, elites: 10, temp: 1, normalize: true }), init: wide }),
-  },
-  {
-    // The stated settings with the solver's default σ floor (sigmaMin 1e-3). They do not train from the
-    // untrained energy, which is lowest at the lower end of the y box for every x: the first updates
-    // (α = 1, κ = 10) put μ on y = −10 and shrink σ onto the floor within ~5 iterations, so the last update
-    // (the only one differentiated) sees the energy on a window of width ~1e-3 where it is linear in y. The
-    // min-max normalization removes the slope, so ŷ's gradient w.r.t. θ is O(σ) (norm ~3e-5 at init, and its
-    // direction changes with the solver noise) and the train MSE stays at the value of ŷ ≡ −10.
-    label: 'novas',
-    describe: "NOVAS, 10 iterations, 100 samples, κ 10, σ₀ 7, backward through the last iteration (the paper code's)",
-    spec: () => ({ solver: makeSolver('novas', { iterations: 10, samples: 100, kappa: 10 }), init: wide }),
-    atIterations: (T) => ({ solver: makeSolver('novas', { iterations: T, samples: 100, kappa: 10 }), init: wide }),
-  },
-  {
-    // The same settings with the σ floor of the paper's code, which adds 1e-3 to the variance of every
-    // update (σ ≥ √1e-3 ≈ 0.032) where this solver's default floors σ itself at 1e-3. The collapsed search
-    // then still sees the energy's curvature near the bound, and ŷ's gradient is consistent across noise
-    // draws, so training leaves the bound in the first epoch.
-    label: 'novas-floor',
-    describe: "NOVAS, 10 iterations, 100 samples, κ 10, σ₀ 7, σ ≥ √1e-3 (the paper code's variance floor), backward through the last iteration",
-    spec: () => ({ solver: makeSolver('novas', { iterations: 10, samples: 100, kappa: 10, sigmaMin: NOVAS_PAPER_SIGMA_MIN }), init: wide }),
-    atIterations: (T) => ({ solver: makeSolver('novas', { iterations: T, samples: 100, kappa: 10, sigmaMin: NOVAS_PAPER_SIGMA_MIN }), init: wide }),
-  },
-  {
-    // Ablation: the stated settings differentiated through every iteration. The early, wide iterations
-    // carry gradient, but through the Jacobians of the collapsing updates, so it is small (~7e-5 at init)
-    // and training leaves the bound only after a few epochs.
-    label: 'novas-unroll',
-    describe: 'NOVAS, 10 iterations, 100 samples, κ 10, σ₀ 7, unrolled through every iteration',
-    spec: () => ({ solver: makeSolver('novas', { iterations: 10, samples: 100, kappa: 10 }), init: wide, opts: { backward: 'unroll' } }),
-    atIterations: (T) => ({ solver: makeSolver('novas', { iterations: T, samples: 100, kappa: 10 }), init: wide }),
-  },
-];
+export { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './lib/energy-contenders.ts';
 
 export interface EnergyRunOptions {
   full: boolean;
@@ -115,6 +41,10 @@ export interface EnergyRunOptions {
   seedBase: number;
   /** Box on y for every solver (default [−10, 10]). */
   yBound: number;
+  /** Where the contender × seed training runs go (default inline). */
+  executor?: ExecutorChoice;
+  /** Backend of pool threads (default: this process's). */
+  backend?: string;
 }
 
 const meanStd = (v: number[]): { mean: number; std: number } => {
@@ -125,21 +55,17 @@ const meanStd = (v: number[]): { mean: number; std: number } => {
 /** mean ± std over seeds; the spread is undefined for one seed, so only the value is printed then. */
 const fmt = (m: { mean: number; std: number }, n: number) => (n > 1 ? `${m.mean.toExponential(2)} ± ${m.std.toExponential(1)}` : m.mean.toExponential(2));
 
-/** Landscape panel of one trained model. */
-function landscapePng(label: string, r: EnergyRegressionResult, spec: ArgminSpec, yBound: number): Buffer {
-  const nx = 64;
-  const ny = 64;
-  const xs = Float32Array.from({ length: nx }, (_, i) => (2 * Math.PI * i) / (nx - 1));
-  const ys = Float32Array.from({ length: ny }, (_, j) => -6 + (10 * j) / (ny - 1));
-  const { energy, yhat } = energyLandscape(r.net, xs, ys, { ...spec, opts: { ...spec.opts, bounds: [-yBound, yBound] } }, new Rng(7));
+/** Landscape panel of one trained model (the landscape computed by its piece). */
+function landscapePng(label: string, r: EnergySeedResult): Buffer {
+  const l = r.landscape!;
   return plotEnergyLandscape({
-    xs,
-    ys,
-    energy,
-    yhat,
-    truth: xs.map(groundTruth),
-    trainX: r.data.xTrain,
-    trainY: r.data.yTrain,
+    xs: l.xs,
+    ys: l.ys,
+    energy: l.energy,
+    yhat: l.yhat,
+    truth: l.xs.map(groundTruth),
+    trainX: l.trainX,
+    trainY: l.trainY,
     title: `${label}: test MSE ${r.testMse.toExponential(2)}`,
     width: 600,
     height: 430,
@@ -160,6 +86,16 @@ async function tile(pngs: Buffer[], cols: number): Promise<Buffer> {
   return canvas.toBuffer('image/png');
 }
 
+/** The pieces of a run: one `energy-seed` job per contender × seed, contender-major (the table order). */
+export function energyJobs(contenders: readonly EnergyContender[], o: { seeds: number; seedBase: number; epochs: number; batchSize: number; yBound: number }): JobSpec[] {
+  return contenders.flatMap((c) =>
+    Array.from({ length: o.seeds }, (_, s): JobSpec => {
+      const config: EnergySeedConfig = { contender: c.label, index: s, epochs: o.epochs, batchSize: o.batchSize, yBound: o.yBound, evalEvery: Math.max(1, Math.floor(o.epochs / 20)), landscape: s === 0 };
+      return { id: `${c.label}/s${o.seedBase + s}`, command: 'energy-seed', config: config as never, seed: o.seedBase + s };
+    }),
+  );
+}
+
 export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; png: string; rows: Row[] }> {
   const epochs = o.epochs ?? (o.full ? 1000 : 6);
   const seeds = o.seeds ?? (o.full ? 3 : 2);
@@ -168,38 +104,30 @@ export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; pn
   if (contenders.length === 0) {
     throw new Error(`--only: no contender matches "${o.only!.join(',')}"; known: ${ENERGY_CONTENDERS.map((c) => c.label).join(', ')}`);
   }
+  const choice = o.executor ?? INLINE;
+  const jobs = energyJobs(contenders, { seeds, seedBase: o.seedBase, epochs, batchSize, yBound: o.yBound });
+  // Progress over every training epoch of every contender and seed (updated as each contender × seed finishes).
+  const bar = new Progress(`energy (${contenders.length} solvers × ${seeds} seeds × ${epochs} epochs)`, contenders.length * seeds * epochs);
+  console.log(`energy: ${jobs.length} training run(s) on ${describeChoice(choice)}`);
+  const all = (await runAll(createExecutor(choice, { backend: o.backend ?? tf.getBackend() }), jobs, {
+    what: 'energy training run',
+    onResult: (r, done) => {
+      if (r.ok) {
+        const x = r.result as unknown as EnergySeedResult;
+        console.log(`${r.id.padEnd(12)}: train MSE ${x.trainMse.toExponential(3)}, test MSE ${x.testMse.toExponential(3)}, ${x.msPerEpoch.toFixed(0)} ms/epoch, ${(r.ms / 1000).toFixed(1)} s`);
+      }
+      bar.update(done * epochs, r.id);
+    },
+  })) as unknown as EnergySeedResult[];
   const rows: Row[] = [];
   const panels: Buffer[] = [];
   const curves: Array<{ label: string; seeds: number[][]; x: number[] }> = [];
-  // Progress over every training epoch of every contender and seed (updated at each evaluation).
-  const bar = new Progress(`energy (${contenders.length} solvers × ${seeds} seeds × ${epochs} epochs)`, contenders.length * seeds * epochs);
-  let epochsBefore = 0;
-  for (const c of contenders) {
-    const results: EnergyRegressionResult[] = [];
-    for (let s = 0; s < seeds; s++) {
-      const spec = c.spec();
-      const t0 = performance.now();
-      const r = trainEnergyRegression({
-        argmin: { ...spec, opts: { ...spec.opts, bounds: [-o.yBound, o.yBound] } },
-        seed: o.seedBase + s,
-        epochs,
-        batchSize,
-        evalEvery: Math.max(1, Math.floor(epochs / 20)),
-        onEval: (rec) => bar.update(epochsBefore + rec.epoch, `${c.label} seed ${o.seedBase + s} epoch ${rec.epoch}/${epochs}`),
-      });
-      epochsBefore += epochs;
-      const sec = (performance.now() - t0) / 1000;
-      console.log(`${c.label.padEnd(6)} seed ${o.seedBase + s}: train MSE ${r.trainMse.toExponential(3)}, test MSE ${r.testMse.toExponential(3)}, ${r.msPerEpoch.toFixed(0)} ms/epoch, ${sec.toFixed(1)} s`);
-      results.push(r);
-      if (s === 0) {
-        panels.push(landscapePng(c.label, r, { ...spec, opts: { ...spec.opts, bounds: [-o.yBound, o.yBound] } }, o.yBound));
-      }
-    }
+  for (const [ci, c] of contenders.entries()) {
+    const results = all.slice(ci * seeds, (ci + 1) * seeds);
+    panels.push(landscapePng(c.label, results[0]!));
     const ablation: Row = {};
     for (const T of ABLATION_ITERATIONS) {
-      const spec = c.atIterations(T);
-      const bounded: ArgminSpec = { ...spec, opts: { ...spec.opts, bounds: [-o.yBound, o.yBound] } };
-      const m = meanStd(results.map((r, s) => evaluateMse(r.net, r.data.xTest, r.data.yTest, bounded, new Rng(100 + s))));
+      const m = meanStd(results.map((r) => r.ablation[String(T)]!));
       ablation[`test@${T}`] = m.mean.toExponential(2);
       ablation[`test_mse_at_${T}_iterations`] = m.mean;
     }
@@ -223,13 +151,13 @@ export async function runEnergy(o: EnergyRunOptions): Promise<{ json: string; pn
       seeds: results.map((r) => r.history.map((h) => Math.log10(h.testMse))),
       x: results[0]!.history.map((h) => h.epoch),
     });
-    results.forEach((r) => r.net.dispose());
   }
   console.log(formatTable(rows, ['solver', 'train MSE', 'test MSE', 'ms/epoch']));
   console.log(`\ntest MSE (mean over seeds) when the trained energy is minimized with T inner iterations at test time:`);
   console.log(formatTable(rows, ['solver', ...ABLATION_ITERATIONS.map((T) => `test@${T}`)]));
   const meta = {
     full: o.full,
+    executor: choice,
     epochs,
     seeds,
     seedBase: o.seedBase,
@@ -279,6 +207,7 @@ export function energyOptionsFrom(values: Record<string, unknown>): EnergyRunOpt
     runDir: String(values['run-dir'] ?? 'runs/energy'),
     yBound,
     seedBase: values.seed === undefined ? 0 : Number(values.seed),
+    executor: executorChoice({ executor: values.executor, workers: int('workers') }),
   };
 }
 
@@ -291,6 +220,8 @@ export const ENERGY_FLAGS = {
   out: { type: 'string' as const, default: 'bench-results' },
   'run-dir': { type: 'string' as const, default: 'runs/energy' },
   'y-bound': { type: 'string' as const },
+  executor: { type: 'string' as const },
+  workers: { type: 'string' as const },
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {

@@ -1,8 +1,9 @@
-// `diffmpc energy [--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem]`: the energy-based
+// `diffmpc energy [--full] [--epochs E] [--seeds S] [--batch B] [--only gd-10,dcem] [--workers N]`: the energy-based
 // regression benchmark of the DCEM/NOVAS papers (y = x·sin x, ŷ = argmin_y E_θ(x, y) through each solver);
 // table + JSON under bench-results/, PNG of the learned landscapes under runs/energy/.
 import { parseSeed, registerCommand } from '../cli.ts';
 import { ENERGY_FLAGS, energyMain } from '../energy.ts';
+import { EXECUTOR_FLAGS } from '../lib/executor-options.ts';
 
 registerCommand({
   name: 'energy',
@@ -17,6 +18,7 @@ registerCommand({
     { name: 'y-bound', type: 'number', description: 'the solvers search y in [-B, B]', min: 1e-6, max: 1e6, shownDefault: '10' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'directory of the JSON results', default: String(ENERGY_FLAGS.out.default) },
     { name: 'run-dir', type: 'string', placeholder: 'DIR', description: 'directory of the landscape PNG', default: String(ENERGY_FLAGS['run-dir'].default) },
+    ...EXECUTOR_FLAGS,
   ],
   run: ({ values }) => energyMain({ ...values, seed: parseSeed(values.seed) }),
 });

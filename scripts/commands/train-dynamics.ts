@@ -6,24 +6,29 @@
 // them, except a larger --episodes, which extends the run.
 // Planner settings (horizon, samples, iterations, solverConfig) start from the tuned preset of the env and
 // solver (controllers/presets.ts), under the config file and flags, as in `diffmpc run`.
-// Evaluation: `evalEpisodes` episodes from reset seeds 10000 + 1000·seed + k, never a training seed (those
+// Evaluation: `evalEpisodes` episodes from reset seeds 10000 + 1000·seed + k (each with its own MPC seeded the
+// same, one piece per episode run through the executor: --workers N, --executor), never a training seed (those
 // are 1000·seed + e, e < 1000) and disjoint between runs of different --seed for up to 1000 evaluation
 // episodes. The same planner on the env's exact twin is run from the same starts as a reference: returns of
 // single episodes depend strongly on the start (a pendulum hanging at rest needs extra swings and costs
 // about −250 to −390 even with the true model, a start near upright about 0), so the learned model is judged
 // against the twin's return on identical starts.
 import * as tf from '@tensorflow/tfjs';
-import { buildController, modelBasedControllers } from '../../controllers/build-controller.ts';
+import { modelBasedControllers } from '../../controllers/build-controller.ts';
 import { envSpec, make } from '../../envs/registry.ts';
 import { PendulumDynamics } from '../../src/models/pendulum.ts';
 import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
-import { returnStats, runEpisodes } from '../../src/train/episodes.ts';
+import { runAll } from '../../src/exec/collect.ts';
+import type { JobSpec } from '../../src/exec/job.ts';
+import { returnStats } from '../../src/train/episodes.ts';
 import { trainModelBased } from '../../src/train/model-based.ts';
 import { RunDir, noRunToResume } from '../../src/train/run-dir.ts';
 import { identifySystem } from '../../src/train/system-id.ts';
 import { registerCommand, type FlagSpec, type ParsedArgs } from '../cli.ts';
+import { episodeOf, type EvalEpisodeConfig, type EvalEpisodeResult } from '../lib/eval-jobs.ts';
+import { EXECUTOR_FLAGS, INLINE, createExecutor, executorChoice, type ExecutorChoice } from '../lib/executor-options.ts';
 import { physicsUsed } from '../lib/physics-used.ts';
 import { onInterruptPrint, resumeCommand, stopSignal } from '../lib/interrupt.ts';
 import { formatMeanStd, standardError } from '../lib/mean-format.ts';
@@ -48,7 +53,7 @@ export interface TrainDynamicsOutcome {
 }
 
 /** `signal` stops the run between env steps / fitting epochs (rejecting with its reason). */
-export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opts: { signal?: AbortSignal } = {}): Promise<TrainDynamicsOutcome> {
+export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opts: { signal?: AbortSignal; executor?: ExecutorChoice } = {}): Promise<TrainDynamicsOutcome> {
   const { signal } = opts;
   const hasPhysics = envSpec(cfg.env)?.defaults.physics !== undefined;
   const env = make(cfg.env, { ...(hasPhysics ? { physics: cfg.physics } : {}), maxEpisodeSteps: cfg.episodeSteps });
@@ -68,27 +73,26 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
     },
     signal ? { signal } : {},
   );
-  let evalDone = 0;
-  const evalEpisodes = async (controller: ReturnType<typeof buildController>, label: string) => {
-    const eps = [];
-    // One episode per call with the same controller: the same episodes as one call of n (seeds first + k).
-    for (let k = 0; k < cfg.evalEpisodes; k++) {
-      const [ep] = await runEpisodes(env, controller, { episodes: 1, seed: evalSeed(cfg.seed) + k, maxEpisodeSteps: cfg.episodeSteps, ...(signal ? { signal } : {}) });
-      eps.push({ ...ep!, episode: k });
-      bar.update(cfg.episodes + ++evalDone, `${label} ${k + 1}/${cfg.evalEpisodes}`);
-    }
-    return eps;
-  };
+  // The evaluation episodes, learned model and twin, are independent pieces (scripts/lib/eval-jobs.ts) run
+  // through the executor; results are taken in episode order, so every executor logs the same returns.
+  const evalJobs = (model: EvalEpisodeConfig['model'], label: string): JobSpec[] =>
+    Array.from({ length: cfg.evalEpisodes }, (_, k): JobSpec => {
+      const config: EvalEpisodeConfig = { env: cfg.env, physics: cfg.physics, episodeSteps: cfg.episodeSteps, solver: cfg.solver, solverConfig: cfg.solverConfig ?? {}, horizon: cfg.horizon, samples: cfg.samples, iterations: cfg.iterations, model };
+      return { id: `${label}/${k}`, command: 'eval-episode', config: config as never, seed: evalSeed(cfg.seed) + k };
+    });
   const files: string[] = [];
   files.push(run.writeArtifact('training-returns.png', plotEpisodeReturns({ returns: result.reports.map((r) => r.return), title: `${cfg.env}: return per training episode (first ${cfg.randomEpisodes} random)`, window: 1 })));
   let evalMean = Number.NaN;
   let twinEvalMean = Number.NaN;
   if (cfg.evalEpisodes > 0) {
-    const evalRun = { ...cfg, controller: 'mpc' as const, episodes: cfg.evalEpisodes, gif: false };
     const seeds = `reset seeds ${evalSeed(cfg.seed)}…${evalSeed(cfg.seed) + cfg.evalEpisodes - 1}`;
     const fmt = (r: number[]) => r.map((x) => x.toFixed(1)).join(', ');
-    const controller = buildController(env, evalRun, { dynamics: result.model, cost: twin.cost });
-    const evalEps = await evalEpisodes(controller, 'evaluation');
+    const jobs = [...evalJobs(result.model.toJSON() as never, 'evaluation'), ...evalJobs(null, 'twin reference')];
+    let evalDone = 0;
+    const executor = createExecutor(opts.executor ?? INLINE, { backend: tf.getBackend(), ...(signal ? { signal } : {}) });
+    const results = (await runAll(executor, jobs, { what: 'evaluation episode', onResult: (r) => bar.update(cfg.episodes + ++evalDone, r.id) })) as unknown as EvalEpisodeResult[];
+    const evalEps = results.slice(0, cfg.evalEpisodes).map((r, k) => episodeOf(r, k));
+    const refEps = results.slice(cfg.evalEpisodes).map((r, k) => episodeOf(r, k));
     const s = returnStats(evalEps);
     evalMean = s.mean;
     logEpisodes(run, evalEps, { phase: 'eval' });
@@ -96,7 +100,6 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
     const se = standardError(s.std, evalEps.length);
     const n = evalEps.length;
     console.log(`evaluation of MPC on the learned model: ${n > 1 ? 'mean ' : ''}return ${formatMeanStd(s, n)} over ${n} episode${n > 1 ? 's' : ''}${se !== undefined ? `, standard error of the mean ${se.toFixed(1)}` : ''} (${seeds}: ${fmt(evalEps.map((e) => e.return))})`);
-    const refEps = await evalEpisodes(buildController(env, evalRun, twin), 'twin reference');
     const ref = returnStats(refEps);
     twinEvalMean = ref.mean;
     console.log(`reference, the same planner on the exact twin from the same starts: ${n > 1 ? 'mean ' : ''}return ${formatMeanStd(ref, n)} (${fmt(refEps.map((e) => e.return))})`);
@@ -153,6 +156,7 @@ export const TRAIN_DYNAMICS_FLAGS: readonly FlagSpec[] = [
   { name: 'eval-episodes', type: 'int', key: 'evalEpisodes', description: 'evaluation episodes of the learned-model MPC (0 skips)' },
   ...RUN_FLAGS,
   RESUME_FLAG,
+  ...EXECUTOR_FLAGS,
 ];
 
 /** Parses and validates `diffmpc train-dynamics`: user modules, config, names, plan size; writes nothing. */
@@ -162,6 +166,7 @@ export async function resolveTrainDynamicsArgs({ values }: ParsedArgs): Promise<
   checkSolverName(cfg.solver, fieldSource(values, 'solver', 'solver'));
   checkPlanFlags({ batch: 1, samples: cfg.samples, horizon: cfg.horizon, actionDim: envActionDim(cfg.env) });
   checkSolverConfig(cfg, values);
+  executorChoice(values);
   return cfg;
 }
 
@@ -174,12 +179,13 @@ registerCommand({
   resolve: resolveTrainDynamicsArgs,
   async run({ values, positionals }) {
     const cfg = await resolveTrainDynamicsArgs({ values, positionals });
+    const executor = executorChoice(values);
     const out = String(values.out);
     const name = String(values.name ?? defaultRunName('dynamics'));
     console.log(describeBackend(await initBackend(cfg.backend)));
     const run = RunDir.open(out, name, cfg, { resume: Boolean(values.resume), overwrite: Boolean(values.overwrite), extendable: ['episodes'] });
     onInterruptPrint(`${run.dir} keeps every finished episode; continue with: ${resumeCommand('train-dynamics', run.dir, out)}`);
-    const { files } = await trainDynamicsCommand(cfg, run, { signal: stopSignal });
+    const { files } = await trainDynamicsCommand(cfg, run, { signal: stopSignal, executor });
     console.log(`outputs in ${run.dir}:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   },

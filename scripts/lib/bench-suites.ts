@@ -1,11 +1,22 @@
 // Registry of benchmark suites run by `diffmpc bench <suite>` (and `diffmpc bench all`).
 import { Registry } from '../../src/tensor/registry.ts';
+import type { ExecutorChoice } from './executor-options.ts';
+
+export interface BenchRunOptions {
+  backends: string[];
+  quick: boolean;
+  outDir: string;
+  /** Where the independent pieces run (suites with `pieces` only; default inline). */
+  executor?: ExecutorChoice;
+}
 
 export interface BenchSuite {
   name: string;
   summary: string;
+  /** What the suite runs through the executor (e.g. 'episodes (…)'); suites without it run in this process only. */
+  pieces?: string;
   /** Runs the suite, prints its table, saves its JSON; returns the JSON path. */
-  run(opts: { backends: string[]; quick: boolean; outDir: string }): Promise<string>;
+  run(opts: BenchRunOptions): Promise<string>;
 }
 
 /** Benchmark suites by name. */

@@ -64,6 +64,11 @@ export function isCommonJsScope(file: string): boolean {
   }
 }
 
+/** File URLs of the user modules loaded so far, in load order (what each pool thread imports too). */
+export function loadedUserModules(): string[] {
+  return [...loaded].map((f) => pathToFileURL(f).href);
+}
+
 /**
  * Appended to "unknown env/solver" errors: a user module loaded as CommonJS registers into its own copy of
  * the registries, which the command line never sees.
