@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb, type WebBuild } from './build.ts';
 import { launchChromium } from './chromium.ts';
-import type { PlaygroundState } from './main.ts';
+import type { PlaygroundState } from './protocol.ts';
 import { serveStatic, type StaticServer } from './server.ts';
 
 export type { PlaygroundState };

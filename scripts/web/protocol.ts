@@ -73,3 +73,25 @@ export type FromWorker =
   | { type: 'bench'; plans: number; seconds: number; plansPerSec: number; msMedian: number; settings: PlannerSettings }
   | { type: 'train-step'; i: number; loss: number; mass: number; length: number }
   | { type: 'train-done'; losses: number[]; mass: number; length: number };
+
+/** The page's state as `window.playground` (read by the browser tests and `diffmpc bench web`). */
+export interface PlaygroundState {
+  ready: boolean;
+  backend: string | undefined;
+  flavour: string | undefined;
+  errors: string[];
+  envs: string[];
+  solvers: string[];
+  env: EnvInfo | undefined;
+  settings: PlannerSettings | undefined;
+  running: boolean;
+  steps: number;
+  last: StepRecord | undefined;
+  /** Every step since the last configure (t, obs, action), capped at LOG_MAX (5000) entries. */
+  log: Array<{ t: number; obs: number[]; action: number[] }>;
+  pushes: Array<{ strength: number; before: number[]; after: number[]; atStep: number }>;
+  bench: Extract<FromWorker, { type: 'bench' }> | undefined;
+  train: { running: boolean; losses: number[]; mass: number[]; length: number[]; done: boolean };
+  /** Chart redraws so far, per chart id. */
+  draws: Record<string, number>;
+}
