@@ -16,6 +16,8 @@ const WINDOW = 200;
 const CHART_EVERY_MS = 200;
 /** Steps kept in `window.playground.log`. */
 const LOG_MAX = 5000;
+/** Above this many state/action panels the traces chart names them in a legend, not on the axes. */
+const MAX_TITLED_PANELS = 5;
 
 
 const state: PlaygroundState = {
@@ -96,14 +98,22 @@ function scheduleCharts(): void {
 function drawMpcCharts(): void {
   const env = state.env;
   if (!env || history.length === 0) return;
-  const t = history.map((r) => r.t * env.dt);
+  const dt = env.dt ?? 1;
+  const xLabel = env.dt !== undefined ? 'time (s)' : 'step';
+  const t = history.map((r) => r.t * dt);
   const obsSeries = env.obsLabels.map((label, i) => ({ label, values: history.map((r) => r.obs[i]!) }));
   const actSeries = env.actLabels.map((label, i) => ({ label, values: history.map((r) => r.action[i]!) }));
   const targets = env.obsTargets.flatMap((v, i) => (v === undefined ? [] : [{ label: `target ${env.obsLabels[i]}`, value: v, series: i, color: '#999999' }]));
-  const traces = tracesChart({ series: [...obsSeries, ...actSeries], t, panels: true, targets, title: `${env.id}: state and action`, xLabel: 'time (s)' });
-  (traces.options!.plugins as Record<string, unknown>).legend = { display: false };
+  const all = [...obsSeries, ...actSeries];
+  const traces = tracesChart({ series: all, t, panels: true, targets, title: `${env.id}: state and action`, xLabel });
+  const options = traces.options as { plugins: Record<string, unknown>; scales: Record<string, { title?: { display?: boolean }; ticks?: Record<string, unknown> }> };
+  if (all.length > MAX_TITLED_PANELS) {
+    // too many panels for an axis title each: name them in the legend instead
+    for (const [k, sc] of Object.entries(options.scales)) if (k !== 'x') Object.assign(sc, { title: { ...sc.title, display: false }, ticks: { ...sc.ticks, maxTicksLimit: 3 } });
+    options.plugins.legend = { display: true, position: 'top', labels: { boxWidth: 12, filter: (item: { text: string }) => !item.text.startsWith('target') } };
+  } else options.plugins.legend = { display: false };
   show('chart-traces', traces);
-  show('chart-cost', costPerStepChart({ costs: [{ label: env.signal === 'cost' ? 'stage cost' : 'reward', values: history.map((r) => r.signal) }], dt: env.dt, title: env.signal === 'cost' ? 'Cost per step' : 'Reward per step', yLabel: env.signal }));
+  show('chart-cost', costPerStepChart({ costs: [{ label: env.signal === 'cost' ? 'stage cost' : 'reward', values: history.map((r) => r.signal) }], dt, title: env.signal === 'cost' ? 'Cost per step' : 'Reward per step', yLabel: env.signal }));
   const trace = history[history.length - 1]!.trace;
   if (trace && trace.mean.length > 0) {
     show('chart-trace', solverTraceChart({ traces: [{ label: state.settings?.solver ?? 'solver', trace }], title: `${state.settings?.solver} iterations of the last plan: objective mean ± σ over samples` }));
@@ -246,7 +256,7 @@ function metrics(): void {
   if (!r || !env) return;
   const obs = r.obs.map((v, i) => `${env.obsLabels[i]!.padEnd(12)} ${v.toFixed(3)}`).join('\n');
   const act = r.action.map((v, i) => `${env.actLabels[i]!.slice(0, 12).padEnd(12)} ${v.toFixed(3)}`).join('\n');
-  $('metrics').textContent = `t ${(r.t * env.dt).toFixed(2)} s  step ${r.t}\n${obs}\n${act}\n${env.signal.padEnd(12)} ${r.signal.toFixed(3)}`;
+  $('metrics').textContent = `${env.dt !== undefined ? `t ${(r.t * env.dt).toFixed(2)} s  ` : ''}step ${r.t}\n${obs}\n${act}\n${env.signal.padEnd(12)} ${r.signal.toFixed(3)}`;
 }
 
 // ---- the scene: worker-drawn canvas, drag layer on top -----------------------------------------------------

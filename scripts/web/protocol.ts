@@ -41,7 +41,8 @@ export type ToWorker =
 
 export interface EnvInfo {
   id: string;
-  dt: number;
+  /** Seconds per step; undefined when the env states none (charts then count steps). */
+  dt?: number;
   obsLabels: string[];
   obsTargets: Array<number | undefined>;
   actLabels: string[];

@@ -63,7 +63,7 @@ function envInfo(env: Env, adapter: EnvAdapter | undefined): EnvInfo {
   const meta = env.meta;
   return {
     id: env.id,
-    dt: env.dt ?? 1,
+    ...(env.dt !== undefined ? { dt: env.dt } : {}),
     obsLabels: meta ? meta.observations.map((o) => o.label) : Array.from({ length: nx }, (_, i) => `obs[${i}]`),
     obsTargets: meta ? meta.observations.map((o) => o.target?.value) : new Array(nx).fill(undefined),
     actLabels: meta ? [...meta.actions] : Array.from({ length: nu }, (_, i) => `action[${i}]`),
@@ -132,7 +132,7 @@ function draw(s: Session, plan: number[][] | undefined): void {
   const { width: W, height: H } = canvas;
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = 'source-over';
-  s.env.render?.(ctx, W, H, { note: `t = ${(s.t * s.info.dt).toFixed(2)} s  ${s.settings.solver} H ${s.settings.horizon}${plan && s.ghostEnv ? '  (faint: the plan)' : ''}` });
+  s.env.render?.(ctx, W, H, { note: `${s.info.dt !== undefined ? `t = ${(s.t * s.info.dt).toFixed(2)} s` : `step ${s.t}`}  ${s.settings.solver} H ${s.settings.horizon}${plan && s.ghostEnv ? '  (faint: the plan)' : ''}` });
   if (!plan || !s.ghostEnv || !s.adapter || !ghostCanvas) return;
   const g = ghostCanvas.getContext('2d')!;
   const top = Math.min(CAPTION_PX, H - 1);
@@ -175,6 +175,9 @@ function stepOnce(s: Session): void {
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
+/** Pace of an env without a dt (ms per step). */
+const DEFAULT_STEP_MS = 50;
+
 /** Runs steps until paused; real time (one step per dt) unless `fast`. */
 async function loop(fast: boolean): Promise<void> {
   const id = ++loopId;
@@ -188,7 +191,7 @@ async function loop(fast: boolean): Promise<void> {
       post({ type: 'state', running });
       return;
     }
-    const wait = fast ? 0 : Math.max(0, session.info.dt * 1000 - (performance.now() - t0));
+    const wait = fast ? 0 : Math.max(0, (session.info.dt !== undefined ? session.info.dt * 1000 : DEFAULT_STEP_MS) - (performance.now() - t0));
     await sleep(wait);
   }
 }
