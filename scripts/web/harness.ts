@@ -77,18 +77,20 @@ export function playgroundState(page: Page): Promise<PlaygroundState> {
  */
 export async function waitForPlayground<A>(page: Page, what: string, predicate: (s: PlaygroundState, arg: A) => boolean, arg: A, timeoutMs = 60_000): Promise<PlaygroundState> {
   try {
-    await page.waitForFunction(
+    // the state is returned from the same evaluation that saw the predicate hold (no second read to race)
+    const handle = await page.waitForFunction(
       ({ src, a }) => {
         const s = (window as unknown as { playground?: PlaygroundState }).playground;
         // eslint-disable-next-line @typescript-eslint/no-implied-eval
-        return !!s && (new Function(`return (${src})`)() as (s: PlaygroundState, a: unknown) => boolean)(s, a);
+        const ok = !!s && (new Function(`return (${src})`)() as (s: PlaygroundState, a: unknown) => boolean)(s, a);
+        return ok ? JSON.stringify(s) : false;
       },
       { src: predicate.toString(), a: arg },
       { timeout: timeoutMs, polling: 100 },
     );
+    return JSON.parse((await handle.jsonValue()) as string) as PlaygroundState;
   } catch (e) {
     const s = await playgroundState(page).catch(() => undefined);
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; page errors: ${JSON.stringify(s?.errors ?? [])}, steps ${s?.steps}, backend ${s?.backend}: ${(e as Error).message.split('\n')[0]}`);
   }
-  return playgroundState(page);
 }

@@ -114,9 +114,9 @@ describe('web playground', () => {
     const done: string[] = [];
     for (const env of s0.envs) {
       for (const solver of s0.solvers) {
+        // each change event configures (and runs) the page
         await page.selectOption('#env', env);
         await page.selectOption('#solver', solver);
-        await page.click('#apply');
         const s = await waitForPlayground(
           page,
           `a plan on ${env} with ${solver}`,
