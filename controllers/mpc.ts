@@ -41,6 +41,8 @@ export interface MPCConfig {
   /** Initial sampling std of each action, as a fraction of the action range (default 0.5). */
   initStdFraction?: number;
   seed?: number;
+  /** Record the solver's per-iteration trace (mean/σ/best objective) in `lastInfo.trace` (a few device reads per plan). */
+  trace?: boolean;
 }
 
 export interface PlanOptions {
@@ -110,7 +112,7 @@ export class MPC {
   readonly lo: Float32Array;
   readonly hi: Float32Array;
   readonly planner: Planner;
-  readonly config: Required<Omit<MPCConfig, 'solverConfig' | 'seed'>> & { solverConfig: Record<string, unknown> };
+  readonly config: Required<Omit<MPCConfig, 'solverConfig' | 'seed' | 'trace'>> & { solverConfig: Record<string, unknown> };
   readonly rng: Rng;
   /** Host copy of the last plan `[B, H·nu]`, used for the shifted warm start. */
   private warm: Float32Array | undefined;
@@ -119,6 +121,7 @@ export class MPC {
   lastPlan: Float32Array | undefined;
   /** Info of the last plan made by `act`/`actBatch`. */
   lastInfo: PlanInfo | undefined;
+  private readonly trace: boolean;
 
   constructor(cfg: MPCConfig) {
     if (typeof cfg !== 'object' || cfg === null) throw new Error(`MPC: expected a config object { model, cost, horizon, solver, bounds } (got ${describeValue(cfg)})`);
@@ -166,6 +169,7 @@ export class MPC {
       initStdFraction: cfg.initStdFraction ?? 0.5,
     };
     this.rng = new Rng(cfg.seed ?? 0);
+    this.trace = cfg.trace ?? false;
   }
 
   /**
@@ -259,6 +263,7 @@ export class MPC {
         ...(opts.backward !== undefined ? { backward: opts.backward } : {}),
         rng: this.rng,
         ...(opts.noise ? { noise: opts.noise } : {}),
+        ...(this.trace ? { trace: true } : {}),
       });
     } catch (e) {
       if (e instanceof NonFiniteObjectiveError) throw this.explainNonFinite(e, x0, where);

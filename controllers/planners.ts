@@ -31,6 +31,8 @@ export interface PlanRequest {
   rng: Rng;
   /** Injected standard-normal noise `[iters, B, N, H·nu]` (sampling solvers), for deterministic plans. */
   noise?: tf.Tensor;
+  /** Ask the solver for its per-iteration trace (planners without one ignore it). */
+  trace?: boolean;
 }
 
 /** What happened in a plan: the inner solve's info, with the planner's name. */
@@ -84,6 +86,7 @@ export function solverPlanner(name: string, config?: Record<string, unknown>): P
         ...(req.backward !== undefined ? { backward: req.backward } : {}),
         rng: req.rng,
         ...(req.noise ? { noise: req.noise } : {}),
+        ...(req.trace ? { trace: true } : {}),
       });
       return { solution: r.solution, value: r.value, info: { ...r.info, planner: name } };
     },

@@ -16,6 +16,7 @@ import '../bench-envs.ts';
 import '../bench-qp.ts';
 import '../bench-quality.ts';
 import '../bench-executor.ts';
+import '../bench-web.ts';
 
 registerCommand({
   name: 'bench',

@@ -39,6 +39,11 @@ export function meanStd(rows: readonly (readonly number[])[]): { mean: number[];
 }
 
 export function plotLearningCurve(o: LearningCurveOptions): Buffer {
+  return renderChart(learningCurveChart(o), o);
+}
+
+/** The chart.js configuration of `plotLearningCurve` (also drawn live on a browser canvas). */
+export function learningCurveChart(o: LearningCurveOptions): ChartConfiguration {
   if (!Array.isArray(o.curves) || o.curves.length === 0) {
     throw new Error('plotLearningCurve: curves must be a non-empty array of { label, seeds: [S][T] }');
   }
@@ -78,5 +83,5 @@ export function plotLearningCurve(o: LearningCurveOptions): Buffer {
       plugins: { ...plugins(o.title ?? 'Learning curve', (label) => !/ [+−]σ$/.test(label)), filler: { propagate: false } },
     },
   } as unknown as ChartConfiguration;
-  return renderChart(config, o);
+  return config;
 }

@@ -25,6 +25,11 @@ function column(name: string, m: number[][], b: number): number[] {
 }
 
 export function plotSolverTrace(o: SolverTraceOptions): Buffer {
+  return renderChart(solverTraceChart(o), o);
+}
+
+/** The chart.js configuration of `plotSolverTrace` (also drawn live on a browser canvas). */
+export function solverTraceChart(o: SolverTraceOptions): ChartConfiguration {
   if (!Array.isArray(o.traces) || o.traces.length === 0) throw new Error('plotSolverTrace: traces must be a non-empty array of { label, trace }');
   const b = o.batchIndex ?? 0;
   const datasets: Record<string, unknown>[] = [];
@@ -54,5 +59,5 @@ export function plotSolverTrace(o: SolverTraceOptions): Buffer {
       plugins: { ...plugins(o.title ?? `Solver trace (problem ${b})`, (l) => !/ [+−]σ$/.test(l)), filler: { propagate: false } },
     },
   } as unknown as ChartConfiguration;
-  return renderChart(config, o);
+  return config;
 }

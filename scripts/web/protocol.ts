@@ -1,0 +1,98 @@
+// Messages between the playground page (scripts/web/main.ts) and its Web Worker (scripts/web/worker.ts). The
+// worker owns the env, the MPC and the page's env canvas (an OffscreenCanvas); the page owns the controls and
+// the charts, drawn from the per-step records below.
+import type { SolverTrace } from '../../src/solvers/types.ts';
+
+/** Planner settings chosen in the page; `temperature` is DCEM's τ or NOVAS's κ (unused by gd and qp). */
+export interface PlannerSettings {
+  env: string;
+  solver: string;
+  horizon: number;
+  samples: number;
+  iterations: number;
+  temperature?: number;
+  seed: number;
+}
+
+export interface TrainSettings {
+  solver: string;
+  steps: number;
+  states: number;
+  horizon: number;
+  samples: number;
+  iterations: number;
+  learningRate: number;
+  initMass: number;
+  initLength: number;
+  seed: number;
+}
+
+export type ToWorker =
+  | { type: 'init'; wasmBase: string; canvas?: OffscreenCanvas }
+  | { type: 'configure'; settings: PlannerSettings }
+  | { type: 'run'; fast: boolean }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset'; seed: number }
+  /** A disturbance of signed strength (≈ −3…3): a velocity kick, see scripts/web/env-adapters.ts. */
+  | { type: 'push'; strength: number }
+  | { type: 'bench'; plans: number; warmup: number }
+  | { type: 'train'; settings: TrainSettings };
+
+export interface EnvInfo {
+  id: string;
+  /** Seconds per step; undefined when the env states none (charts then count steps). */
+  dt?: number;
+  obsLabels: string[];
+  obsTargets: Array<number | undefined>;
+  actLabels: string[];
+  /** 'cost' (c = −r) or 'reward': what the per-step chart shows. */
+  signal: 'cost' | 'reward';
+  frame: { width: number; height: number };
+  pushable: boolean;
+}
+
+export interface StepRecord {
+  t: number;
+  obs: number[];
+  action: number[];
+  /** Stage cost (or reward, per EnvInfo.signal) of this step. */
+  signal: number;
+  msPerPlan: number;
+  trace?: SolverTrace;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; flavour: string }
+  | { type: 'fatal'; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'envs'; envs: Array<{ id: string; summary: string }>; solvers: string[]; presets: Record<string, Record<string, { horizon: number; samples: number; iterations: number; temperature?: number }>> }
+  | { type: 'configured'; env: EnvInfo; settings: PlannerSettings; obs: number[] }
+  | { type: 'step'; record: StepRecord }
+  | { type: 'pushed'; strength: number; before: number[]; after: number[] }
+  | { type: 'state'; running: boolean }
+  | { type: 'bench'; plans: number; seconds: number; plansPerSec: number; msMedian: number; settings: PlannerSettings }
+  | { type: 'train-step'; i: number; loss: number; mass: number; length: number }
+  | { type: 'train-done'; losses: number[]; mass: number; length: number };
+
+/** The page's state as `window.playground` (read by the browser tests and `diffmpc bench web`). */
+export interface PlaygroundState {
+  ready: boolean;
+  backend: string | undefined;
+  flavour: string | undefined;
+  errors: string[];
+  envs: string[];
+  solvers: string[];
+  env: EnvInfo | undefined;
+  settings: PlannerSettings | undefined;
+  running: boolean;
+  steps: number;
+  last: StepRecord | undefined;
+  /** Every step since the last configure (t, obs, action), capped at LOG_MAX (5000) entries. */
+  log: Array<{ t: number; obs: number[]; action: number[] }>;
+  pushes: Array<{ strength: number; before: number[]; after: number[]; atStep: number }>;
+  bench: Extract<FromWorker, { type: 'bench' }> | undefined;
+  train: { running: boolean; losses: number[]; mass: number[]; length: number[]; done: boolean };
+  /** Chart redraws so far, per chart id. */
+  draws: Record<string, number>;
+}
