@@ -10,3 +10,5 @@ import './train-imitation.ts';
 import './demo.ts';
 import './plot.ts';
 import './sweep.ts';
+import './optnet-sudoku.ts';
+import './optnet-denoise.ts';
