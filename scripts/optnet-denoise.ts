@@ -22,6 +22,7 @@ import { Rng } from '../src/tensor/rng.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { mse, signalSet, type SignalSet } from './lib/optnet/signals.ts';
 import { differenceMatrix, tvDenoise } from './lib/optnet/tv-qp.ts';
+import { UsageError } from './lib/flags.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export const DENOISE_MODELS = ['fc', 'tv', 'optnet', 'optnet-tv'] as const;
@@ -215,8 +216,8 @@ function runTv(cfg: Config, book: EpochLog<DenoiseSummary>, train: SignalSet, te
 export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json: string; pngs: string[]; epochs: EpochRow[] }> {
   const cfg = denoiseConfig(o);
   const log = o.log ?? ((s: string) => console.log(s));
-  for (const m of cfg.models) if (!(DENOISE_MODELS as readonly string[]).includes(m)) throw new Error(`--only: unknown model "${m}"; known: ${DENOISE_MODELS.join(', ')}`);
-  if (cfg.models.includes('optnet-tv') && !cfg.models.includes('tv')) throw new Error('--only: optnet-tv starts from the best λ of tv; list tv too (e.g. --only tv,optnet-tv)');
+  for (const m of cfg.models) if (!(DENOISE_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${DENOISE_MODELS.join(', ')}`);
+  if (cfg.models.includes('optnet-tv') && !cfg.models.includes('tv')) throw new UsageError('--only: optnet-tv starts from the best λ of tv; list tv too (e.g. --only tv,optnet-tv)');
   const book = new EpochLog<DenoiseSummary>(o.out, cfg);
   const all = signalSet(cfg.train + cfg.test, cfg.seed, { len: cfg.len });
   const train = rowsOf(all, 0, cfg.train), test = rowsOf(all, cfg.train, cfg.test);
@@ -279,10 +280,17 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
   return { rows, json, pngs, epochs: book.allRows() };
 }
 
+/** `--only LIST` as model names, each checked against the known ones (a UsageError names the flag). */
+export function parseOnly(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--only: expected a comma-separated list of ${DENOISE_MODELS.join(', ')}`);
+  for (const m of names) if (!(DENOISE_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${DENOISE_MODELS.join(', ')}`);
+  return names;
+}
+
 export async function denoiseMain(values: Record<string, unknown>): Promise<number> {
-  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
-  console.log(describeBackend(choice));
-  await runDenoise({
+  const options = {
     full: Boolean(values.full),
     epochs: values.epochs as number | undefined,
     fcEpochs: values['fc-epochs'] as number | undefined,
@@ -291,7 +299,10 @@ export async function denoiseMain(values: Record<string, unknown>): Promise<numb
     batch: values.batch as number | undefined,
     seed: (values.seed as number | undefined) ?? 0,
     out: String(values.out ?? 'runs/optnet-denoise'),
-    only: typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-  });
+    only: parseOnly(values.only),
+  };
+  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
+  console.log(describeBackend(choice));
+  await runDenoise(options);
   return 0;
 }

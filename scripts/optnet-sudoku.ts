@@ -14,6 +14,7 @@ import { Rng } from '../src/tensor/rng.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { FcSudoku, OptNetSudoku, SUDOKU_NEQ, fcHiddenFor, type SudokuModel } from './lib/optnet/sudoku-models.ts';
 import { SUDOKU_DIM, sudokuSet, wrongBoards, type SudokuSet } from './lib/optnet/sudoku.ts';
+import { UsageError } from './lib/flags.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export interface SudokuOptions {
@@ -83,13 +84,13 @@ export function evaluateSudoku(model: SudokuModel, set: SudokuSet, batch: number
 function makeModel(name: string, rng: Rng): SudokuModel {
   if (name === 'optnet') return new OptNetSudoku(rng);
   if (name === 'fc') return new FcSudoku(rng, fcHiddenFor(SUDOKU_NEQ * SUDOKU_DIM + SUDOKU_DIM));
-  throw new Error(`--only: unknown model "${name}"; known: ${SUDOKU_MODELS.join(', ')}`);
+  throw new UsageError(`--only: unknown model "${name}"; known: ${SUDOKU_MODELS.join(', ')}`);
 }
 
 export async function runSudoku(o: SudokuOptions): Promise<{ rows: Row[]; json: string; png: string; epochs: EpochRow[] }> {
   const cfg = sudokuConfig(o);
   const log = o.log ?? ((s: string) => console.log(s));
-  for (const m of cfg.models) if (!(SUDOKU_MODELS as readonly string[]).includes(m)) throw new Error(`--only: unknown model "${m}"; known: ${SUDOKU_MODELS.join(', ')}`);
+  for (const m of cfg.models) if (!(SUDOKU_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${SUDOKU_MODELS.join(', ')}`);
   const book = new EpochLog<SudokuSummary>(o.out, cfg);
   const data = sudokuSet(cfg.train + cfg.test, cfg.seed);
   const pick = (from: number, n: number): SudokuSet => ({
@@ -185,10 +186,17 @@ export async function runSudoku(o: SudokuOptions): Promise<{ rows: Row[]; json: 
   return { rows, json, png, epochs: book.allRows() };
 }
 
+/** `--only LIST` as model names, each checked against the known ones (a UsageError names the flag). */
+export function parseOnly(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--only: expected a comma-separated list of ${SUDOKU_MODELS.join(', ')}`);
+  for (const m of names) if (!(SUDOKU_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${SUDOKU_MODELS.join(', ')}`);
+  return names;
+}
+
 export async function sudokuMain(values: Record<string, unknown>): Promise<number> {
-  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
-  console.log(describeBackend(choice));
-  await runSudoku({
+  const options = {
     full: Boolean(values.full),
     epochs: values.epochs as number | undefined,
     train: values.train as number | undefined,
@@ -196,7 +204,10 @@ export async function sudokuMain(values: Record<string, unknown>): Promise<numbe
     batch: values.batch as number | undefined,
     seed: (values.seed as number | undefined) ?? 0,
     out: String(values.out ?? 'runs/optnet-sudoku'),
-    only: typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-  });
+    only: parseOnly(values.only),
+  };
+  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
+  console.log(describeBackend(choice));
+  await runSudoku(options);
   return 0;
 }

@@ -1,7 +1,7 @@
 // `diffmpc optnet-denoise [--full] [--epochs E] [--fc-epochs E] [--train N] [--test N] [--batch B] [--only …] [--out DIR]`:
 // OptNet's 1-D denoising table (FC, pure OptNet, TV with the best λ, OptNet fine-tuned from TV).
 import { registerCommand } from '../cli.ts';
-import { denoiseMain } from '../optnet-denoise.ts';
+import { parseOnly, denoiseMain } from '../optnet-denoise.ts';
 
 registerCommand({
   name: 'optnet-denoise',
@@ -17,5 +17,6 @@ registerCommand({
     { name: 'only', type: 'string', placeholder: 'LIST', description: 'comma-separated models: fc, tv, optnet, optnet-tv (optnet-tv needs tv)', shownDefault: 'all' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'output directory (config, epochs.jsonl, JSON table, PNGs); a rerun resumes', default: 'runs/optnet-denoise' },
   ],
+  resolve: async ({ values }) => ({ only: parseOnly(values.only) }),
   run: ({ values }) => denoiseMain(values),
 });

@@ -1,7 +1,7 @@
 // `diffmpc optnet-sudoku [--full] [--epochs E] [--train N] [--test N] [--batch B] [--only optnet,fc] [--out DIR]`:
 // OptNet's 4×4 Sudoku (learned equality constraints through the QP layer) against an FC network.
 import { registerCommand } from '../cli.ts';
-import { sudokuMain } from '../optnet-sudoku.ts';
+import { parseOnly, sudokuMain } from '../optnet-sudoku.ts';
 
 registerCommand({
   name: 'optnet-sudoku',
@@ -16,5 +16,6 @@ registerCommand({
     { name: 'only', type: 'string', placeholder: 'LIST', description: 'comma-separated models: optnet, fc', shownDefault: 'optnet,fc' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'output directory (config, epochs.jsonl, JSON table, PNG); a rerun resumes', default: 'runs/optnet-sudoku' },
   ],
+  resolve: async ({ values }) => ({ only: parseOnly(values.only) }),
   run: ({ values }) => sudokuMain(values),
 });
