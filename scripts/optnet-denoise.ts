@@ -8,7 +8,7 @@
 //   optnet-tv   D initialised at D₁ with TV's best λ, then fine-tuned
 // QP rows train with Adam on D through the layer's KKT backward. Per epoch: train MSE (over the epoch's
 // training batches), test MSE; rows appended to <out>/epochs.jsonl as each epoch ends; a rerun resumes.
-// Output: <out>/optnet-denoise.json, the printed table, <out>/optnet-denoise-mse.png (MSE per epoch),
+// Output: <out>/optnet-denoise.json, the printed table, <out>/optnet-denoise-mse.png and -fc-mse.png (MSE per epoch),
 // <out>/optnet-denoise-example.png (a test signal: noisy, true, each model's output).
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
@@ -253,20 +253,22 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
     ...cfg, lr: LR, lambdaGrid: TV_LAMBDAS, pureLambda: PURE_LAMBDA, noiseMse: noise, testOrder: byTest, paperOrder,
     mse: 'mean over signals and the 100 entries of (x̂ − x)² (PyTorch MSELoss, the paper\'s scale: noise σ = 10 alone gives ≈ 100)',
   }, book.dir);
-  const learned = cfg.models.filter((m) => m !== 'tv');
+  // One MSE plot for the QP models (their few epochs) and one for FC (its own, longer epoch count).
   const pngs: string[] = [];
-  if (learned.length) {
-    const curves = learned.flatMap((m) => {
-      const r = book.epochRows(m).filter((x) => x.epoch > 0);
-      return [
-        { label: `${m} train`, seeds: [r.map((x) => Math.log10(Number(x.train_mse)))], x: r.map((x) => x.epoch) },
-        { label: `${m} test`, seeds: [r.map((x) => Math.log10(Number(x.test_mse)))], x: r.map((x) => x.epoch) },
-      ];
-    });
-    pngs.push(savePng(path.join(book.dir, 'optnet-denoise-mse.png'), plotLearningCurve({
-      curves, title: 'Denoising: MSE per epoch (FC epochs are its own, longer, count)', xLabel: 'epoch', yLabel: 'log10 MSE',
-      ...(summaries.tv ? { target: { label: `TV λ ${summaries.tv.lambda} test`, value: Math.log10(summaries.tv.testMse) } } : {}), width: 800, height: 480,
-    })));
+  const mseCurves = (models: string[]) => models.flatMap((m) => {
+    const r = book.epochRows(m);
+    return [
+      { label: `${m} train`, seeds: [r.map((x) => (x.train_mse === null ? NaN : Math.log10(Number(x.train_mse))))], x: r.map((x) => x.epoch) },
+      { label: `${m} test`, seeds: [r.map((x) => Math.log10(Number(x.test_mse)))], x: r.map((x) => x.epoch) },
+    ];
+  });
+  const tvLine = summaries.tv ? { target: { label: `TV λ ${summaries.tv.lambda} test`, value: Math.log10(summaries.tv.testMse) } } : {};
+  for (const [file, models, title] of [
+    ['optnet-denoise-mse.png', cfg.models.filter((m) => m === 'optnet' || m === 'optnet-tv'), 'Denoising through the QP layer: MSE per epoch'],
+    ['optnet-denoise-fc-mse.png', cfg.models.filter((m) => m === 'fc'), 'Denoising, FC network: MSE per epoch'],
+  ] as const) {
+    if (models.length === 0) continue;
+    pngs.push(savePng(path.join(book.dir, file), plotLearningCurve({ curves: mseCurves(models), title, xLabel: 'epoch', yLabel: 'log10 MSE', ...tvLine, width: 800, height: 480 })));
   }
   pngs.push(savePng(path.join(book.dir, 'optnet-denoise-example.png'), plotTraces({
     series: [

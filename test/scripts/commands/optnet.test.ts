@@ -86,7 +86,7 @@ describe('optnet commands', () => {
     const tv = r.epochs.filter((e) => e.model === 'tv');
     expect(tv).toHaveLength(7);
     expect(r.epochs.filter((e) => e.model === 'optnet').map((e) => e.epoch)).toEqual([0, 1]);
-    expect(r.pngs).toHaveLength(2);
+    expect(r.pngs.map((p) => path.basename(p))).toEqual(['optnet-denoise-mse.png', 'optnet-denoise-fc-mse.png', 'optnet-denoise-example.png']);
     for (const p of r.pngs) expect(await inked(p)).toBeGreaterThan(0.01);
     await expect(runDenoise({ full: false, out: tmp(), seed: 0, only: ['optnet-tv'], log: quiet })).rejects.toThrow(/optnet-tv starts from the best λ of tv/);
     fs.rmSync(out, { recursive: true, force: true });
