@@ -42,9 +42,9 @@ export class EpochLog<S = Record<string, unknown>> {
     for (const d of done) this.done.set(d.model, d.summary);
     // Keep the rows of finished models only; the byte ranges of the others are dropped.
     const file = path.join(this.dir, 'epochs.jsonl');
-    const { records } = readJsonlRecords<EpochRow>(file);
+    const { records, tornBytes } = readJsonlRecords<EpochRow>(file);
     const kept = records.filter((r) => this.done.has(r.model));
-    if (kept.length !== records.length || fs.existsSync(file)) writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    if (kept.length !== records.length || tornBytes > 0) writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
     for (const r of kept) this.push(r);
   }
 

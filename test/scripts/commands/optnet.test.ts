@@ -63,15 +63,17 @@ describe('optnet commands', () => {
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
 
-  it('optnet-sudoku drops the rows of an interrupted model', async () => {
+  it('optnet-sudoku drops the rows (and a torn line) of an interrupted model', async () => {
     const out = tmp();
     const o = { full: false, epochs: 1, train: 4, test: 2, batch: 2, seed: 2, out, log: quiet, only: ['fc'] };
     await runSudoku(o);
     // As if killed after fc's first epoch row: done.jsonl gone, a stale row left behind.
     fs.rmSync(path.join(out, 'done.jsonl'));
-    fs.appendFileSync(path.join(out, 'epochs.jsonl'), JSON.stringify({ model: 'fc', epoch: 7, stale: true }) + '\n');
+    fs.appendFileSync(path.join(out, 'epochs.jsonl'), JSON.stringify({ model: 'fc', epoch: 7, stale: true }) + '\n' + '{"model":"fc","epo');
     const r = await runSudoku(o);
     expect(r.epochs.filter((e) => e.model === 'fc').map((e) => e.epoch)).toEqual([0, 1]);
+    const lines = fs.readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([0, 1]);
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
 
