@@ -11,3 +11,5 @@ import './demo.ts';
 import './plot.ts';
 import './sweep.ts';
 import './serve.ts';
+import './optnet-sudoku.ts';
+import './optnet-denoise.ts';

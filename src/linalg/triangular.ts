@@ -92,11 +92,17 @@ export function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, n:
   return s0 + s1 + (s2 + s3);
 }
 
-/** Solves L y = x in place (`L` lower `[n, n]` at `lo`, `x` `[n]` at `xo`). */
+/**
+ * Solves L y = x in place (`L` lower `[n, n]` at `lo`, `x` `[n]` at `xo`). Leading zeros of x stay zero in y,
+ * so the substitution starts at the first nonzero (a constraint row with few nonzeros, e.g. a bound, costs
+ * (n − f)²/2 instead of n²/2).
+ */
 export function lowerSolve(L: Float64Array, lo: number, n: number, x: Float64Array, xo: number): void {
-  for (let i = 0; i < n; i++) {
+  let f = 0;
+  while (f < n && x[xo + f] === 0) f++;
+  for (let i = f; i < n; i++) {
     const ri = lo + i * n;
-    x[xo + i] = (x[xo + i]! - dot(L, ri, x, xo, i)) / L[ri + i]!;
+    x[xo + i] = (x[xo + i]! - dot(L, ri + f, x, xo + f, i - f)) / L[ri + i]!;
   }
 }
 

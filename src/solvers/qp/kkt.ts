@@ -22,6 +22,9 @@ import { dot, lowerSolve, lowerTSolve } from '../../linalg/triangular.ts';
 /** Constraints with dₖ = λₖ/sₖ above this are kept in the Schur complement (folding them loses ≈ log10 dₖ digits). */
 export const SPLIT = 1e4;
 
+/** Scratch: index of the first nonzero of each row of V (grown on demand). */
+let firstNz = new Int32Array(0);
+
 /** Per-problem factor storage: H `[nz, nz]`, V `[neq + nineq, nz]`, M `[neq + nineq, neq + nineq]` (used: nc = neq + nAct). */
 export interface KktWork {
   H: Float64Array;
@@ -107,9 +110,22 @@ export function factorKkt(
     for (let i = 0; i < nz; i++) V[vr + i] = from[src + i]!;
     lowerSolve(H, 0, nz, V, vr);
   }
+  // Rows of V keep the leading zeros of C's rows (lowerSolve), so each dot product starts at the later
+  // first nonzero of its two rows.
+  if (firstNz.length < nc) firstNz = new Int32Array(nc);
   for (let r = 0; r < nc; r++) {
     const vr = r * nz;
-    for (let c = 0; c <= r; c++) M[r * nc + c] = dot(V, vr, V, c * nz, nz);
+    let f = 0;
+    while (f < nz && V[vr + f] === 0) f++;
+    firstNz[r] = f;
+  }
+  for (let r = 0; r < nc; r++) {
+    const vr = r * nz;
+    const fr = firstNz[r]!;
+    for (let c = 0; c <= r; c++) {
+      const f = Math.max(fr, firstNz[c]!);
+      M[r * nc + c] = dot(V, vr + f, V, c * nz + f, nz - f);
+    }
     if (r >= neq) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
   }
   return choleskyInPlace(M, 0, nc) === 0 ? 0 : 2;
