@@ -15,7 +15,7 @@
 // wall time until the training loss first reached the task's target.
 //
 // Run: diffmpc l2o-mlp [--task iris|spirals|all] [--seeds 3] [--steps 300] [--full] [--out bench-results]
-//      or diffmpc bench l2o-mlp (the small default). --full: 10 seeds, 1000 steps, 150 training episodes.
+//      or diffmpc bench l2o-mlp (the small default). --full: 10 seeds, 600 steps, 100 training episodes.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -162,7 +162,8 @@ export interface BenchL2OMlpOptions {
   trainFamily: string;
   /** Base seed: test seeds are seed … seed + seeds − 1; training uses seed, tuning 10⁶ + seed. */
   seed: number;
-  backend: string;
+  /** Tensor backend (default: $DIFFMPC_BACKEND or auto). */
+  backend?: string;
   outDir: string;
   /** Overrides the training budget (tests). */
   training?: Partial<TrainingBudget>;
@@ -178,7 +179,7 @@ export interface TrainingBudget {
 
 const BUDGET = {
   fast: { steps: 300, seeds: 3, training: { dims: [2, 5, 10], episodes: 25, steps: 40, runs: 4 } },
-  full: { steps: 1000, seeds: 10, training: { dims: [2, 5, 10, 20], episodes: 150, steps: 50, runs: 4 } },
+  full: { steps: 600, seeds: 10, training: { dims: [2, 5, 10, 20], episodes: 100, steps: 50, runs: 4 } },
 } as const;
 
 export function mlpBenchDefaults(full: boolean): { steps: number; seeds: number } {
@@ -364,7 +365,7 @@ export async function benchL2OMlp(o: BenchL2OMlpOptions): Promise<string> {
         x: Array.from({ length: steps + 1 }, (_, i) => i),
       })),
       title: `${getClassificationTask(task).summary}: best training loss over ${rs.length} seeds (mean ± std)`,
-      xLabel: 'step (one f + ∇f evaluation each)',
+      xLabel: 'step (one f and one ∇f evaluation each)',
       yLabel: 'log10 cross-entropy',
     });
     const file = path.join(dir, `${task}.png`);
@@ -385,7 +386,7 @@ export async function benchL2OMlp(o: BenchL2OMlpOptions): Promise<string> {
       training,
       config: cfg,
       key,
-      backend: o.backend,
+      backend: o.backend ?? 'auto',
       seedsFile: jsonl,
       plots,
       totalSeconds: (performance.now() - t0) / 1000,

@@ -13,8 +13,8 @@ registerCommand({
   flags: [
     { name: 'task', type: 'string', placeholder: 'NAME', description: 'classification task', choices: [...classificationTaskRegistry.list(), 'all'], default: 'all' },
     { name: 'seeds', type: 'int', description: 'test seeds per task (seed … seed + N − 1)', min: 1, max: 1000, shownDefault: `${mlpBenchDefaults(false).seeds} (--full: ${mlpBenchDefaults(true).seeds})` },
-    { name: 'steps', type: 'int', description: 'optimizer steps per run (one f + ∇f evaluation each)', min: 1, max: 1_000_000, shownDefault: `${mlpBenchDefaults(false).steps} (--full: ${mlpBenchDefaults(true).steps})` },
-    { name: 'full', type: 'boolean', description: 'the full protocol: 10 seeds, 1000 steps, 150 training episodes' },
+    { name: 'steps', type: 'int', description: 'optimizer steps per run (one f and one ∇f evaluation each)', min: 1, max: 1_000_000, shownDefault: `${mlpBenchDefaults(false).steps} (--full: ${mlpBenchDefaults(true).steps})` },
+    { name: 'full', type: 'boolean', description: 'the full protocol: 10 seeds, 600 steps, 100 training episodes' },
     { name: 'train-family', type: 'string', placeholder: 'NAME', description: 'synthetic family the learned optimizers train on', choices: listProblemFamilies(), default: 'mlp' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'directory of the JSON results (per-seed rows and plots in DIR/l2o-mlp/)', default: 'bench-results' },
   ],
@@ -31,7 +31,7 @@ registerCommand({
       full,
       trainFamily: String(values['train-family']),
       seed: parseSeed(values.seed),
-      backend: values.backend === undefined ? 'wasm' : String(values.backend),
+      ...(values.backend === undefined ? {} : { backend: String(values.backend) }),
       outDir: out,
     });
     return 0;
