@@ -68,6 +68,7 @@ export interface MethodResult {
   /** f + ∇f evaluations (and ms) until the loss first reached the target; null when it never did. */
   evalsToTarget: number | null;
   msToTarget: number | null;
+  /** All f + ∇f evaluations of the run, and its wall time. */
   evals: number;
   ms: number;
   /** Best-so-far training loss per step (t = 0 … T). */
@@ -141,7 +142,7 @@ export function runMlpSeed(cfg: MlpSeedConfig, taskName: string, seed: number): 
         testAccuracy: problem.accuracy(best, split.test)[0]!,
         evalsToTarget: hit >= 0 ? evals[hit]! : null,
         msToTarget: hit >= 0 ? ms[hit]! : null,
-        evals: evals.at(-1)!,
+        evals: rec.evaluations,
         ms: ms.at(-1)!,
         curve,
       });

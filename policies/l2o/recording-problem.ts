@@ -52,6 +52,11 @@ export class RecordingProblem implements Problem {
     return this.inner.init(B, rng);
   }
 
+  /** All f + ∇f evaluations so far. */
+  get evaluations(): number {
+    return this.count;
+  }
+
   /** The iterate with the lowest recorded value `[1, M]` (owned by the recorder), or null before any f call. */
   get best(): tf.Tensor | null {
     return this.bestTheta;
