@@ -229,8 +229,8 @@ function trainOptimizers(o: BenchL2OMlpOptions, budget: TrainingBudget, dir: str
   return { checkpoints, training };
 }
 
-const SGD_GRID = [0.01, 0.03, 0.1, 0.3, 1, 3];
-const ADAM_GRID = [0.001, 0.003, 0.01, 0.03, 0.1];
+const SGD_GRID = [0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const ADAM_GRID = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 
 /** The learning rate of `grid` with the lowest mean final log10 best loss over two tuning seeds. */
 function tuneLr(taskName: string, steps: number, grid: number[], run: (p: RecordingProblem, th: tf.Tensor, lr: number) => void, seed: number): number {
@@ -294,7 +294,8 @@ export function summarise(results: SeedResult[]): Row[] {
         'median best loss': ms.map((m) => m.bestLoss).sort((a, b) => a - b)[Math.floor(ms.length / 2)]!,
         'test acc': acc.text,
         'test acc 95% CI': acc.ci,
-        [`reached ${rs[0]!.target}`]: `${hit.length}/${ms.length}`,
+        target: rs[0]!.target,
+        reached: `${hit.length}/${ms.length}`,
         'evals to target': hit.length ? describe(hit.map((m) => m.evalsToTarget!), 0).text : '-',
         'ms to target': hit.length ? describe(hit.map((m) => m.msToTarget!), 0).text : '-',
         'ms/run': seedStats(ms.map((m) => m.ms)).mean,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchL2OMlp, runMlpSeed, type SeedResult } from '../../scripts/bench-l2o-mlp.ts';
+import { benchL2OMlp, runMlpSeed, summarise, type MethodResult, type SeedResult } from '../../scripts/bench-l2o-mlp.ts';
 import { getCommand, parseCommandArgs } from '../../scripts/cli.ts';
 import '../../scripts/commands/index.ts';
 import { useTestBackend } from '../helpers/backend.ts';
@@ -65,6 +65,20 @@ describe('l2o-mlp', () => {
     expect(recs2.map((r) => r.seed)).toEqual([0, 1]);
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
+
+  it('summarises tasks with different targets under the same columns, with the 95% interval over seeds', () => {
+    const m = (method: string, bestLoss: number, hit: number | null): MethodResult => ({
+      method, finalLoss: bestLoss, bestLoss, trainAccuracy: 1, testAccuracy: 0.9, evalsToTarget: hit, msToTarget: hit, evals: 10, ms: 5, curve: [1, bestLoss],
+    });
+    const res = (task: string, seed: number, target: number, loss: number): SeedResult => ({ key: 'k', task, seed, target, methods: [m('adam', loss, seed === 0 ? 4 : null)] });
+    const rows = summarise([res('iris', 0, 0.1, 1e-2), res('iris', 1, 0.1, 1e-4), res('spirals', 0, 0.3, 0.5)]);
+    expect(Object.keys(rows[1]!)).toEqual(Object.keys(rows[0]!));
+    expect(rows.map((r) => [r.task, r.target, r.reached])).toEqual([['iris', 0.1, '1/2'], ['spirals', 0.3, '1/1']]);
+    // log10 losses −2 and −4: mean −3, std √2, interval −3 ± 12.706·√2/√2
+    expect(rows[0]!['log10 best loss']).toBe('-3.00 ± 1.41');
+    expect(rows[0]!['log10 loss 95% CI']).toBe('[-15.71, 9.71]');
+    expect(rows[1]!['log10 loss 95% CI']).toBe('-');
+  });
 
   it('refuses bad flags and tasks, naming them', async () => {
     const cmd = getCommand('l2o-mlp')!;
