@@ -11,3 +11,7 @@ export * from './l2o/problems.ts';
 export * from './l2o/baselines.ts';
 export * from './l2o/train.ts';
 export * from './l2o/solver.ts';
+export * from './l2o/datasets.ts';
+export * from './l2o/mlp-classifier.ts';
+export * from './l2o/classification-tasks.ts';
+export * from './l2o/recording-problem.ts';

@@ -1,5 +1,5 @@
 // One step of optimization as an RL environment (Li & Malik, "Learning to Optimize", 2017): the action
-// a ∈ [−1, 1]^{B×M} is turned into the bounded update Δθ = s·a, θ_{t+1} = θ_t + Δθ; the new value and
+// a ∈ [−1, 1]^{B×M} is turned into the update Δθ = σ ⊙ a (σ the state's step scale, state.ts), θ_{t+1} = θ_t + Δθ; the new value and
 // gradient enter the history (state.ts) and the reward is the log-improvement (reward.ts).
 // state θ `[B, M]`, action `[B, M]` → next state, reward `[B]`.
 import * as tf from '@tensorflow/tfjs';
@@ -28,7 +28,7 @@ export function stepState(
     throw new Error(`l2o step: action must be [B, M] = [${state.theta.shape}] (got [${action.shape}])`);
   }
   const theta = tf.tidy(() => {
-    const moved = tf.add(state.theta, tf.mul(tf.clipByValue(action, -1, 1), cfg.stepScale));
+    const moved = tf.add(state.theta, tf.mul(tf.clipByValue(action, -1, 1), state.sigma));
     return project ? project(moved) : moved;
   });
   const f = problem.f(theta);

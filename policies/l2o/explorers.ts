@@ -3,6 +3,7 @@
 // problem as the learner, each owning one unique coordinate c_k of θ ∈ R^M. At step t explorer k
 //   with probability p_coor(t):  moves along its coordinate, Δθ = ξ · σ_c(t) · s · e_{c_k},  ξ = ±1;
 //   otherwise:                   follows its local gradient, Δθ = clip(−η(t) ∇f(θ_k), ±s);
+// (s is the state's per-coordinate step scale σ, state.ts: the moves are fractions of the current scale)
 // schedules decay geometrically, p_coor(t) = max(p_min, p_0 d^t), σ_c(t) = max(σ_min, σ_0 d^t),
 // η(t) = max(η_0 σ_min, η_0 d^t). Bookkeeping (pure functions below, tested on their own):
 //   reset:  an explorer whose last W rewards average below r_reset is stuck in a low-reward region and
@@ -11,7 +12,7 @@
 //           pruned, and its explorer is reassigned to the next coordinate that is neither assigned nor
 //           pruned (round robin); when every coordinate is used up, the pruned marks are cleared.
 // Every step of the N explorers yields N·M coordinate transitions (transitions.ts) for the buffer.
-// Shapes: explorer iterates `[N, M]`, actions `[N, M]` in [−1, 1] (Δθ = s·a), rewards `[N]`.
+// Shapes: explorer iterates `[N, M]`, actions `[N, M]` in [−1, 1] (Δθ = σ ⊙ a), rewards `[N]`.
 import * as tf from '@tensorflow/tfjs';
 import type { ReplayBuffer } from '../../src/train/replay-buffer.ts';
 import type { Rng } from '../../src/tensor/rng.ts';
@@ -197,7 +198,7 @@ export class ExplorerEnsemble {
     const action = tf.tidy(() => {
       const mask = tf.tensor2d(coordMove.map((m) => (m ? 1 : 0)), [N, 1]);
       const coordA = tf.tensor2d(onehot, [N, M]);
-      const gradA = tf.clipByValue(tf.div(tf.mul(this.state.grad, -sch.gradStep), this.l2o.stepScale), -1, 1);
+      const gradA = tf.clipByValue(tf.div(tf.mul(this.state.grad, -sch.gradStep), this.state.sigma), -1, 1);
       return tf.add(tf.mul(mask, coordA), tf.mul(tf.sub(1, mask), gradA));
     });
     return { action, coordMove };

@@ -1,7 +1,8 @@
 // The learned optimizer: a coordinate-wise deterministic policy a_i = μ(features_i) (the DDPG actor, an
-// MLP with tanh output) applied to every coordinate of every run in one batched call, θ ← θ + s·μ(·).
-// It runs on any problem dimension M, saves to and loads from a JSON checkpoint (atomic write).
-//   features `[B, M, D]` → actor on `[B·M, D]` → actions `[B, M]` → Δθ = s·a.
+// MLP with tanh output) applied to every coordinate of every run in one batched call, θ ← θ + σ ⊙ μ(·).
+// It runs on any problem dimension M, saves to and loads from a JSON checkpoint (atomic write; version 1
+// checkpoints predate the adaptive step scale and load with scale 'fixed').
+//   features `[B, M, D]` → actor on `[B·M, D]` → actions `[B, M]` → Δθ = σ ⊙ a.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import { writeJsonAtomic } from '../../src/tensor/files.ts';
@@ -12,7 +13,7 @@ import { featureDim, optFeatures, resolveL2OConfig, disposeOptState, type L2OCon
 import { startState, stepState } from './env-step.ts';
 
 export const L2O_CHECKPOINT_KIND = 'diffmpc/l2o-optimizer';
-export const L2O_CHECKPOINT_VERSION = 1;
+export const L2O_CHECKPOINT_VERSION = 2;
 
 export interface L2OCheckpoint {
   kind: typeof L2O_CHECKPOINT_KIND;
@@ -87,9 +88,10 @@ export class LearnedOptimizer {
   static fromJSON(j: unknown, source = 'checkpoint'): LearnedOptimizer {
     const c = j as Partial<L2OCheckpoint>;
     if (!c || c.kind !== L2O_CHECKPOINT_KIND) throw new Error(`${source}: not a learned-optimizer checkpoint (kind must be "${L2O_CHECKPOINT_KIND}", got ${JSON.stringify(c?.kind)})`);
-    if (c.version !== L2O_CHECKPOINT_VERSION) throw new Error(`${source}: checkpoint version ${c.version} is not supported (expected ${L2O_CHECKPOINT_VERSION}); retrain or convert it`);
+    if (c.version !== 1 && c.version !== L2O_CHECKPOINT_VERSION) throw new Error(`${source}: checkpoint version ${c.version} is not supported (expected 1 or ${L2O_CHECKPOINT_VERSION}); retrain or convert it`);
     if (!Array.isArray(c.hidden) || !Array.isArray(c.weights) || !c.config) throw new Error(`${source}: checkpoint must contain config, hidden and weights`);
-    const opt = new LearnedOptimizer({ config: c.config, hidden: c.hidden });
+    const config: Partial<L2OConfig> = c.version === 1 ? { ...c.config, scale: 'fixed' } : c.config;
+    const opt = new LearnedOptimizer({ config, hidden: c.hidden });
     opt.actor.net.setWeights(c.weights);
     opt.meta = c.meta ?? {};
     return opt;

@@ -7,6 +7,7 @@ import { EXECUTOR_FLAGS, executorChoice } from '../lib/executor-options.ts';
 import { getBenchSuite, listBenchSuites } from '../lib/bench-suites.ts';
 import '../bench-linalg.ts';
 import '../bench-l2o.ts';
+import '../bench-l2o-mlp.ts';
 import '../bench-mpc.ts';
 import '../bench-system.ts';
 import '../bench-streams.ts';

@@ -13,3 +13,4 @@ import './sweep.ts';
 import './serve.ts';
 import './optnet-sudoku.ts';
 import './optnet-denoise.ts';
+import './l2o-mlp.ts';

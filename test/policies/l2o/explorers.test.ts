@@ -12,7 +12,7 @@ import {
   stuckExplorers,
 } from '../../../policies/l2o/explorers.ts';
 import { makeProblem, type Problem } from '../../../policies/l2o/problems.ts';
-import { resolveL2OConfig } from '../../../policies/l2o/state.ts';
+import { featureDim, resolveL2OConfig } from '../../../policies/l2o/state.ts';
 import { ReplayBuffer } from '../../../policies/replay-buffer.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
@@ -88,7 +88,7 @@ describe('ExplorerEnsemble', () => {
     const p = makeProblem('quadratic', 6, rng);
     const ens = new ExplorerEnsemble(p, l2o, rng.split(), { count: 3 });
     expect(new Set(ens.coords).size).toBe(3);
-    const buf = new ReplayBuffer(1000, 4 * 2 + 1, 1);
+    const buf = new ReplayBuffer(1000, featureDim(l2o), 1);
     for (let t = 0; t < 5; t++) {
       const info = ens.step(buf);
       expect(info.transitions).toBe(18);

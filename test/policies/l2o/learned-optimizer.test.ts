@@ -42,6 +42,17 @@ describe('LearnedOptimizer checkpoints', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('loads version-1 checkpoints (before the adaptive step scale) with the fixed step', () => {
+    const v2 = new LearnedOptimizer({ config: { history: 3, scale: 'fixed' }, hidden: [4], seed: 1 });
+    const j = { ...v2.toJSON(), version: 1, config: { history: 3, stepScale: 0.5, eps: 1e-8, beta: 0.9 } };
+    const back = LearnedOptimizer.fromJSON(j);
+    expect(back.config.scale).toBe('fixed');
+    expect(back.actor.net.getWeights()).toEqual(v2.actor.net.getWeights());
+    expect(new LearnedOptimizer().toJSON().version).toBe(2);
+    v2.dispose();
+    back.dispose();
+  });
+
   it('rejects files that are not learned-optimizer checkpoints, naming the problem', () => {
     expect(() => LearnedOptimizer.fromJSON({ kind: 'other' })).toThrow(/kind must be "diffmpc\/l2o-optimizer"/);
     expect(() => LearnedOptimizer.fromJSON({ kind: 'diffmpc/l2o-optimizer', version: 9 })).toThrow(/version 9 is not supported/);

@@ -2,7 +2,7 @@
 // log-improvement reward, bounded updates.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { featureDim, initOptState, advanceOptState, optFeatures, resolveL2OConfig, disposeOptState } from '../../../policies/l2o/state.ts';
+import { featureDim, initOptState, advanceOptState, nextStepScale, optFeatures, resolveL2OConfig, disposeOptState } from '../../../policies/l2o/state.ts';
 import { logImprovementReward } from '../../../policies/l2o/reward.ts';
 import { startState, stepState } from '../../../policies/l2o/env-step.ts';
 import { makeProblem } from '../../../policies/l2o/problems.ts';
@@ -14,9 +14,9 @@ beforeAll(async () => {
 });
 
 describe('optimizer state', () => {
-  const cfg = resolveL2OConfig({ history: 3, stepScale: 0.5 });
+  const cfg = resolveL2OConfig({ history: 3, stepScale: 0.5, scale: 'fixed' });
 
-  it('shifts the history and lays out (f, θ, Δθ, g) features per coordinate', () => {
+  it('shifts the history and lays out (f, θ, Δθ, g) features per coordinate (fixed step)', () => {
     const s0 = initOptState(tf.tensor2d([[1, -1]]), tf.tensor1d([4]), tf.tensor2d([[2, 0]]), cfg);
     const s1 = advanceOptState(s0, tf.tensor2d([[1.5, -1]]), tf.tensor1d([1]), tf.tensor2d([[1, 0.5]]), cfg);
     expect(Array.from(s1.dthetaH.dataSync())).toEqual([0.5, 0, 0, 0, 0, 0]);
@@ -77,6 +77,74 @@ describe('optimizer state', () => {
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
     expect(() => stepState(p, next, tf.zeros([2, 2]), cfg)).toThrow(/action must be \[B, M\]/);
     th.dispose();
+    p.dispose();
+  });
+});
+
+describe('adaptive step scale', () => {
+  const cfg = resolveL2OConfig({ history: 3, stepScale: 0.5 });
+
+  it('is the default; σ follows the gradient signs (×1.2 agree, ×0.5 flip, ×1 at zero) within [s·1e-7, s·10]', () => {
+    expect(cfg.scale).toBe('adaptive');
+    expect(featureDim(cfg)).toBe(11);
+    const sigma = tf.tensor2d([[0.5, 0.5, 0.5, 4.9, 1e-7]]);
+    const prev = tf.tensor2d([[1, 1, 0, 1, 1]]);
+    const grad = tf.tensor2d([[2, -3, 1, 1, -1]]);
+    const next = nextStepScale(sigma, prev, grad, cfg).dataSync();
+    const want = [0.6, 0.25, 0.5, 5, 0.5e-7];
+    want.forEach((w, i) => expect(Math.abs(next[i]! - w) / w).toBeLessThan(1e-6)); // float32
+    expect(() => resolveL2OConfig({ scale: 'linear' as never })).toThrow(/scale must be 'adaptive' or 'fixed'/);
+    tf.dispose([sigma, prev, grad]);
+  });
+
+  it('features are invariant to f → c·f and θ → a·θ + b (σ → a·σ, ∇f → (c/a)·∇f)', () => {
+    const traj = (c: number, a: number, b: number) => {
+      let s = initOptState(tf.tensor2d([[a * 1 + b, a * -2 + b]]), tf.tensor1d([c * 4]), tf.tensor2d([[(c / a) * 2, (c / a) * -1]]), { ...cfg, stepScale: a * 0.5 });
+      const steps: [number[], number, number[]][] = [
+        [[1.3, -1.8], 2, [1, 0.5]],
+        [[1.2, -1.5], 1.5, [-0.5, 0.2]],
+      ];
+      for (const [th, f, g] of steps) {
+        const nxt = advanceOptState(s, tf.tensor2d([th.map((x) => a * x + b)]), tf.tensor1d([c * f]), tf.tensor2d([g.map((x) => (c / a) * x)]), { ...cfg, stepScale: a * 0.5 });
+        disposeOptState(s);
+        s = nxt;
+      }
+      const F = Array.from(optFeatures(s, cfg).dataSync());
+      disposeOptState(s);
+      return F;
+    };
+    const base = traj(1, 1, 0);
+    const moved = traj(1000, 0.01, 3);
+    base.forEach((v, i) => expect(moved[i]!).toBeCloseTo(v, 3));
+    // the fixed-step features are not
+    const fixed = resolveL2OConfig({ history: 3, scale: 'fixed' });
+    const s1 = initOptState(tf.tensor2d([[1]]), tf.tensor1d([4]), tf.tensor2d([[2]]), fixed);
+    const s2 = initOptState(tf.tensor2d([[0.01]]), tf.tensor1d([4000]), tf.tensor2d([[2e5]]), fixed);
+    expect(Array.from(optFeatures(s1, fixed).dataSync())).not.toEqual(Array.from(optFeatures(s2, fixed).dataSync()));
+    disposeOptState(s1);
+    disposeOptState(s2);
+  });
+
+  it('a sign policy a = −sign(∇f) converges with the adaptive scale and stalls at the scale of s with the fixed one', () => {
+    const rng = new Rng(2);
+    const p = makeProblem('quadratic', 5, rng);
+    const th0 = p.init(2, rng);
+    const finalF = (c: ReturnType<typeof resolveL2OConfig>) => {
+      let s = startState(p, th0, c);
+      for (let t = 0; t < 150; t++) {
+        const a = tf.neg(tf.sign(s.grad));
+        const { next, reward } = stepState(p, s, a, c);
+        tf.dispose([a, reward]);
+        disposeOptState(s);
+        s = next;
+      }
+      const f = Math.max(...s.f.dataSync());
+      disposeOptState(s);
+      return f;
+    };
+    expect(finalF(resolveL2OConfig({ stepScale: 0.5 }))).toBeLessThan(1e-8);
+    expect(finalF(resolveL2OConfig({ stepScale: 0.5, scale: 'fixed' }))).toBeGreaterThan(1e-3);
+    th0.dispose();
     p.dispose();
   });
 });

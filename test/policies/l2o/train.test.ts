@@ -1,6 +1,6 @@
 // End-to-end test of policies/l2o/train.ts: DDPG on a tiny budget (10 episodes of 20 steps on random
 // 2–4-D quadratics) yields a learned optimizer that decreases held-out quadratic instances by well over
-// an order of magnitude in 30 steps, while the untrained policy does not move them. Seeded; the threshold
+// an order of magnitude in 30 steps, while the untrained policy does not decrease them. Seeded; the threshold
 // fails for a policy that learned nothing (or learned to ascend).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,8 @@ describe('trainLearnedOptimizer', () => {
     const untrained = new LearnedOptimizer({ hidden: [16, 16] });
     const trained = heldOutLogImprovement(optimizer);
     const baseline = heldOutLogImprovement(untrained);
-    expect(Math.abs(baseline)).toBeLessThan(0.1);
+    // the untrained policy's bias drifts (its adaptive scale grows along a constant slope): no decrease
+    expect(baseline).toBeGreaterThan(-0.1);
     expect(trained).toBeLessThan(-0.7);
     optimizer.dispose();
     untrained.dispose();
