@@ -10,3 +10,4 @@ import './train-imitation.ts';
 import './demo.ts';
 import './plot.ts';
 import './sweep.ts';
+import './worker.ts';
