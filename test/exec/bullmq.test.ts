@@ -173,6 +173,30 @@ describe('bullmq executor on a real Redis with 4 worker processes', () => {
     expect(await client.xlen(keys.done)).toBe(60);
   }, 120_000);
 
+  it('Redis losing its data mid-run (a restart without persistence): the lost jobs are enqueued again and the run completes', async () => {
+    const jobs: JobSpec[] = Array.from({ length: 40 }, (_, i) => ({ id: `f${i}`, command: 'sum', config: { a: i, b: 1, delayMs: 60 }, seed: i }));
+    const seen: JobResult[] = [];
+    let flushed = false;
+    const logs: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      executor({ run: 'flush', log: (l) => logs.push(l) }).run(jobs).subscribe({
+        next: (r) => {
+          seen.push(r);
+          if (seen.length === 10 && !flushed) {
+            flushed = true;
+            void client.flushall().catch(reject);
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    expect(flushed).toBe(true);
+    expect(seen.map((r) => r.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    for (const r of seen) expect(r).toMatchObject({ ok: true, result: { sum: Number(r.id.slice(1)) + 1 } });
+    expect(logs.join('\n')).toMatch(/gone from Redis without a result .*enqueued again/);
+  }, 120_000);
+
   it('SIGTERM: the worker finishes and records its running job, then exits 143; abort removes the waiting jobs', async () => {
     const queue = `${QUEUE}-term`;
     const w = await startWorker(queue);
