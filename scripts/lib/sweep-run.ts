@@ -13,6 +13,7 @@ import path from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { createHash } from 'node:crypto';
 import { BullmqExecutor } from '../../src/exec/bullmq.ts';
+import { redactRedisUrl } from '../../src/exec/bullmq-protocol.ts';
 import { InlineExecutor } from '../../src/exec/inline.ts';
 import type { Executor } from '../../src/exec/executor.ts';
 import type { JobResult, JobSpec } from '../../src/exec/job.ts';
@@ -203,7 +204,7 @@ async function runUnlocked(plan: SweepPlan, dir: string, opts: SweepOptions): Pr
   const pending = plan.jobs.filter((j) => !done.has(j.id));
   const byId = new Map<string, JobSpec>(pending.map((j) => [j.id, j]));
   const cellOf = new Map<string, string>(plan.cells.flatMap((c) => plan.seeds.map((s) => [`${c.key}-s${s}`, c.key] as const)));
-  log(`sweep: ${plan.cells.length} cell(s) × ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${done.size ? `${plan.jobs.length - pending.length} already finished, ` : ''}${pending.length} to run (${opts.executor}${opts.executor === 'threads' ? `, ${opts.workers ?? 'one per core'} workers` : ''}${opts.executor === 'bullmq' ? ` on ${opts.redis}, queue "${opts.queue ?? 'diffmpc'}"` : ''})`);
+  log(`sweep: ${plan.cells.length} cell(s) × ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${done.size ? `${plan.jobs.length - pending.length} already finished, ` : ''}${pending.length} to run (${opts.executor}${opts.executor === 'threads' ? `, ${opts.workers ?? 'one per core'} workers` : ''}${opts.executor === 'bullmq' ? ` on ${redactRedisUrl(opts.redis!)}, queue "${opts.queue ?? 'diffmpc'}"` : ''})`);
   let finished = 0;
   const record = (r: JobResult) => {
     const job = byId.get(r.id)!;

@@ -7,7 +7,8 @@
 // never record a second result; the producer reads the stream to learn of results and the hash to get them.
 //   diffmpc:<queue>:<run>:results   hash  spec id → JSON StoredResult
 //   diffmpc:<queue>:<run>:done      stream  entries { id }
-import { Redis, type RedisOptions } from 'ioredis';
+// ioredis and bullmq load on first use (dynamic import): they cost every command-line start otherwise.
+import type { Redis, RedisOptions } from 'ioredis';
 import type { JobResult, JobSpec } from './job.ts';
 
 export const DEFAULT_QUEUE = 'diffmpc';
@@ -82,11 +83,23 @@ export function checkRedisUrl(url: string, source = '--redis'): string {
   return url;
 }
 
+/** The URL as it may appear in logs and errors: a password replaced by ***. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /**
  * A connection for BullMQ and our scripts: commands wait through a reconnect (maxRetriesPerRequest null, as
  * BullMQ requires), reconnects retry every ≤ 1 s; errors go to `onError` (ioredis would print them otherwise).
  */
-export function connectRedis(url: string, onError: (e: Error) => void, extra: RedisOptions = {}): Redis {
+export async function connectRedis(url: string, onError: (e: Error) => void, extra: RedisOptions = {}): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   const r = new Redis(checkRedisUrl(url), { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: (n) => Math.min(50 * n, 1000), ...extra });
   r.on('error', onError);
   return r;
@@ -103,7 +116,7 @@ export async function pingRedis(redis: Redis, url: string, ms: number): Promise<
     await Promise.race([redis.ping(), timeout]);
   } catch (e) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${url} (${(e as Error).message}); start one, e.g. \`redis-server --port ${portOf(url)} --save '' --appendonly yes\` (Debian: apt-get install redis-server), or pass --redis redis://HOST:PORT`);
+    throw new Error(`cannot reach Redis at ${redactRedisUrl(url)} (${(e as Error).message}); start one, e.g. \`redis-server --port ${portOf(url)} --save '' --appendonly yes\` (Debian: apt-get install redis-server), or pass --redis redis://HOST:PORT`);
   } finally {
     clearTimeout(timer);
   }

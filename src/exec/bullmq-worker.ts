@@ -8,10 +8,10 @@
 // later, the result is offered to the same script, so it is recorded only if no other attempt did.
 // `close()` stops taking jobs and waits for the running ones to finish and be recorded.
 import os from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { currentBackend, initBackend } from '../tensor/backend.ts';
 import { jobRunners, toJobError, type Json } from './job.ts';
-import { checkQueueName, connectRedis, DEFAULT_QUEUE, pingRedis, recordResult, runKeys, type BullmqJobData, type StoredResult } from './bullmq-protocol.ts';
+import { checkQueueName, connectRedis, redactRedisUrl, DEFAULT_QUEUE, pingRedis, recordResult, runKeys, type BullmqJobData, type StoredResult } from './bullmq-protocol.ts';
 
 export interface BullmqWorkerOptions {
   redis: string;
@@ -57,7 +57,7 @@ export async function startBullmqWorker(opts: BullmqWorkerOptions): Promise<Bull
     if (e.message !== lastError) log(`worker ${name}: redis: ${e.message}`);
     lastError = e.message;
   };
-  const connection = connectRedis(opts.redis, onError);
+  const connection = await connectRedis(opts.redis, onError);
   await pingRedis(connection, opts.redis, opts.connectTimeoutMs ?? 5000);
   let recorded = 0;
 
@@ -109,6 +109,7 @@ export async function startBullmqWorker(opts: BullmqWorkerOptions): Promise<Bull
     }
   };
 
+  const { Worker } = await import('bullmq');
   const worker = new Worker<BullmqJobData>(queue, processor, {
     connection,
     concurrency,
@@ -120,7 +121,7 @@ export async function startBullmqWorker(opts: BullmqWorkerOptions): Promise<Bull
   worker.on('error', onError);
   void worker.run().catch(onError);
   await worker.waitUntilReady();
-  log(`worker ${name}: ready on queue "${queue}" at ${opts.redis} (concurrency ${concurrency}, lock ${lockMs} ms, stalled check every ${stalledMs} ms)`);
+  log(`worker ${name}: ready on queue "${queue}" at ${redactRedisUrl(opts.redis)} (concurrency ${concurrency}, lock ${lockMs} ms, stalled check every ${stalledMs} ms)`);
   let closing: Promise<void> | undefined;
   return {
     name,

@@ -11,7 +11,7 @@
 // Aborting removes this run's jobs still waiting (running ones finish and are recorded for a re-run),
 // closes the connections, then errors the stream with the signal's reason.
 import { randomUUID } from 'node:crypto';
-import { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import { checkRetries, type Executor, type ExecutorOptions } from './executor.ts';
@@ -26,6 +26,7 @@ import {
   DEFAULT_QUEUE,
   parseStored,
   pingRedis,
+  redactRedisUrl,
   recordResult,
   RESULTS_TTL_MS,
   runKeys,
@@ -96,9 +97,10 @@ export class BullmqExecutor implements Executor {
         if (!closed && e.message !== lastError) log(`bullmq executor: redis: ${e.message}`);
         lastError = e.message;
       };
-      const client = connectRedis(url, onError);
-      const reader = connectRedis(url, onError); // XREAD BLOCK holds its connection
+      let client: Redis | undefined;
+      let reader: Redis | undefined; // XREAD BLOCK holds its connection
       let queue: Queue | undefined;
+      let Job: typeof import('bullmq').Job | undefined;
       let watchdog: ReturnType<typeof setInterval> | undefined;
 
       /** Closes everything; with `removeWaiting`, first removes this run's jobs no worker has taken (bounded). */
@@ -108,13 +110,13 @@ export class BullmqExecutor implements Executor {
         signal?.removeEventListener('abort', onAbort);
         const q = queue;
         const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
-        if (removeWaiting && q && client.status === 'ready') {
+        if (removeWaiting && q && client?.status === 'ready') {
           await bounded(Promise.all([...outstanding.keys()].map((id) => q.remove(bullJobId(this.runKey, id)))), 3000);
         }
         if (q) await bounded(q.close(), 2000);
-        reader.disconnect();
-        await bounded(client.quit(), 1000);
-        client.disconnect();
+        reader?.disconnect();
+        if (client) await bounded(client.quit(), 1000);
+        client?.disconnect();
       };
       const fail = (e: unknown) => {
         if (closed) return;
@@ -133,7 +135,7 @@ export class BullmqExecutor implements Executor {
       };
       const emitRecorded = async (ids: readonly string[]) => {
         for (const part of chunks(ids)) {
-          const vals = await client.hmget(keys.results, ...part);
+          const vals = await client!.hmget(keys.results, ...part);
           vals.forEach((v, i) => v !== null && emit(parseStored(v, `${keys.results} ${part[i]}`)));
         }
       };
@@ -159,11 +161,11 @@ export class BullmqExecutor implements Executor {
             const jid = bullJobId(this.runKey, spec.id);
             const state = await queue!.getJobState(jid);
             if (state === 'failed') {
-              const job = await Job.fromId(queue!, jid);
+              const job = await Job!.fromId(queue!, jid);
               const r: StoredResult = { id: spec.id, ok: false, error: { message: job?.failedReason || 'failed (no reason recorded)' }, attempts: Math.max(job?.attemptsStarted ?? 0, job?.attemptsMade ?? 1, 1), ms: job?.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0 };
-              await recordResult(client, keys, r, RESULTS_TTL_MS);
+              await recordResult(client!, keys, r, RESULTS_TTL_MS);
             } else if (state === 'unknown' || state === 'completed') {
-              if ((await client.hexists(keys.results, spec.id)) === 0) {
+              if ((await client!.hexists(keys.results, spec.id)) === 0) {
                 if (state === 'completed') await queue!.remove(jid);
                 lost.push(spec);
               }
@@ -179,21 +181,28 @@ export class BullmqExecutor implements Executor {
 
       const main = async () => {
         const connectMs = this.o.connectTimeoutMs ?? 5000;
+        const bull = await import('bullmq');
+        Job = bull.Job;
+        client = await connectRedis(url, onError);
+        reader = await connectRedis(url, onError);
+        if (closed) return shutdown(false);
         await pingRedis(client, url, connectMs);
         await pingRedis(reader, url, connectMs);
         if (closed) return;
+        const c = client;
+        const rd = reader;
         let downSince: number | undefined;
         watchdog = setInterval(() => {
-          if (client.status === 'ready') downSince = undefined;
+          if (c.status === 'ready') downSince = undefined;
           else if ((downSince ??= Date.now()) < Date.now() - this.unreachableMs) {
-            fail(new Error(`bullmq executor: Redis at ${url} unreachable for ${Math.round(this.unreachableMs / 1000)} s; results recorded so far are kept, re-run to continue once it is back`));
+            fail(new Error(`bullmq executor: Redis at ${redactRedisUrl(url)} unreachable for ${Math.round(this.unreachableMs / 1000)} s; results recorded so far are kept, re-run to continue once it is back`));
           }
         }, 250);
-        queue = new Queue(this.queue, { connection: client });
+        queue = new bull.Queue(this.queue, { connection: c });
         queue.on('error', onError);
         await queue.waitUntilReady();
         const ids = [...outstanding.keys()];
-        for (const part of chunks(ids)) await client.eval(CLEAR_FAILURES, 1, keys.results, ...part);
+        for (const part of chunks(ids)) await c.eval(CLEAR_FAILURES, 1, keys.results, ...part);
         await emitRecorded(ids);
         // what to enqueue: jobs without a BullMQ job still waiting or running (finished ones are replaced)
         const add: JobSpec[] = [];
@@ -210,7 +219,7 @@ export class BullmqExecutor implements Executor {
         let last = '0';
         let reconciled = Date.now();
         while (!closed) {
-          const res = (await reader.xread('COUNT', 1000, 'BLOCK', this.reconcileMs, 'STREAMS', keys.done, last)) as [string, [string, string[]][]][] | null;
+          const res = (await rd.xread('COUNT', 1000, 'BLOCK', this.reconcileMs, 'STREAMS', keys.done, last)) as [string, [string, string[]][]][] | null;
           if (closed) return;
           const ids: string[] = [];
           for (const [, entries] of res ?? []) {
