@@ -23,7 +23,7 @@ registerCommand({
     { name: 'redis', type: 'string', placeholder: 'URL', description: 'Redis of the queue, e.g. redis://10.0.0.5:6379 (or $DIFFMPC_REDIS)', shownDefault: '$DIFFMPC_REDIS' },
     { name: 'queue', type: 'string', placeholder: 'NAME', default: DEFAULT_QUEUE, description: 'queue to serve (the same --queue as the sweep)' },
     { name: 'concurrency', type: 'int', min: 1, max: 64, default: '1', description: 'jobs at once in this process (tfjs-wasm is single-threaded: start one worker per core instead)' },
-    { name: 'lock', type: 'number', min: 0.1, max: 86_400, default: '30', placeholder: 'SECONDS', description: "a job's lock, renewed while this process lives; a killed worker's job is retried elsewhere after it expires" },
+    { name: 'lock', type: 'number', min: 0.1, max: 86_400, default: '30', placeholder: 'SECONDS', description: "a job's lock, renewed while this process lives; a killed worker's job is retried elsewhere after it expires (keep it above the longest stretch a job runs without awaiting)" },
     { name: 'stalled-check', type: 'number', min: 0.1, max: 86_400, default: '30', placeholder: 'SECONDS', description: 'interval of the check that returns the jobs of dead workers to the queue' },
     { name: 'max-stalled', type: 'int', min: 1, max: 1000, default: '2', description: 'times a job may be recovered from a dead worker before it is recorded failed' },
     { name: 'import', type: 'strings', placeholder: 'MODULE', description: 'load a JS/TS module that registers job runners, envs, solvers or presets' },

@@ -11,7 +11,7 @@ import os from 'node:os';
 import type { Job } from 'bullmq';
 import { currentBackend, initBackend } from '../tensor/backend.ts';
 import { jobRunners, toJobError, type Json } from './job.ts';
-import { checkQueueName, connectRedis, redactRedisUrl, DEFAULT_QUEUE, pingRedis, recordResult, runKeys, type BullmqJobData, type StoredResult } from './bullmq-protocol.ts';
+import { checkQueueName, connectRedis, redactRedisUrl, DEFAULT_QUEUE, pingRedis, recordResult, RESULTS_TTL_MS, runKeys, type BullmqJobData, type StoredResult } from './bullmq-protocol.ts';
 
 export interface BullmqWorkerOptions {
   redis: string;
@@ -62,7 +62,12 @@ export async function startBullmqWorker(opts: BullmqWorkerOptions): Promise<Bull
   let recorded = 0;
 
   const processor = async (job: Job<BullmqJobData>): Promise<{ recorded: boolean }> => {
-    const { run, spec, timeoutMs, backend, ttlMs } = job.data;
+    const d = job.data as Partial<BullmqJobData> | undefined;
+    if (!d || typeof d.run !== 'string' || !d.spec || typeof d.spec.id !== 'string' || typeof d.spec.command !== 'string') {
+      throw new Error(`job ${job.id} on queue "${queue}" is not a diffmpc job (no { run, spec } data); was it added by another program?`);
+    }
+    const { run, spec, timeoutMs, backend } = d as BullmqJobData;
+    const ttlMs = d.ttlMs ?? RESULTS_TTL_MS;
     const keys = runKeys(queue, run);
     const attempts = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
