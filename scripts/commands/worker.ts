@@ -28,6 +28,7 @@ registerCommand({
     { name: 'max-stalled', type: 'int', min: 1, max: 1000, default: '2', description: 'times a job may be recovered from a dead worker before it is recorded failed' },
     { name: 'import', type: 'strings', placeholder: 'MODULE', description: 'load a JS/TS module that registers job runners, envs, solvers or presets' },
   ],
+  helpFooter: () => 'stopping: SIGTERM or Ctrl-C finishes and records the running job, then exits 143 (SIGTERM) or 130 (Ctrl-C); a second signal exits at once (the job is retried elsewhere once its lock expires)',
   async run({ values }) {
     const redis = String(values.redis ?? process.env.DIFFMPC_REDIS ?? '');
     if (!redis) throw new UsageError('diffmpc worker: give the Redis of the queue: --redis redis://HOST:PORT (or set $DIFFMPC_REDIS)');
