@@ -1,16 +1,27 @@
-// Benchmark of the executors: throughput (jobs per second) of `threads` with 1 and 2 workers relative to
-// `inline`, on one 10-seed Pendulum-v1 quality sweep (dcem preset, 200 steps, analytic physics; --quick: 4
-// seeds of 50 steps, one round). The three run in turn, each into a fresh sweep directory, for two rounds
-// (the machine is shared: a round's ratio shows the noise, the ratio of the median times is reported).
-// Throughput counts the whole sweep, thread start included; `s pool start` is the time until the last thread
-// had loaded its modules and backend, and `jobs/s after start` leaves it out. `cores used` is the process's
-// CPU time over wall time (all threads): below the worker count, other processes took the cores. Every executor must return
-// bit-identical results for the same seeds; the JSON records whether they did and the load per row.
-// DESIGN.md target: threads with 2 workers ≥ 1.8× inline on 2 cores.
+// Benchmark of the executors on one Pendulum-v1 quality sweep (the dcem and novas presets of `bench quality`,
+// analytic physics, 10 seeds of 200 steps = 20 jobs; --quick: dcem, 4 seeds of 50 steps, one round):
+//   inline, threads × 1 and × 2: throughput relative to inline, two rounds (the machine is shared: a round's
+//     ratio shows the noise; the ratio of the median times is reported). Throughput counts the whole sweep,
+//     thread start included; `s pool start` is the time until the last thread had loaded its modules and
+//     backend, and `jobs/s after start` leaves it out (a warm pool). `cores used` is this process's CPU time
+//     over wall time (all threads): below the worker count, other processes took the cores.
+//   bullmq × 1, 2, 4 (and × 1, 2 with --quick): the same sweep through a private redis-server on loopback,
+//     served by that many `diffmpc worker` processes started (warm) before the sweep; and its own cost per
+//     job: `ping` jobs (they return at once) through one worker, the median time between consecutive
+//     results of one run (steady state) and the median submit → result time of a one-job run (connecting
+//     included). Skipped, with a note, when redis-server is not installed.
+// Every executor must return bit-identical results for the same seeds; the JSON records whether they did
+// and the load per row. DESIGN.md targets: threads × 2 ≥ 1.8× inline on 2 cores; bullmq < 20 ms per job.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { BullmqExecutor } from '../src/exec/bullmq.ts';
+import { PING_COMMAND } from '../src/exec/ping.ts';
+import type { JobSpec } from '../src/exec/job.ts';
 import { initBackend } from '../src/tensor/backend.ts';
+import { redisServerBinary, startRedisServer } from './lib/redis-server.ts';
+import { spawnWorkers } from './lib/worker-procs.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
@@ -18,7 +29,7 @@ import { planSweep, sweepSchema } from './lib/sweep-config.ts';
 import { readSweepRecords, runSweep, type ExecutorName } from './lib/sweep-run.ts';
 import './lib/sweep-jobs.ts';
 
-export const EXECUTOR_TARGET = { threads2Ratio: 1.8 } as const;
+export const EXECUTOR_TARGET = { threads2Ratio: 1.8, bullmqJobMs: 20 } as const;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -30,12 +41,14 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   const seeds = opts.quick ? 4 : 10;
   const steps = opts.quick ? 50 : 200;
   const rounds = opts.quick ? 1 : 2;
-  const config = sweepSchema.parse({ grid: { env: 'Pendulum-v1', physics: 'analytic', solver: 'dcem' }, seeds, maxEpisodeSteps: steps });
+  const config = sweepSchema.parse({ grid: { env: 'Pendulum-v1', physics: 'analytic', solver: opts.quick ? 'dcem' : ['dcem', 'novas'] }, seeds, maxEpisodeSteps: steps });
   const plan = planSweep(config, '(bench executor)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-executor-'));
   const variants: Array<{ executor: ExecutorName; workers: number }> = [{ executor: 'inline', workers: 1 }, { executor: 'threads', workers: 1 }, { executor: 'threads', workers: 2 }];
+  const bullWorkers = opts.quick ? [1, 2] : [1, 2, 4];
   const rows: Row[] = [];
   const results = new Map<string, string>();
+  let bull: { rows: Row[]; overhead?: Row; note?: string } = { rows: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const v of variants) {
@@ -57,6 +70,7 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
         console.error(formatTable([rows.at(-1)!]));
       }
     }
+    bull = await bullmqRows(plan, tmp, backend.name, bullWorkers, opts.quick, results);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -71,15 +85,75 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
     'round ratios': rows.filter((r) => r.executor === v.executor && r.workers === v.workers).map((r) => (Number(rows.find((x) => x.round === r.round && x.executor === 'inline')!['s total']) / Number(r['s total'])).toFixed(2)).join(' '),
     'identical to inline': identical,
   }));
+  const inlineS = med(variants[0]!, 's total');
+  for (const r of bull.rows) Object.assign(r, { 'vs inline': Number((inlineS / Number(r['s total'])).toFixed(3)), 'identical to inline': identical });
   console.log(formatTable(rows));
-  console.log(formatTable(summary));
+  console.log(formatTable([...summary, ...bull.rows]));
+  if (bull.overhead) console.log(formatTable([bull.overhead]));
+  if (bull.note) console.log(bull.note);
   const two = summary.find((r) => r.executor === 'threads' && r.workers === 2)!;
-  console.log(`threads × 2 / inline = ${two['vs inline']} (target ≥ ${EXECUTOR_TARGET.threads2Ratio} on 2 cores; load ${machineLoad()}); results identical across executors and rounds: ${identical}`);
-  return saveReport('executor', [...summary, ...rows], { backend: backend.name, quick: opts.quick, seeds, steps, rounds, identical, cell: plan.cells[0], target: EXECUTOR_TARGET, ...machineMeta() }, opts.outDir);
+  console.log(`threads × 2 / inline = ${two['vs inline']} (${two['vs inline after start']} after pool start; target ≥ ${EXECUTOR_TARGET.threads2Ratio} on 2 cores; load ${machineLoad()}); results identical across executors and rounds: ${identical}`);
+  if (bull.overhead) console.log(`bullmq per job: ${bull.overhead['ms per job (steady)']} ms steady, ${bull.overhead['ms submit→result (1-job run)']} ms for a one-job run (target < ${EXECUTOR_TARGET.bullmqJobMs} ms)`);
+  return saveReport('executor', [...summary, ...bull.rows, ...(bull.overhead ? [bull.overhead] : []), ...rows], { backend: backend.name, quick: opts.quick, seeds, steps, rounds, identical, cells: plan.cells, jobs: plan.jobs.length, target: EXECUTOR_TARGET, ...(bull.note ? { bullmq: bull.note } : {}), ...machineMeta() }, opts.outDir);
+}
+
+/**
+ * The bullmq rows: the sweep through `n` warm worker processes for each n of `counts` (results added to
+ * `results` for the identity check), then the per-job cost on `ping` jobs through one worker.
+ */
+async function bullmqRows(plan: ReturnType<typeof planSweep>, tmp: string, backend: string, counts: number[], quick: boolean, results: Map<string, string>): Promise<{ rows: Row[]; overhead?: Row; note?: string }> {
+  try {
+    redisServerBinary();
+  } catch (e) {
+    return { rows: [], note: `bullmq rows skipped: ${(e as Error).message}` };
+  }
+  const redis = await startRedisServer();
+  const rows: Row[] = [];
+  try {
+    let overhead: Row | undefined;
+    for (const n of counts) {
+      const queue = `bench-${n}`;
+      const w = spawnWorkers(n, { redis: redis.url, queue, backend });
+      try {
+        await w.ready;
+        const dir = path.join(tmp, `bullmq-${n}`);
+        const t0 = performance.now();
+        const out = await runSweep(plan, dir, { executor: 'bullmq', redis: redis.url, queue, backend, log: () => {} });
+        const s = (performance.now() - t0) / 1000;
+        if (out.failed.length) throw new Error(`bench executor: ${out.failed.length} job(s) failed under bullmq: ${out.failed[0]!.error?.message}`);
+        const recs = readSweepRecords(dir).sort((a, b) => a.id.localeCompare(b.id));
+        results.set(dir, JSON.stringify(recs.map((x) => [x.id, x.result])));
+        rows.push({ executor: 'bullmq', workers: n, 'median s': Number(s.toFixed(2)), 's total': Number(s.toFixed(2)), 'jobs/s': Number((plan.jobs.length / s).toFixed(3)), load: machineLoad() });
+        console.error(formatTable([rows.at(-1)!]));
+        if (n === 1) overhead = await pingOverhead(redis.url, queue, quick);
+      } finally {
+        await w.stop();
+      }
+    }
+    return { rows, ...(overhead ? { overhead } : {}) };
+  } finally {
+    await redis.dispose();
+  }
+}
+
+/** Median ms between consecutive results of a run of ping jobs (one worker), and median submit → result of one-job runs. */
+async function pingOverhead(url: string, queue: string, quick: boolean): Promise<Row> {
+  const n = quick ? 50 : 200;
+  const jobs: JobSpec[] = Array.from({ length: n }, (_, i) => ({ id: `ping-${i}`, command: PING_COMMAND, config: { i }, seed: i }));
+  const times: number[] = [];
+  await lastValueFrom(new BullmqExecutor({ redis: url, queue, log: () => {} }).run(jobs.slice(0, 10)).pipe(toArray())); // warm-up
+  await new Promise<void>((resolve, reject) => new BullmqExecutor({ redis: url, queue, log: () => {} }).run(jobs).subscribe({ next: () => times.push(performance.now()), error: reject, complete: resolve }));
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  const single: number[] = [];
+  for (let i = 0; i < (quick ? 5 : 20); i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => new BullmqExecutor({ redis: url, queue, log: () => {} }).run([{ id: 'one', command: PING_COMMAND, config: {}, seed: i }]).subscribe({ next: () => single.push(performance.now() - t0), error: reject, complete: resolve }));
+  }
+  return { executor: 'bullmq', workers: 1, 'ping jobs': n, 'ms per job (steady)': Number(median(gaps).toFixed(2)), 'ms per job (mean)': Number(((times.at(-1)! - times[0]!) / (n - 1)).toFixed(2)), 'ms submit→result (1-job run)': Number(median(single).toFixed(2)), load: machineLoad() };
 }
 
 registerBenchSuite({
   name: 'executor',
-  summary: 'sweep throughput of threads (1 and 2 workers) vs inline on a 10-seed Pendulum-v1 sweep (target ≥ 1.8× with 2), results bit-identical',
+  summary: 'sweep throughput of threads (1, 2 workers) and bullmq (1, 2, 4 worker processes) vs inline on a 10-seed Pendulum-v1 quality sweep (target ≥ 1.8× with 2 threads), bullmq cost per job (target < 20 ms), results bit-identical',
   run: runExecutorBench,
 });

@@ -14,3 +14,4 @@ import './serve.ts';
 import './optnet-sudoku.ts';
 import './optnet-denoise.ts';
 import './l2o-mlp.ts';
+import './worker.ts';

@@ -11,6 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
+import { createHash } from 'node:crypto';
+import { BullmqExecutor } from '../../src/exec/bullmq.ts';
+import { redactRedisUrl } from '../../src/exec/bullmq-protocol.ts';
 import { InlineExecutor } from '../../src/exec/inline.ts';
 import type { Executor } from '../../src/exec/executor.ts';
 import type { JobResult, JobSpec } from '../../src/exec/job.ts';
@@ -23,7 +26,7 @@ import { plotSeedBands } from './sweep-plot.ts';
 import type { SweepPlan } from './sweep-config.ts';
 import type { ControlEpisodesResult } from './sweep-jobs.ts';
 
-export const EXECUTORS = ['inline', 'threads'] as const;
+export const EXECUTORS = ['inline', 'threads', 'bullmq'] as const;
 export type ExecutorName = (typeof EXECUTORS)[number];
 
 /** The modules every pool thread imports: the sweep's job runners. */
@@ -44,6 +47,17 @@ export interface SweepOptions {
   onThreadReady?: () => void;
   /** Module URLs (user envs, solvers, presets) each pool thread imports besides the sweep runners. */
   modules?: readonly string[];
+  /** Redis of `bullmq` (redis://HOST:PORT) and the queue its workers serve. */
+  redis?: string;
+  queue?: string;
+  /** Run key of `bullmq` results in Redis (default: derived from the sweep directory, so a re-run finds them). */
+  run?: string;
+}
+
+/** The Redis run key of a sweep directory: its name and a hash of its absolute path. */
+export function sweepRunKey(dir: string): string {
+  const abs = path.resolve(dir);
+  return `sweep-${path.basename(abs).replace(/[^\w.-]/g, '-').slice(0, 80)}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}`;
 }
 
 export interface SweepRecord {
@@ -69,9 +83,13 @@ export interface CellSummary {
   stats?: SeedStats;
 }
 
-export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady'>): Executor {
+export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady' | 'redis' | 'queue' | 'run' | 'log'>): Executor {
   const common = { ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.signal ? { signal: o.signal } : {}) };
   if (o.executor === 'inline') return new InlineExecutor(common);
+  if (o.executor === 'bullmq') {
+    if (!o.redis) throw new Error('sweep: --executor bullmq needs --redis redis://HOST:PORT (the Redis the workers serve)');
+    return new BullmqExecutor({ ...common, redis: o.redis, backend: o.backend, ...(o.queue ? { queue: o.queue } : {}), ...(o.run ? { run: o.run } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o.log ? { log: o.log } : {}) });
+  }
   return new ThreadsExecutor({ ...common, modules: [...(o.modules ?? []), ...SWEEP_RUNNER_MODULES], backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o.onThreadReady ? { onThreadReady: o.onThreadReady } : {}) });
 }
 
@@ -186,7 +204,7 @@ async function runUnlocked(plan: SweepPlan, dir: string, opts: SweepOptions): Pr
   const pending = plan.jobs.filter((j) => !done.has(j.id));
   const byId = new Map<string, JobSpec>(pending.map((j) => [j.id, j]));
   const cellOf = new Map<string, string>(plan.cells.flatMap((c) => plan.seeds.map((s) => [`${c.key}-s${s}`, c.key] as const)));
-  log(`sweep: ${plan.cells.length} cell(s) × ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${done.size ? `${plan.jobs.length - pending.length} already finished, ` : ''}${pending.length} to run (${opts.executor}${opts.executor === 'threads' ? `, ${opts.workers ?? 'one per core'} workers` : ''})`);
+  log(`sweep: ${plan.cells.length} cell(s) × ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${done.size ? `${plan.jobs.length - pending.length} already finished, ` : ''}${pending.length} to run (${opts.executor}${opts.executor === 'threads' ? `, ${opts.workers ?? 'one per core'} workers` : ''}${opts.executor === 'bullmq' ? ` on ${redactRedisUrl(opts.redis!)}, queue "${opts.queue ?? 'diffmpc'}"` : ''})`);
   let finished = 0;
   const record = (r: JobResult) => {
     const job = byId.get(r.id)!;
@@ -211,7 +229,7 @@ async function runUnlocked(plan: SweepPlan, dir: string, opts: SweepOptions): Pr
     finished++;
     log(`  [${finished}/${pending.length}] ${r.id}: ${r.ok ? `return ${seedValue(rec.result!).toFixed(1)}` : `FAILED after ${r.attempts} attempt(s): ${r.error.message}`} (${(r.ms / 1000).toFixed(1)} s)`);
   };
-  if (pending.length > 0) await lastValueFrom(makeExecutor(opts).run(pending).pipe(tap(record)), { defaultValue: undefined });
+  if (pending.length > 0) await lastValueFrom(makeExecutor({ run: sweepRunKey(dir), ...opts }).run(pending).pipe(tap(record)), { defaultValue: undefined });
   const records = readSweepRecords(dir, log);
   const cells = summarize(plan, records);
   const files = [path.join(dir, 'sweep.jsonl'), path.join(dir, 'summary.json')];
