@@ -6,6 +6,5 @@ export { PendulumEnv } from './pendulum.ts';
 export { CartPoleEnv } from './cartpole.ts';
 export { CartPoleSwingUpEnv } from './cartpole-swingup.ts';
 export { MountainCarContinuousEnv } from './mountain-car-continuous.ts';
-export { systemEnv, registerSystem, SystemEnv, type SystemEnvSpec } from './system-env.ts';
 export { planarQuadrotorSystem } from './planar-quadrotor.ts';
 export { acrobotSwingUpSystem, acrobotTipHeight } from './acrobot-swingup.ts';

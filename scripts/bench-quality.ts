@@ -4,7 +4,7 @@
 //      DESIGN.md target mean ≥ −160;
 //   2. CartPoleSwingUp-v0, 500 steps, seeds 0..9, per physics: success rate, where success = the episode is not
 //      terminated (cart within |x| ≤ 2.4) and cos θ > 0.95 over each of its last 100 steps (reached and held).
-//      The planner minimizes the twin's cost with the smooth track penalty (src/models/cartpole.ts).
+//      The planner minimizes the twin's cost with the smooth track penalty (cartPoleSwingUpSystem, envs/cartpole-swingup.ts).
 // Every row records its settings (horizon, samples, iterations, solver config) and the median ms per act.
 // `--quick` runs 3 pendulum seeds and 2 cart-pole seeds of 300 steps. The direct entry can run one part so the
 // parts run as parallel processes: `--only pendulum|cartpole --physics analytic|matter --solvers dcem,novas`
