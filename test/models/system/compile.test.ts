@@ -111,7 +111,8 @@ describe('compileSystem: pendulum definition', () => {
       }
       return J;
     });
-    expect(relErr(gen.J, ref)).toBeLessThan(1e-9);
+    // float32 x0 rows have cos² + sin² = 1 ± 1e-7, which the rotation form carries and the θ form does not
+    expect(relErr(gen.J, ref)).toBeLessThan(1e-6);
     sys.dynamics.dispose();
   });
 
