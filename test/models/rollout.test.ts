@@ -1,5 +1,5 @@
 // rolloutCost's dispatch to a model's fused rollout (src/models/rollout.ts, fused-rollout.ts): the fused op at
-// gradient depth ≤ 1, the generic loop inside nested gradients (where a host adjoint would lose the second-order
+// gradient depth ≤ 1, the generic loop inside nested gradients (where a host-computed backward would lose the second-order
 // terms), observed through a smooth mock model that counts its calls.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
