@@ -287,7 +287,10 @@ export class MPC {
         const d = v.dataSync();
         const i = d.findIndex((x) => !Number.isFinite(x));
         if (i < 0) continue;
-        const field = Object.entries(owner).find(([, val]) => val === v)?.[0] ?? v.name;
+        // a field of the model (a hand-written twin) or an entry of its `params` record (a compiled system)
+        const params = (owner as { params?: unknown }).params;
+        const named = (o: object) => Object.entries(o).find(([, val]) => val === v)?.[0];
+        const field = named(owner) ?? (params && typeof params === 'object' ? named(params) : undefined) ?? v.name;
         return `the ${label} parameter ${field} is ${d[i]}`;
       }
       return undefined;

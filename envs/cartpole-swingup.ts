@@ -9,33 +9,109 @@
 //                state the action is applied in (as Pendulum-v1), so r ∈ [−0.01, 1]
 //   Termination  |x| > 2.4 (the cart leaves the track); make() truncates at 500 steps (10 s)
 //   Reset        (x, ẋ, θ, θ̇) = (0, 0, π, 0) + N(0, 0.1²) each (hanging down, as PETS)
-// Constants and physics ('matter' default, 'analytic'): as CartPole-v1, see envs/cartpole-physics.ts.
-// Twin: src/models/cartpole.ts `cartPoleSwingUpModel`. Its planning cost is −r plus a smooth track penalty
-// 10·relu(|x| − 1.5)² (zero in the middle of the track; without it the planner, which sees no termination,
-// swings the cart off the 2.4 m track); `CartPoleSwingUpCost({ trackPenalty: false })` is exactly −r.
+// Constants: as CartPole-v1 (envs/cartpole-physics.ts).
+//
+// Defined once by `defineCartPoleSwingUp` below (the physics of envs/cartpole-physics.ts):
+//   transition   F = 10·clip(u, ±1), Florian's accelerations, Euler with θ' = θ + τθ̇ applied as a rotation of
+//                (cos θ, sin θ) (no atan2)
+//   cost         −exp(−((x + ℓ sin θ)² + ℓ²(cos θ − 1)²)/ℓ²) + 0.01 ū² + w·max(|x| − x_soft, 0)²
+//                The reward ignores the track limit (the episode just terminates), so a planner that sees no
+//                termination drives the cart off the track; the smooth penalty (w = 10, x_soft = 1.5: zero in
+//                the middle of the track, 8.1 per step at 2.4 m) keeps it on. `cartPoleSwingUpSystem` has it;
+//                the env's reward is −cost of `defineCartPoleSwingUp({ trackPenalty: false })` (exactly −r).
+//   parameters   massCart, massPole, halfLength, gravity (learnable); ℓ is a constant of the task (not 2L)
+// physics: 'matter' (default) or 'analytic' (the definition on numbers), as CartPole-v1.
 import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
 import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
-import { CARTPOLE_PARAMS, CartPoleSim, type CartPoleState, type Physics } from './cartpole-physics.ts';
+import { unwrapAngle } from './angle.ts';
+import { CARTPOLE_DEFAULTS, CARTPOLE_FORCE_MAG, CARTPOLE_PARAMS, CARTPOLE_TAU, CartPoleSim, cartPoleAccelerations, type CartPoleActuation, type CartPoleParam, type CartPoleState, type Physics } from './cartpole-physics.ts';
 import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
-import { cartPoleSwingUpModel } from '../src/models/cartpole.ts';
+import { defineSystem, type SystemDefinition } from '../src/models/system/definition.ts';
+import { numberOps } from '../src/models/system/ops.ts';
+import { compileSystem, type CompiledSystem } from '../src/models/system/compile.ts';
 
 export interface CartPoleSwingUpOptions {
   physics?: Physics;
   substeps?: number;
 }
 
-export const SWINGUP = { xLimit: 2.4, forceMag: 10, actionCost: 0.01 } as const;
+export const SWINGUP = { xLimit: 2.4, forceMag: CARTPOLE_FORCE_MAG, actionCost: 0.01 } as const;
 
-/** The swing-up reward of state s and clipped action a. */
-export function swingUpReward(s: CartPoleState, a: number, poleLength: number): number {
-  const dx = s.x + poleLength * Math.sin(s.theta);
-  const dy = poleLength * Math.cos(s.theta) - poleLength;
-  return Math.exp(-(dx * dx + dy * dy) / (poleLength * poleLength)) - SWINGUP.actionCost * a * a;
+/** Smooth track penalty w·max(|x| − x_soft, 0)² of the swing-up planning cost. */
+export interface TrackPenalty {
+  /** Weight w per step (the reward is at most 1 per step). */
+  weight: number;
+  /** Position x_soft (m) where the penalty starts; the env terminates at |x| > 2.4. */
+  softLimit: number;
+}
+
+/** Default planning penalty: zero on |x| ≤ 1.5, 10·0.81 = 8.1 per step at the 2.4 m limit. */
+export const DEFAULT_TRACK_PENALTY: TrackPenalty = { weight: 10, softLimit: 1.5 };
+
+export interface CartPoleSwingUpConfig {
+  /** Task pole length ℓ of the reward (default 2L = 1 m). */
+  poleLength?: number;
+  /** The track penalty, or false for exactly −reward (default DEFAULT_TRACK_PENALTY). */
+  trackPenalty?: TrackPenalty | false;
+}
+
+/** The swing-up definition with the task constants of `cfg`. */
+export function defineCartPoleSwingUp(cfg: CartPoleSwingUpConfig = {}): SystemDefinition<CartPoleParam> {
+  const l = cfg.poleLength ?? 2 * CARTPOLE_DEFAULTS.halfLength;
+  if (!(Number.isFinite(l) && l > 0)) throw new Error(`CartPoleSwingUp: poleLength must be a positive number in metres (got ${l})`);
+  const pen = cfg.trackPenalty ?? DEFAULT_TRACK_PENALTY;
+  if (pen) {
+    if (!Number.isFinite(pen.weight) || pen.weight < 0) throw new Error(`CartPoleSwingUp: trackPenalty.weight must be a finite number ≥ 0 (got ${pen.weight}); use trackPenalty: false to drop the penalty`);
+    if (!Number.isFinite(pen.softLimit) || pen.softLimit < 0) throw new Error(`CartPoleSwingUp: trackPenalty.softLimit must be a finite number ≥ 0 in metres (got ${pen.softLimit}), e.g. 1.5`);
+  }
+  return defineSystem({
+    name: pen ? 'cartpole-swingup' : 'cartpole-swingup-reward',
+    stateDim: 5,
+    actionDim: 1,
+    params: { ...CARTPOLE_DEFAULTS } as Record<CartPoleParam, number>,
+    dt: CARTPOLE_TAU,
+    actionBounds: { low: [-1], high: [1] },
+    transition([x, v, c, s, w], [u], p, m) {
+      const F = m.mul(CARTPOLE_FORCE_MAG, m.clip(u!, -1, 1));
+      const [xAcc, thAcc] = cartPoleAccelerations(F, s!, c!, w!, p, m);
+      const d = m.mul(CARTPOLE_TAU, w!);
+      const cd = m.cos(d);
+      const sd = m.sin(d);
+      return [m.add(x!, m.mul(CARTPOLE_TAU, v!)), m.add(v!, m.mul(CARTPOLE_TAU, xAcc)), m.sub(m.mul(c!, cd), m.mul(s!, sd)), m.add(m.mul(s!, cd), m.mul(c!, sd)), m.add(w!, m.mul(CARTPOLE_TAU, thAcc))];
+    },
+    cost([x, , c, s], [u], _p, m) {
+      const dx = m.add(x!, m.mul(l, s!));
+      const dy = m.mul(l, m.sub(c!, 1));
+      const d2 = m.add(m.square(dx), m.square(dy));
+      const uc = m.clip(u!, -1, 1);
+      const c0 = m.add(m.neg(m.exp(m.div(d2, -l * l))), m.mul(SWINGUP.actionCost, m.square(uc)));
+      return pen ? m.add(c0, m.mul(pen.weight, m.square(m.max(m.sub(m.abs(x!), pen.softLimit), 0)))) : c0;
+    },
+  });
+}
+
+/** The planning definition (with the default track penalty). */
+export const cartPoleSwingUpSystem = defineCartPoleSwingUp();
+/** The reward's definition: cost = −r exactly. */
+const rewardSystem = defineCartPoleSwingUp({ trackPenalty: false });
+
+/** The env's physics: the definition's transition on [x, ẋ, cos θ, sin θ, θ̇], θ unwrapped. */
+const ACTUATION: CartPoleActuation = {
+  analytic: (s, a, p) => {
+    const [x, xDot, c, sn, thetaDot] = cartPoleSwingUpSystem.transition([s.x, s.xDot, Math.cos(s.theta), Math.sin(s.theta), s.thetaDot], [a], p, numberOps) as number[];
+    return { x: x!, xDot: xDot!, theta: unwrapAngle(s.theta, c!, sn!), thetaDot: thetaDot! };
+  },
+  force: (a) => SWINGUP.forceMag * Math.min(1, Math.max(-1, a)),
+};
+
+/** The swing-up reward of state s and clipped action a (−cost of the penalty-free definition). */
+export function swingUpReward(s: CartPoleState, a: number): number {
+  return -(rewardSystem.cost([s.x, s.xDot, Math.cos(s.theta), Math.sin(s.theta), s.thetaDot], [a], CARTPOLE_DEFAULTS, numberOps) as number);
 }
 
 /** Swung up and held at the track centre: x = 0, cos θ = 1, sin θ = 0; the action shown is F = 10·a N. */
@@ -50,12 +126,12 @@ export const CARTPOLE_SWINGUP_META: EnvMeta = {
   actions: ['applied force F (N)'],
   applied: (a) => [SWINGUP.forceMag * Math.min(1, Math.max(-1, a[0]!))],
   signal: 'reward',
-  frame: cartPoleFrame(CARTPOLE_PARAMS.halfLength, SWINGUP.xLimit, true),
+  frame: cartPoleFrame(CARTPOLE_DEFAULTS.halfLength, SWINGUP.xLimit, true),
 };
 
 export class CartPoleSwingUpEnv implements Env {
   readonly id = 'CartPoleSwingUp-v0';
-  readonly dt = CARTPOLE_PARAMS.tau;
+  readonly dt = CARTPOLE_TAU;
   readonly meta = CARTPOLE_SWINGUP_META;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -1, -1, -Infinity], [4.8, Infinity, 1, 1, Infinity]);
@@ -66,7 +142,7 @@ export class CartPoleSwingUpEnv implements Env {
 
   constructor(opts: CartPoleSwingUpOptions = {}) {
     this.physics = opts.physics ?? 'matter';
-    this.sim = new CartPoleSim(this.physics, { ...CARTPOLE_PARAMS }, opts.substeps);
+    this.sim = new CartPoleSim(this.physics, { ...CARTPOLE_PARAMS }, ACTUATION, opts.substeps);
   }
 
   get params() {
@@ -98,10 +174,9 @@ export class CartPoleSwingUpEnv implements Env {
   step(action: Float32Array): StepResult {
     this.guard.checkStep();
     const a = validateAction(this.id, action, this.actionSpace)[0]!;
-    const reward = swingUpReward(this.sim.get(), a, 2 * this.sim.params.halfLength);
-    const force = SWINGUP.forceMag * a;
-    const s = this.sim.step(force);
-    this.lastForce = force;
+    const reward = swingUpReward(this.sim.get(), a);
+    const s = this.sim.step(a);
+    this.lastForce = ACTUATION.force(a);
     const terminated = Math.abs(s.x) > SWINGUP.xLimit;
     this.guard.finish(terminated);
     return { obs: this.obs(s), reward, terminated, truncated: false, info: {} };
@@ -118,12 +193,10 @@ export class CartPoleSwingUpEnv implements Env {
     }, opts);
   }
 
-  model() {
-    const p = this.sim.params;
-    return cartPoleSwingUpModel(
-      { massCart: p.massCart, massPole: p.massPole, halfLength: p.halfLength, gravity: p.gravity, tau: p.tau, forceMag: SWINGUP.forceMag },
-      2 * p.halfLength,
-    );
+  /** The differentiable twin: compileSystem(cartPoleSwingUpSystem) with this env's parameters (track penalty on). */
+  model(): CompiledSystem<CartPoleParam> {
+    const { tau: _tau, ...params } = this.sim.params;
+    return compileSystem(cartPoleSwingUpSystem, { params });
   }
 
   close(): void {

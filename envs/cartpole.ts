@@ -9,30 +9,76 @@
 //   Termination  |x| > 2.4 or |θ| > 12° (0.2095 rad); make() truncates at 500 steps
 //   Reset        x, ẋ, θ, θ̇ ~ U(−0.05, 0.05)
 // Constants: gravity 9.8, cart mass 1.0, pole mass 0.1, half-length 0.5, force 10 N, τ = 0.02, Euler.
-// physics: 'analytic' = Gymnasium's equations exactly; 'matter' (default) = matter-js rigid bodies. Both and
-// their measured drift are described in envs/cartpole-physics.ts. Twin: src/models/cartpole.ts (`model()`).
+//
+// Defined once as `cartPoleSystem` below (physics in envs/cartpole-physics.ts):
+//   transition   F = 10·(2·clip(u, 0, 1) − 1), Gymnasium's Euler step. The env applies it to the action
+//                quantized to Discrete(2), u ∈ {0, 1} (F = ±10 exactly); the twin sees this linear relaxation,
+//                which equals the env at u ∈ {0, 1} and gives planners a gradient in between.
+//   cost         (θ/θ_max)² + (x/x_max)² + 0.01(ẋ² + θ̇²), θ_max = 12°, x_max = 2.4: a planning surrogate,
+//                since −reward is the constant −1 (no signal to plan on); the env's reward and termination are
+//                Gymnasium's, below.
+//   parameters   massCart 1, massPole 0.1, halfLength 0.5, gravity 9.8 (learnable in the twin)
+// physics: 'analytic' runs the definition on numbers; 'matter' (default) = matter-js rigid bodies under the
+// same force; their drift is described in envs/cartpole-physics.ts.
 import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
 import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
 import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
-import { CARTPOLE_PARAMS, CartPoleSim, type CartPoleState, type Physics } from './cartpole-physics.ts';
+import { CARTPOLE_DEFAULTS, CARTPOLE_FORCE_MAG, CARTPOLE_PARAMS, CARTPOLE_TAU, CartPoleSim, cartPoleEuler, type CartPoleActuation, type CartPoleParam, type CartPoleState, type Physics } from './cartpole-physics.ts';
 import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
-import { cartPoleModel } from '../src/models/cartpole.ts';
+import { defineSystem } from '../src/models/system/definition.ts';
+import { numberOps, type Ops, type Val } from '../src/models/system/ops.ts';
+import { compileSystem, type CompiledSystem } from '../src/models/system/compile.ts';
+
+export const CARTPOLE_THRESHOLDS = { x: 2.4, theta: (12 * 2 * Math.PI) / 360, forceMag: CARTPOLE_FORCE_MAG } as const;
+
+/** F = F_mag·(2·clip(u, 0, 1) − 1): ±10 N at Gymnasium's actions u ∈ {0, 1}. */
+function forceOf<T>(u: Val<T>, m: Ops<T>): T {
+  return m.mul(CARTPOLE_FORCE_MAG, m.sub(m.mul(2, m.clip(u, 0, 1)), 1));
+}
+
+export const cartPoleSystem = defineSystem({
+  name: 'cartpole',
+  stateDim: 4,
+  actionDim: 1,
+  params: { ...CARTPOLE_DEFAULTS } as Record<CartPoleParam, number>,
+  dt: CARTPOLE_TAU,
+  actionBounds: { low: [0], high: [1] },
+  transition(x, [u], p, m) {
+    return cartPoleEuler(x, forceOf(u!, m), p, CARTPOLE_TAU, m);
+  },
+  cost([x, v, th, w], _u, _p, m) {
+    const { theta: thMax, x: xMax } = CARTPOLE_THRESHOLDS;
+    return m.add(m.add(m.square(m.div(th!, thMax)), m.square(m.div(x!, xMax))), m.mul(0.01, m.add(m.square(v!), m.square(w!))));
+  },
+});
+
+/** Gymnasium's Discrete(2) reading of the action: a ≥ 0.5 → 1 (push right), else 0 (push left). */
+export function cartPoleDiscrete(a: number): 0 | 1 {
+  return a >= 0.5 ? 1 : 0;
+}
+
+/** The force (N) of action a: ±10. */
+export function cartPoleForce(a: number): number {
+  return forceOf(cartPoleDiscrete(a), numberOps);
+}
+
+/** The env's physics: the definition's transition at the quantized action. */
+const ACTUATION: CartPoleActuation = {
+  analytic: (s, a, p) => {
+    const [x, xDot, theta, thetaDot] = cartPoleSystem.transition([s.x, s.xDot, s.theta, s.thetaDot], [cartPoleDiscrete(a)], p, numberOps) as [number, number, number, number];
+    return { x, xDot, theta, thetaDot };
+  },
+  force: cartPoleForce,
+};
 
 export interface CartPoleOptions {
   physics?: Physics;
   /** matter-js sub-steps per env step (default 10). */
   substeps?: number;
-}
-
-export const CARTPOLE_THRESHOLDS = { x: 2.4, theta: (12 * 2 * Math.PI) / 360, forceMag: 10 } as const;
-
-/** a ≥ 0.5 → +10 N, a < 0.5 → −10 N. */
-export function cartPoleForce(a: number): number {
-  return a >= 0.5 ? CARTPOLE_THRESHOLDS.forceMag : -CARTPOLE_THRESHOLDS.forceMag;
 }
 
 /** Balanced at the track centre: every state entry has target 0; the action shown is the applied force. */
@@ -46,12 +92,12 @@ export const CARTPOLE_META: EnvMeta = {
   actions: ['applied force F (N)'],
   applied: (a) => [cartPoleForce(Math.min(1, Math.max(0, a[0]!)))],
   signal: 'reward',
-  frame: cartPoleFrame(CARTPOLE_PARAMS.halfLength, CARTPOLE_THRESHOLDS.x, false),
+  frame: cartPoleFrame(CARTPOLE_DEFAULTS.halfLength, CARTPOLE_THRESHOLDS.x, false),
 };
 
 export class CartPoleEnv implements Env {
   readonly id = 'CartPole-v1';
-  readonly dt = CARTPOLE_PARAMS.tau;
+  readonly dt = CARTPOLE_TAU;
   readonly meta = CARTPOLE_META;
   readonly physics: Physics;
   readonly observationSpace = new Box([-4.8, -Infinity, -2 * CARTPOLE_THRESHOLDS.theta, -Infinity], [4.8, Infinity, 2 * CARTPOLE_THRESHOLDS.theta, Infinity]);
@@ -62,7 +108,7 @@ export class CartPoleEnv implements Env {
 
   constructor(opts: CartPoleOptions = {}) {
     this.physics = opts.physics ?? 'matter';
-    this.sim = new CartPoleSim(this.physics, { ...CARTPOLE_PARAMS }, opts.substeps);
+    this.sim = new CartPoleSim(this.physics, { ...CARTPOLE_PARAMS }, ACTUATION, opts.substeps);
   }
 
   get params() {
@@ -93,9 +139,8 @@ export class CartPoleEnv implements Env {
   step(action: Float32Array): StepResult {
     this.guard.checkStep();
     const a = validateAction(this.id, action, this.actionSpace)[0]!;
-    const force = cartPoleForce(a);
-    const s = this.sim.step(force);
-    this.lastForce = force;
+    const s = this.sim.step(a);
+    this.lastForce = cartPoleForce(a);
     const terminated = Math.abs(s.x) > CARTPOLE_THRESHOLDS.x || Math.abs(s.theta) > CARTPOLE_THRESHOLDS.theta;
     this.guard.finish(terminated);
     return { obs: this.obs(s), reward: 1, terminated, truncated: false, info: {} };
@@ -112,10 +157,10 @@ export class CartPoleEnv implements Env {
     }, opts);
   }
 
-  /** Differentiable twin (action relaxed to F = 10·(2u − 1)) with the smooth balance cost. */
-  model() {
-    const p = this.sim.params;
-    return cartPoleModel({ massCart: p.massCart, massPole: p.massPole, halfLength: p.halfLength, gravity: p.gravity, tau: p.tau, forceMag: CARTPOLE_THRESHOLDS.forceMag });
+  /** The differentiable twin: compileSystem(cartPoleSystem) with this env's parameters (action relaxed, surrogate cost). */
+  model(): CompiledSystem<CartPoleParam> {
+    const { tau: _tau, ...params } = this.sim.params;
+    return compileSystem(cartPoleSystem, { params });
   }
 
   close(): void {

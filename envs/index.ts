@@ -1,11 +1,11 @@
 // Entry point of envs/: the public API (envs/api.ts) plus every built-in env, each registering itself on
-// import: Pendulum-v1, CartPole-v1, CartPoleSwingUp-v0, MountainCarContinuous-v0, and the envs defined only
-// as system definitions (envs/system-env.ts): PlanarQuadrotor-v0, AcrobotSwingUp-v0.
+// import and each defined once as a system definition (exported here): Pendulum-v1, CartPole-v1,
+// CartPoleSwingUp-v0, MountainCarContinuous-v0 (Gymnasium semantics around the definition, matter-js as a
+// second physics where offered), and PlanarQuadrotor-v0, AcrobotSwingUp-v0 (envs/system-env.ts).
 export * from './api.ts';
-export { PendulumEnv } from './pendulum.ts';
-export { CartPoleEnv } from './cartpole.ts';
-export { CartPoleSwingUpEnv } from './cartpole-swingup.ts';
-export { MountainCarContinuousEnv } from './mountain-car-continuous.ts';
-export { systemEnv, registerSystem, SystemEnv, type SystemEnvSpec } from './system-env.ts';
+export { PendulumEnv, pendulumSystem } from './pendulum.ts';
+export { CartPoleEnv, cartPoleSystem } from './cartpole.ts';
+export { CartPoleSwingUpEnv, cartPoleSwingUpSystem, defineCartPoleSwingUp, type CartPoleSwingUpConfig, type TrackPenalty } from './cartpole-swingup.ts';
+export { MountainCarContinuousEnv, mountainCarSystem } from './mountain-car-continuous.ts';
 export { planarQuadrotorSystem } from './planar-quadrotor.ts';
 export { acrobotSwingUpSystem, acrobotTipHeight } from './acrobot-swingup.ts';

@@ -6,15 +6,51 @@
 //   Action       Box([−1], [1]): engine force u, unitless (Gymnasium: a directional force, clipped to ±1 and
 //                multiplied by power 0.0015 into Δv per step); NaN or a wrong length raises
 //   Units        position in m, velocity in m per step (Gymnasium's table); goal p ≥ 0.45
-//   Dynamics     v' = clip(v + 0.0015·ū − 0.0025·cos(3p), ±0.07), p' = clip(p + v', −1.2, 0.6);
-//                v' = 0 if p' = −1.2 and v' < 0
 //   Reward       −0.1·ū² per step, +100 on the step that reaches the goal (Gymnasium squares the raw action;
 //                here the clipped one, equal for in-range actions)
 //   Termination  p ≥ 0.45 and v ≥ 0; make() truncates at 999 steps
 //   Reset        p ~ U(−0.6, −0.4), v = 0
-// Twin: src/models/mountain-car.ts.
-import { Box, EpisodeGuard, draw, register, target, validateAction, type CanvasLike, type Env, type EnvMeta, type Info, type RenderOptions, type StepResult } from './api.ts';
-import { mountainCarModel, MOUNTAIN_CAR_CONSTANTS as K } from '../src/models/mountain-car.ts';
+// The state is stored in float32 after each step, as Gymnasium's float32 state array.
+//
+// Defined once as `mountainCarSystem` below (the env's physics, and through compileSystem its twin):
+//   transition   ū = clip(u, ±1),  v' = clip(v + P·ū − G·cos(3p), ±0.07),  p' = clip(p + v', −1.2, 0.6),
+//                v' ← 0 where p' = −1.2 and v' ≤ 0 (the inelastic left wall, a select: no gradient through
+//                the wall test, and zero gradient of v' where the car stands at the wall)
+//   cost         0.1 ū² − 100·σ((p − 0.45)/0.01) + 10 (0.45 − p)₊²: a smooth planning surrogate of −reward
+//                (the +100 is a jump at the goal with no gradient; the shortfall term lets a short horizon
+//                feel the goal); the env's reward is Gymnasium's, below
+//   parameters   power P = 0.0015 and gravity G = 0.0025 (learnable in the twin)
+import { Box, EpisodeGuard, compileSystem, defineSystem, draw, numberOps, register, target, validateAction, type CanvasLike, type CompiledSystem, type Env, type EnvMeta, type Info, type RenderOptions, type StepResult } from './api.ts';
+
+/** Gymnasium's constants of the track and the goal. */
+export const MOUNTAIN_CAR = { minPosition: -1.2, maxPosition: 0.6, maxSpeed: 0.07, goalPosition: 0.45 } as const;
+const K = MOUNTAIN_CAR;
+
+export const mountainCarSystem = defineSystem({
+  name: 'mountain-car',
+  stateDim: 2,
+  actionDim: 1,
+  params: { power: 0.0015, gravity: 0.0025 },
+  dt: 1,
+  actionBounds: { low: [-1], high: [1] },
+  transition([p, v], [u], q, m) {
+    const uc = m.clip(u!, -1, 1);
+    const v1 = m.clip(m.sub(m.add(v!, m.mul(q.power, uc)), m.mul(q.gravity, m.cos(m.mul(3, p!)))), -K.maxSpeed, K.maxSpeed);
+    const p1 = m.clip(m.add(p!, v1), K.minPosition, K.maxPosition);
+    // at the wall (p' = −1.2, never below after the clip) a velocity ≤ 0 becomes 0
+    const v2 = m.select(v1, v1, m.select(m.sub(p1, K.minPosition), v1, 0));
+    return [p1, v2];
+  },
+  cost([p], [u], _q, m) {
+    const uc = m.clip(u!, -1, 1);
+    // 100·σ(z) = 50 (1 + tanh(z/2)), z = (p − 0.45)/0.01: no exp to overflow in float32
+    const bonus = m.mul(50, m.add(1, m.tanh(m.div(m.sub(p!, K.goalPosition), 0.02))));
+    const shortfall = m.mul(10, m.square(m.max(m.sub(K.goalPosition, p!), 0)));
+    return m.add(m.sub(m.mul(0.1, m.square(uc)), bonus), shortfall);
+  },
+});
+
+export type MountainCarParam = keyof typeof mountainCarSystem.params;
 
 /** The goal is position ≥ 0.45 (with v ≥ 0); velocity has no target; the reward is the task signal. */
 export const MOUNTAIN_CAR_META: EnvMeta = {
@@ -50,13 +86,10 @@ export class MountainCarContinuousEnv implements Env {
   step(action: Float32Array): StepResult {
     this.guard.checkStep();
     const u = validateAction(this.id, action, this.actionSpace)[0]!;
-    let v = this.v + u * K.power - K.gravity * Math.cos(3 * this.p);
-    v = Math.min(Math.max(v, -K.maxSpeed), K.maxSpeed);
-    let p = Math.min(Math.max(this.p + v, K.minPosition), K.maxPosition);
-    if (p === K.minPosition && v < 0) v = 0;
+    const next = mountainCarSystem.transition([this.p, this.v], [u], mountainCarSystem.params, numberOps) as number[];
     // keep the state representable in the float32 observation space
-    p = Math.fround(p);
-    v = Math.fround(v);
+    const p = Math.fround(next[0]!);
+    const v = Math.fround(next[1]!);
     this.p = p;
     this.v = v;
     this.lastU = u;
@@ -87,8 +120,9 @@ export class MountainCarContinuousEnv implements Env {
     draw.caption(ctx, `${this.id}  u = ${u.toFixed(2)} (unitless force)`, opts.note);
   }
 
-  model() {
-    return mountainCarModel();
+  /** The differentiable twin: compileSystem(mountainCarSystem) (power and gravity learnable). */
+  model(): CompiledSystem<MountainCarParam> {
+    return compileSystem(mountainCarSystem);
   }
 }
 

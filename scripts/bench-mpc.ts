@@ -1,7 +1,8 @@
 // Benchmark of the MPC inner loop on the pendulum twin (issue 6 target: horizon 20, 500 samples, 5 DCEM
 // iterations, one control step under 10 ms on the wasm backend):
 //   1. step latency of controllers/mpc.ts MPC.act per registered sampling/gradient solver (dcem, novas, gd)
-//      and backend, with the fused rollout op (src/models/pendulum-rollout.ts) vs the generic tfjs loop;
+//      and backend, with the fused rollout op generated from the definition (envs/pendulum.ts, compiled by
+//      src/models/system/) vs the generic tfjs loop;
 //   2. throughput of ONE batched controller over 64 observations (MPC.actBatch, 64 rows) vs 64 separate
 //      controllers each acting on one observation (target ≥ 10×), per planner (dcem N 500, novas and qp at
 //      their presets, gd), with the per-call / per-row split that bounds it;
@@ -14,7 +15,8 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MPC } from '../controllers/mpc.ts';
 import { hasFusedRollout } from '../src/models/fused-rollout.ts';
-import { pendulumModel, type PendulumCost, type PendulumDynamics } from '../src/models/pendulum.ts';
+import { compileSystem, type SystemDynamics } from '../src/models/system/compile.ts';
+import { pendulumSystem } from '../envs/pendulum.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { lml } from '../src/solvers/lml.ts';
 import { listSolvers } from '../src/solvers/types.ts';
@@ -80,7 +82,7 @@ function stepLatency(mpc: MPC, reps: number): { median: number; min: number } {
 }
 
 /** Latency of every solver × path on the current backend. */
-async function latencyRows(backend: string, dynamics: PendulumDynamics, cost: PendulumCost, reps: number): Promise<Row[]> {
+async function latencyRows(backend: string, dynamics: SystemDynamics<string>, cost: CostModel, reps: number): Promise<Row[]> {
   const rows: Row[] = [];
   const registered = new Set(listSolvers().map((s) => s.name));
   for (const solver of SOLVERS.filter((s) => registered.has(s))) {
@@ -128,7 +130,7 @@ function throughputPlanners(): ThroughputPlanner[] {
  * the last row estimates o and c from the two timings (t_sep = B(o + c), t_bat = o + Bc) and gives the
  * ceiling (o + c)/c, the speedup as B → ∞.
  */
-async function throughputRows(backend: string, dynamics: PendulumDynamics, cost: PendulumCost, reps: number, planner: ThroughputPlanner): Promise<Row[]> {
+async function throughputRows(backend: string, dynamics: SystemDynamics<string>, cost: CostModel, reps: number, planner: ThroughputPlanner): Promise<Row[]> {
   const B = MPC_BENCH.batch;
   const obs = observations(B, 2);
   const make = (seed: number) =>
@@ -172,7 +174,7 @@ function timeMethod<T extends object>(obj: T, key: keyof T, acc: { ms: number; c
 }
 
 /** Where the time of one fused DCEM step goes (averages over `reps` steps). */
-async function profileRows(backend: string, dynamics: PendulumDynamics, cost: PendulumCost, reps: number): Promise<Row[]> {
+async function profileRows(backend: string, dynamics: SystemDynamics<string>, cost: CostModel, reps: number): Promise<Row[]> {
   const { horizon: H, samples: N, iterations: T } = MPC_BENCH;
   const mpc = controller(dynamics, cost, 'dcem');
   const obs = observations(reps + 2, 3);
@@ -241,7 +243,7 @@ export async function benchMpc(backends: string[], quick = false, outDir = 'benc
   const all: Row[] = [];
   for (const backend of backends) {
     await initBackend(backend, { quiet: true });
-    const { dynamics, cost } = pendulumModel();
+    const { dynamics, cost } = compileSystem(pendulumSystem);
     if (!hasFusedRollout(dynamics)) throw new Error('bench mpc: the pendulum twin has no fused rollout');
     const latency = await latencyRows(backend, dynamics, cost, reps);
     console.log(formatTable(latency, ['backend', 'solver', 'path', 'ms/step', 'min ms', 'Hz', 'under 10 ms', 'tensors leaked', 'load']));

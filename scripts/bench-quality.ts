@@ -4,10 +4,16 @@
 //      DESIGN.md target mean ≥ −160;
 //   2. CartPoleSwingUp-v0, 500 steps, seeds 0..9, per physics: success rate, where success = the episode is not
 //      terminated (cart within |x| ≤ 2.4) and cos θ > 0.95 over each of its last 100 steps (reached and held).
-//      The planner minimizes the twin's cost with the smooth track penalty (src/models/cartpole.ts).
+//      The planner minimizes the twin's cost with the smooth track penalty (cartPoleSwingUpSystem, envs/cartpole-swingup.ts).
+//   3. PlanarQuadrotor-v0, 200 steps, seeds 0..9, per planner (dcem, novas, gd, qp): success = within 0.1 m of the
+//      goal (0, 1) m in each of the last 50 states (reached and hovering);
+//   4. AcrobotSwingUp-v0, 200 steps, seeds 0..9, per planner: success = the tip reached Gymnasium's bar h ≥ 1;
+//      the share of the last 50 states above the bar is reported (only qp is expected to hold it there).
+//   Both are defined only as system definitions (one physics: the definition on numbers, 'analytic').
 // Every row records its settings (horizon, samples, iterations, solver config) and the median ms per act.
-// `--quick` runs 3 pendulum seeds and 2 cart-pole seeds of 300 steps. The direct entry can run one part so the
-// parts run as parallel processes: `--only pendulum|cartpole --physics analytic|matter --solvers dcem,novas`
+// `--quick` runs 3 pendulum, quadrotor and acrobot seeds and 2 cart-pole seeds of 300 steps. The direct entry
+// can run one part so the parts run as parallel processes:
+// `--only pendulum|cartpole|quadrotor|acrobot --physics analytic|matter --solvers dcem,novas`
 // (the JSON is then named quality-<filters>.json).
 // Each episode is one piece (job `quality-episode`, scripts/lib/quality-jobs.ts): reset seed k, its own MPC
 // seeded k; the pieces run through the chosen executor (`--workers N`, `--executor`) and the rows are built in
@@ -31,17 +37,30 @@ import { machineLoad } from './lib/machine-load.ts';
 import { QUALITY_TARGETS, type QualityEpisodeConfig, type QualityEpisodeResult } from './lib/quality-jobs.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
-export { QUALITY_TARGETS, swingUpHeld } from './lib/quality-jobs.ts';
+export { QUALITY_TARGETS, acrobotSwing, quadrotorHovered, swingUpHeld } from './lib/quality-jobs.ts';
 
 type Physics = 'analytic' | 'matter';
 
 /** Planner settings per solver: the registered presets (controllers/presets.ts) of each task. */
 const PENDULUM_QUALITY = plannerPresetsFor('Pendulum-v1');
 const CARTPOLE_QUALITY = plannerPresetsFor('CartPoleSwingUp-v0');
+const QUADROTOR_QUALITY = plannerPresetsFor('PlanarQuadrotor-v0');
+const ACROBOT_QUALITY = plannerPresetsFor('AcrobotSwingUp-v0');
+
+export type QualityPart = 'pendulum' | 'cartpole' | 'quadrotor' | 'acrobot';
+const PARTS: QualityPart[] = ['pendulum', 'cartpole', 'quadrotor', 'acrobot'];
+
+/** How each part is run and judged: its env, presets, physics and success criterion (a `qualityJudges` name). */
+const PART_TASKS: Record<QualityPart, { env: string; presets: Record<string, PlannerPreset>; physics: Physics[]; judge?: string; target: string }> = {
+  pendulum: { env: 'Pendulum-v1', presets: PENDULUM_QUALITY, physics: ['analytic', 'matter'], target: `≥ ${QUALITY_TARGETS.pendulumReturn}` },
+  cartpole: { env: 'CartPoleSwingUp-v0', presets: CARTPOLE_QUALITY, physics: ['analytic', 'matter'], judge: 'swing-up', target: 'success 1' },
+  quadrotor: { env: 'PlanarQuadrotor-v0', presets: QUADROTOR_QUALITY, physics: ['analytic'], judge: 'hover', target: `success 1 (≤ ${QUALITY_TARGETS.hoverRadius} m over the last ${QUALITY_TARGETS.hoverSteps} steps)` },
+  acrobot: { env: 'AcrobotSwingUp-v0', presets: ACROBOT_QUALITY, physics: ['analytic'], judge: 'acrobot', target: `success 1 (tip reaches h ≥ ${QUALITY_TARGETS.acrobotBar})` },
+};
 
 /** Which part of the suite to run (the direct entry's `--only`, `--physics`, `--solvers` flags). */
 export interface QualityFilter {
-  parts?: ('pendulum' | 'cartpole')[];
+  parts?: QualityPart[];
   physics?: Physics[];
   solvers?: string[];
 }
@@ -62,11 +81,9 @@ function plannerAvailable(name: string): boolean {
   }
 }
 
-const PHYSICS: Physics[] = ['analytic', 'matter'];
-
 /** One row of the table: a task × physics × solver over seeds 0 … seeds − 1 (one piece per seed). */
 export interface QualityGroup {
-  part: 'pendulum' | 'cartpole';
+  part: QualityPart;
   env: string;
   physics: Physics;
   solver: string;
@@ -77,20 +94,23 @@ export interface QualityGroup {
 
 /** The groups of the suite under a filter, in table order. */
 export function qualityGroups(sizes: { pendulumSeeds: number; cartSeeds: number; cartSteps: number }, f: QualityFilter = {}, log: (s: string) => void = () => {}): QualityGroup[] {
-  const parts = f.parts ?? ['pendulum', 'cartpole'];
+  const parts = f.parts ?? PARTS;
   const out: QualityGroup[] = [];
-  const add = (part: QualityGroup['part'], env: string, presets: Record<string, PlannerPreset>, seeds: number, steps: number) => {
+  const add = (part: QualityPart, seeds: number, steps: number) => {
+    const { env, presets, physics: allowed } = PART_TASKS[part];
     for (const [solver, preset] of Object.entries(presets)) {
       if (f.solvers && !f.solvers.includes(solver)) continue;
       if (!plannerAvailable(solver)) {
         log(`${part}: planner "${solver}" is not registered, skipped`);
         continue;
       }
-      for (const physics of PHYSICS.filter((p) => !f.physics || f.physics.includes(p))) out.push({ part, env, physics, solver, preset, seeds, steps });
+      for (const physics of allowed.filter((p) => !f.physics || f.physics.includes(p))) out.push({ part, env, physics, solver, preset, seeds, steps });
     }
   };
-  if (parts.includes('pendulum')) add('pendulum', 'Pendulum-v1', PENDULUM_QUALITY, sizes.pendulumSeeds, 200);
-  if (parts.includes('cartpole')) add('cartpole', 'CartPoleSwingUp-v0', CARTPOLE_QUALITY, sizes.cartSeeds, sizes.cartSteps);
+  for (const part of PARTS.filter((p) => parts.includes(p))) {
+    if (part === 'cartpole') add(part, sizes.cartSeeds, sizes.cartSteps);
+    else add(part, sizes.pendulumSeeds, 200);
+  }
   return out;
 }
 
@@ -110,7 +130,7 @@ export function qualityJobs(groups: readonly QualityGroup[]): JobSpec[] {
         iterations: g.preset.iterations,
         solverConfig: g.preset.solverConfig,
         maxEpisodeSteps: g.steps,
-        ...(g.part === 'cartpole' ? { hold: { holdSteps: QUALITY_TARGETS.holdSteps, holdCos: QUALITY_TARGETS.holdCos } } : {}),
+        ...(PART_TASKS[g.part].judge ? { judge: PART_TASKS[g.part].judge } : {}),
       };
       return { id: qualityPieceId(g, s), command: 'quality-episode', config: config as never, seed: s };
     }),
@@ -134,16 +154,18 @@ export function qualityRows(groups: readonly QualityGroup[], results: readonly Q
     if (g.part === 'pendulum') {
       return { task: `${g.env} (${g.steps} steps)`, ...common, min: Math.min(...eps.map((e) => e.return)), target: `≥ ${QUALITY_TARGETS.pendulumReturn}`, pass: mean >= QUALITY_TARGETS.pendulumReturn, ...timing, settings };
     }
-    const held = eps.map((e) => e.held === true);
+    const ok = eps.map((e) => e.success === true);
+    const shares = eps.map((e) => e.tailShare);
     return {
       task: `${g.env} (${g.steps} steps)`,
       ...common,
-      success: held.filter(Boolean).length / g.seeds,
-      'failed seeds': held.flatMap((h, k) => (h ? [] : [k])).join(' ') || '-',
-      target: 'success 1',
-      pass: held.every(Boolean),
+      success: ok.filter(Boolean).length / g.seeds,
+      'failed seeds': ok.flatMap((h, k) => (h ? [] : [k])).join(' ') || '-',
+      ...(shares.every((x) => x !== undefined) ? { 'held (last 50)': shares.reduce((a, b) => a + b!, 0) / g.seeds } : {}),
+      target: PART_TASKS[g.part].target,
+      pass: ok.every(Boolean),
       ...timing,
-      settings: `${settings}, track penalty on`,
+      settings: g.part === 'cartpole' ? `${settings}, track penalty on` : settings,
     };
   });
 }
@@ -169,17 +191,17 @@ export async function runQualityBench(opts: BenchRunOptions, filter: QualityFilt
   const t0 = performance.now();
   const { rows } = await runQualityGroups(groups, createExecutor(choice, { backend: info.name }), log);
   const seconds = (performance.now() - t0) / 1000;
-  const columns = ['task', 'physics', 'solver', 'seeds', 'mean return', 'std', 'success', 'failed seeds', 'target', 'pass', 'ms/act', 'settings', 'load'];
+  const columns = ['task', 'physics', 'solver', 'seeds', 'mean return', 'std', 'success', 'failed seeds', 'held (last 50)', 'target', 'pass', 'ms/act', 'settings', 'load'];
   console.log(formatTable(rows, columns));
   console.log(`${groups.reduce((a, g) => a + g.seeds, 0)} episodes in ${seconds.toFixed(1)} s on ${describeChoice(choice)}`);
   const filtered = filter.parts || filter.physics || filter.solvers;
   const name = filtered ? ['quality', ...(filter.parts ?? []), ...(filter.physics ?? []), ...(filter.solvers ?? [])].join('-') : 'quality';
-  return saveReport(name, rows, { backend: info.name, quick: opts.quick, executor: choice, seconds, pendulum: PENDULUM_QUALITY, cartPole: CARTPOLE_QUALITY, targets: QUALITY_TARGETS, seeds: { pendulum: sizes.pendulumSeeds, cartPole: sizes.cartSeeds }, cartPoleSteps: sizes.cartSteps, filter, cpus: os.cpus().length, loadavg: os.loadavg() }, opts.outDir);
+  return saveReport(name, rows, { backend: info.name, quick: opts.quick, executor: choice, seconds, pendulum: PENDULUM_QUALITY, cartPole: CARTPOLE_QUALITY, quadrotor: QUADROTOR_QUALITY, acrobot: ACROBOT_QUALITY, targets: QUALITY_TARGETS, seeds: { pendulum: sizes.pendulumSeeds, cartPole: sizes.cartSeeds }, cartPoleSteps: sizes.cartSteps, filter, cpus: os.cpus().length, loadavg: os.loadavg() }, opts.outDir);
 }
 
 registerBenchSuite({
   name: 'quality',
-  summary: 'MPC control quality: Pendulum-v1 return per solver/physics (target ≥ −160), cart-pole swing-up success rate',
+  summary: 'MPC control quality: Pendulum-v1 return per solver/physics (target ≥ −160), cart-pole swing-up, planar quadrotor hover and acrobot swing-up success rates',
   pieces: 'episodes (task × physics × solver × seed)',
   run: runQualityBench,
 });
@@ -193,7 +215,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const executor = executorChoice({ executor: values.executor, workers });
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()) : undefined);
   const parts = list(values.only);
-  for (const p of parts ?? []) if (p !== 'pendulum' && p !== 'cartpole') throw new Error(`bench-quality --only: "${p}" is not a part; use pendulum, cartpole or both (comma-separated)`);
+  for (const p of parts ?? []) if (!PARTS.includes(p as QualityPart)) throw new Error(`bench-quality --only: "${p}" is not a part; use ${PARTS.join(', ')} (comma-separated)`);
   const physics = list(values.physics);
   for (const p of physics ?? []) if (p !== 'analytic' && p !== 'matter') throw new Error(`bench-quality --physics: "${p}" is unknown; use analytic, matter or both (comma-separated)`);
   const solvers = list(values.solvers);

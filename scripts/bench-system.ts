@@ -1,32 +1,30 @@
-// Benchmark of the generated rollout kernels of system definitions (src/models/system/) against the built-in
-// pendulum's hand-written kernel: median ms per MPC.act, H 20, side by side in one process, for dcem (N 500,
-// 5 iterations, 50 elites), novas (N 300, 5 iterations), gd (5 iterations) and the SQP/QP planner (5
-// iterations; its Jacobians come from generated code for a compiled system, from autodiff otherwise) on
-//   builtin      Pendulum twin (src/models/pendulum.ts) with its hand-written fused kernel
-//   generated    the pendulum system definition (envs/systems/pendulum.ts) through compileSystem
-//   generic      the same definition with the fused path hidden (H × (step + cost) tfjs ops)
-//   point mass   the 2-D point mass definition (nu = 2, envs/systems/point-mass.ts), generated kernel
-//   friction     a pendulum with Coulomb friction (envs/systems/friction-pendulum.ts), generated kernel
-//   quadrotor    PlanarQuadrotor-v0's definition (nx 6, nu 2), acrobot AcrobotSwingUp-v0's (RK4), generated;
-//                states from each env's reset distribution
-// and the ratios generated / builtin (target ≤ 1.5) and generic / generated. 40 warm-up acts before timing.
+// Benchmark of the generated rollout kernels of system definitions (src/models/system/): median ms per MPC.act,
+// H 20, side by side in one process, for dcem (N 500, 5 iterations, 50 elites), novas (N 300, 5 iterations),
+// gd (5 iterations) and the SQP/QP planner (5 iterations; its Jacobians come from generated code for a
+// compiled system, from autodiff on the generic path), for EVERY registered env with a compiled twin
+// (Pendulum-v1, CartPole-v1, CartPoleSwingUp-v0, MountainCarContinuous-v0, PlanarQuadrotor-v0,
+// AcrobotSwingUp-v0, …, states from each env's reset distribution) and two user-style definitions (the 2-D
+// point mass, nu = 2, envs/systems/point-mass.ts; a pendulum with Coulomb friction,
+// envs/systems/friction-pendulum.ts), each on
+//   generated    the compiled definition: the fused kernel generated from it
+//   generic      the same twin with the fused path and generated Jacobians hidden (H × (step + cost) tfjs ops)
+// with the ratios generated / Pendulum-v1 generated (target ≤ 1.5 at equal H, N and iterations) and
+// generic / generated. 40 warm-up acts before timing (10 on the generic path in --quick).
 // Run: `npx tsx scripts/bench-system.ts [--quick] [--backends wasm]` or `diffmpc bench system`.
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { MPC } from '../controllers/mpc.ts';
-import { pendulumModel } from '../src/models/pendulum.ts';
-import { compileSystem } from '../src/models/system/compile.ts';
+import { compileSystem, SystemDynamics } from '../src/models/system/compile.ts';
+import type { SystemDefinition } from '../src/models/system/definition.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import '../src/solvers/dcem.ts';
 import '../src/solvers/novas.ts';
 import '../src/solvers/gd.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
-import { pendulumSystem } from '../envs/systems/pendulum.ts';
+import { listEnvs, make } from '../envs/index.ts';
 import { pointMassSystem } from '../envs/systems/point-mass.ts';
 import { frictionPendulumSystem } from '../envs/systems/friction-pendulum.ts';
-import { planarQuadrotorEnvSpec, planarQuadrotorSystem } from '../envs/planar-quadrotor.ts';
-import { acrobotSwingUpEnvSpec, acrobotSwingUpSystem } from '../envs/acrobot-swingup.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
 import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
@@ -42,14 +40,16 @@ const PLANNERS = [
 ] as const;
 
 interface Case {
-  path: string;
+  /** Env id or definition name. */
+  system: string;
   model: DynamicsModel;
   cost: CostModel;
-  bounds: [number | number[], number | number[]];
+  bounds: [number[], number[]];
   observe(rng: Rng): Float32Array;
+  dispose(): void;
 }
 
-/** The same dynamics without the fused rollout: the generic loop. */
+/** The same dynamics without the fused rollout and generated Jacobians: the generic loop, autodiff Jacobians. */
 function genericView(model: DynamicsModel): DynamicsModel {
   return { stateDim: model.stateDim, actionDim: model.actionDim, step: (x, u) => model.step(x, u), variables: () => model.variables() };
 }
@@ -58,12 +58,45 @@ const pendulumObs = (rng: Rng): Float32Array => {
   const th = rng.uniformIn(-Math.PI, Math.PI);
   return Float32Array.of(Math.cos(th), Math.sin(th), rng.uniformIn(-2, 2));
 };
-const pointMassObs = (rng: Rng): Float32Array => rng.uniformArray(4, -2, 2);
 
-/** Median and minimum ms of one MPC.act over fresh observations, after the warm-up acts. */
-function latency(mpc: MPC, observe: (rng: Rng) => Float32Array, reps: number): { median: number; min: number } {
+/** Every registered env whose model() is a compiled system ('analytic' physics where offered), then the user definitions. */
+function systemCases(): Case[] {
+  const cases: Case[] = [];
+  for (const spec of listEnvs()) {
+    const env = make(spec.id, 'physics' in spec.defaults ? { physics: 'analytic' } : {});
+    const twin = env.model?.();
+    if (!twin || !(twin.dynamics instanceof SystemDynamics)) {
+      if (twin) tf.dispose(twin.dynamics.variables());
+      env.close?.();
+      continue;
+    }
+    const dyn = twin.dynamics;
+    cases.push({
+      system: spec.id,
+      model: dyn,
+      cost: twin.cost,
+      bounds: [Array.from(env.actionSpace.low), Array.from(env.actionSpace.high)],
+      observe: (rng) => env.reset({ seed: Math.floor(rng.uniformIn(0, 1e6)) }).obs,
+      dispose: () => {
+        dyn.dispose();
+        env.close?.();
+      },
+    });
+  }
+  for (const [def, observe] of [
+    [pointMassSystem, (rng: Rng) => rng.uniformArray(4, -2, 2)],
+    [frictionPendulumSystem, pendulumObs],
+  ] as const) {
+    const sys = compileSystem(def as SystemDefinition);
+    cases.push({ system: `${def.name} (user definition)`, model: sys.dynamics, cost: sys.cost, bounds: [[...def.actionBounds.low], [...def.actionBounds.high]], observe, dispose: () => sys.dynamics.dispose() });
+  }
+  return cases;
+}
+
+/** Median and minimum ms of one MPC.act over fresh observations, after `warmup` acts. */
+function latency(mpc: MPC, observe: (rng: Rng) => Float32Array, reps: number, warmup: number): { median: number; min: number } {
   const rng = new Rng(1);
-  for (let i = 0; i < SYSTEM_BENCH.warmup; i++) mpc.act(observe(rng));
+  for (let i = 0; i < warmup; i++) mpc.act(observe(rng));
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
     const o = observe(rng);
@@ -80,54 +113,41 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
   const rows: Row[] = [];
   for (const backend of backends) {
     await initBackend(backend, { quiet: true });
-    const builtin = pendulumModel();
-    const pend = compileSystem(pendulumSystem);
-    const pm = compileSystem(pointMassSystem);
-    const fp = compileSystem(frictionPendulumSystem);
-    const quad = compileSystem(planarQuadrotorSystem);
-    const acro = compileSystem(acrobotSwingUpSystem);
-    const cases: Case[] = [
-      { path: 'builtin pendulum (hand-written kernel)', model: builtin.dynamics, cost: builtin.cost, bounds: [-2, 2], observe: pendulumObs },
-      { path: 'pendulum definition (generated)', model: pend.dynamics, cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
-      { path: 'pendulum definition (generic tfjs)', model: genericView(pend.dynamics), cost: pend.cost, bounds: [-2, 2], observe: pendulumObs },
-      { path: 'point mass nu=2 (generated)', model: pm.dynamics, cost: pm.cost, bounds: [-1, 1], observe: pointMassObs },
-      { path: 'friction pendulum (generated)', model: fp.dynamics, cost: fp.cost, bounds: [-2, 2], observe: pendulumObs },
-      { path: 'planar quadrotor nx=6 nu=2 (generated)', model: quad.dynamics, cost: quad.cost, bounds: [[...planarQuadrotorSystem.actionBounds.low], [...planarQuadrotorSystem.actionBounds.high]], observe: (r) => Float32Array.from(planarQuadrotorEnvSpec.initial(r, planarQuadrotorSystem.params)) },
-      { path: 'acrobot RK4 (generated)', model: acro.dynamics, cost: acro.cost, bounds: [-1, 1], observe: (r) => Float32Array.from(acrobotSwingUpEnvSpec.initial(r, acrobotSwingUpSystem.params)) },
-    ];
+    const cases = systemCases();
+    const reference = cases.find((c) => c.system === 'Pendulum-v1');
+    if (!reference) throw new Error('bench system: Pendulum-v1 is not registered with a compiled twin');
     for (const p of PLANNERS) {
-      const ms: Record<string, number> = {};
+      const ms = new Map<string, number>();
       for (const c of cases) {
-        const mpc = new MPC({
-          model: c.model,
-          cost: c.cost,
-          solver: p.solver,
-          horizon: SYSTEM_BENCH.horizon,
-          samples: p.samples,
-          iterations: p.iterations,
-          bounds: c.bounds,
-          seed: 0,
-          ...('solverConfig' in p ? { solverConfig: { ...p.solverConfig } } : {}),
-        });
-        const before = tf.memory().numTensors;
-        const t = latency(mpc, c.observe, reps);
-        ms[c.path] = t.median;
-        rows.push({ backend, solver: p.solver, samples: p.samples, path: c.path, 'ms/act': t.median, 'min ms': t.min, 'vs builtin': null, 'tensors leaked': tf.memory().numTensors - before, load: machineLoad() });
+        for (const path of ['generated', 'generic'] as const) {
+          const mpc = new MPC({
+            model: path === 'generated' ? c.model : genericView(c.model),
+            cost: c.cost,
+            solver: p.solver,
+            horizon: SYSTEM_BENCH.horizon,
+            samples: p.samples,
+            iterations: p.iterations,
+            bounds: c.bounds,
+            seed: 0,
+            ...('solverConfig' in p ? { solverConfig: { ...p.solverConfig } } : {}),
+          });
+          const before = tf.memory().numTensors;
+          const t = latency(mpc, c.observe, reps, path === 'generic' && quick ? 10 : SYSTEM_BENCH.warmup);
+          ms.set(`${c.system}/${path}`, t.median);
+          rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path, 'ms/act': t.median, 'min ms': t.min, ratio: null, 'tensors leaked': tf.memory().numTensors - before, load: machineLoad() });
+        }
       }
-      const base = ms[cases[0]!.path]!;
-      for (const r of rows.slice(-cases.length)) r['vs builtin'] = (r['ms/act'] as number) / base;
-      const gen = ms[cases[1]!.path]!;
-      rows.push({ backend, solver: p.solver, samples: p.samples, path: 'generic / generated', 'ms/act': null, 'min ms': null, 'vs builtin': ms[cases[2]!.path]! / gen, 'tensors leaked': null, load: machineLoad() });
+      const base = ms.get(`${reference.system}/generated`)!;
+      for (const c of cases) {
+        const gen = ms.get(`${c.system}/generated`)!;
+        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generated / Pendulum-v1', 'ms/act': null, 'min ms': null, ratio: gen / base, 'tensors leaked': null, load: machineLoad() });
+        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generic / generated', 'ms/act': null, 'min ms': null, ratio: ms.get(`${c.system}/generic`)! / gen, 'tensors leaked': null, load: machineLoad() });
+      }
     }
-    builtin.dynamics.dispose();
-    pend.dynamics.dispose();
-    pm.dynamics.dispose();
-    fp.dynamics.dispose();
-    quad.dynamics.dispose();
-    acro.dynamics.dispose();
+    for (const c of cases) c.dispose();
   }
-  console.log(formatTable(rows, ['backend', 'solver', 'samples', 'path', 'ms/act', 'min ms', 'vs builtin', 'tensors leaked', 'load']));
-  console.log(`(target: generated within ${SYSTEM_BENCH.targetRatio}× of the builtin pendulum; 'vs builtin' is the ratio of medians)`);
+  console.log(formatTable(rows, ['backend', 'solver', 'samples', 'system', 'path', 'ms/act', 'min ms', 'ratio', 'tensors leaked', 'load']));
+  console.log(`(target: every generated path within ${SYSTEM_BENCH.targetRatio}× of Pendulum-v1's; ratios are of medians)`);
   const file = saveReport('system', rows, { backends, quick, ...SYSTEM_BENCH, planners: PLANNERS, ...machineMeta() }, outDir);
   console.log(`saved ${file}`);
   return file;
@@ -135,7 +155,7 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
 
 registerBenchSuite({
   name: 'system',
-  summary: 'MPC ms/act of generated system kernels (pendulum, 2-D point mass, friction pendulum, planar quadrotor, acrobot definitions) vs the hand-written pendulum kernel and the generic tfjs loop',
+  summary: 'MPC ms/act of the generated kernel vs the generic tfjs loop for every registered env with a compiled twin and two user definitions (2-D point mass, friction pendulum), and the ratio to Pendulum-v1',
   run: ({ backends, quick, outDir }) => benchSystem(backends, quick, outDir),
 });
 

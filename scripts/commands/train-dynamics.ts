@@ -16,7 +16,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelBasedControllers } from '../../controllers/build-controller.ts';
 import { envSpec, make } from '../../envs/registry.ts';
-import { PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { plotEpisodeReturns } from '../../src/plot/episode-returns.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
@@ -119,22 +120,22 @@ export async function trainDynamicsCommand(cfg: DynamicsConfig, run: RunDir, opt
   }
   if (cfg.env.startsWith('Pendulum')) {
     signal?.throwIfAborted();
-    const sys = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });
+    const sys = compileSystem(pendulumSystem, { params: { mass: 1.3, length: 0.8 }, trainable: ['mass', 'length'] }).dynamics;
     const curve: number[][] = [[], []];
     const id = identifySystem(sys, result.buffer, {
       iterations: 300,
       learningRate: 0.02,
       onIteration: () => {
-        curve[0]!.push(sys.mass.dataSync()[0]!);
-        curve[1]!.push(sys.length.dataSync()[0]!);
+        const p = sys.values();
+        curve[0]!.push(p.mass);
+        curve[1]!.push(p.length);
       },
     });
-    const mass = sys.mass.dataSync()[0]!;
-    const length = sys.length.dataSync()[0]!;
+    const { mass, length } = sys.values();
     run.log({ kind: 'system-id', mass, length, finalLoss: id.losses[id.losses.length - 1] });
     console.log(`system identification from the same ${result.buffer.size} transitions: mass ${mass.toFixed(4)} (true 1), length ${length.toFixed(4)} (true 1), from 1.3 / 0.8`);
     files.push(run.writeArtifact('system-id.png', plotTraces({ series: [{ label: 'mass', values: curve[0]! }, { label: 'length', values: curve[1]! }], targets: [{ label: 'true value 1', value: 1 }], title: 'System identification of the pendulum twin', xLabel: 'Adam iteration', yLabel: 'parameter' })));
-    tf.dispose(sys.variables());
+    sys.dispose();
   }
   env.close?.();
   return { evalMean, twinEvalMean, files };

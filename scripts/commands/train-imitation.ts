@@ -3,7 +3,8 @@
 // by backpropagating the action-imitation loss through the named solver (src/train/imitation.ts).
 import * as tf from '@tensorflow/tfjs';
 import { MPC } from '../../controllers/mpc.ts';
-import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { plotLearningCurve } from '../../src/plot/learning-curve.ts';
 import { plotTraces } from '../../src/plot/traces.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
@@ -37,11 +38,12 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
   });
   const obs = tf.tensor(states);
   const common = { horizon: cfg.horizon, solver: cfg.solver, solverConfig: cfg.solverConfig, bounds: [-2, 2] as [number, number], iterations: cfg.iterations, samples: cfg.samples };
-  const expertModel = new PendulumDynamics();
-  const expert = new MPC({ ...common, model: expertModel, cost: new PendulumCost(), seed: cfg.seed + 1 });
+  const expertSys = compileSystem(pendulumSystem);
+  const expert = new MPC({ ...common, model: expertSys.dynamics, cost: expertSys.cost, seed: cfg.seed + 1 });
   const data = expertData(expert, obs, { sampling: !DETERMINISTIC.has(cfg.solver) });
-  const learnerModel = new PendulumDynamics({ mass: cfg.initMass, length: cfg.initLength, trainable: ['mass', 'length'] });
-  const learner = new MPC({ ...common, model: learnerModel, cost: new PendulumCost(), seed: cfg.seed + 2 });
+  const learnerSys = compileSystem(pendulumSystem, { params: { mass: cfg.initMass, length: cfg.initLength }, trainable: ['mass', 'length'] });
+  const learnerModel = learnerSys.dynamics;
+  const learner = new MPC({ ...common, model: learnerModel, cost: learnerSys.cost, seed: cfg.seed + 2 });
   const bar = new Progress(`train-imitation (${cfg.solver})`, cfg.steps);
   // Curves start at the initial values (x = 0); entry i + 1 is the value after Adam step i.
   const massCurve: number[] = [cfg.initMass];
@@ -50,8 +52,7 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
     iterations: cfg.steps,
     learningRate: cfg.learningRate,
     onIteration: (i, loss) => {
-      const mass = learnerModel.mass.dataSync()[0]!;
-      const length = learnerModel.length.dataSync()[0]!;
+      const { mass, length } = learnerModel.values();
       massCurve.push(mass);
       lengthCurve.push(length);
       run.log({ kind: 'iteration', iteration: i, loss, mass, length });
@@ -67,7 +68,9 @@ export async function trainImitationCommand(cfg: ImitationConfig, run: RunDir): 
   const outcome = { mass, length, massError: Math.abs(mass - 1), lengthError: Math.abs(length - 1), losses, files };
   run.log({ kind: 'summary', solver: cfg.solver, mass, length, massError: outcome.massError, lengthError: outcome.lengthError, finalLoss: losses[losses.length - 1] });
   disposeImitationData(data);
-  tf.dispose([obs, ...expertModel.variables(), ...learnerModel.variables()]);
+  tf.dispose(obs);
+  expertSys.dynamics.dispose();
+  learnerModel.dispose();
   return outcome;
 }
 

@@ -13,7 +13,8 @@ import type { Env } from '../../envs/types.ts';
 import { CAPTION_PX } from '../../envs/render.ts';
 import { MPC, listPlannerNames } from '../../controllers/index.ts';
 import '../../src/solvers/index.ts';
-import { PendulumCost, PendulumDynamics } from '../../src/models/index.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { disposeImitationData, expertData, imitate } from '../../src/train/imitation.ts';
 import { envAdapter, type EnvAdapter } from './env-adapters.ts';
@@ -230,12 +231,17 @@ function train(c: TrainSettings): void {
   });
   const obs = tf.tensor(states);
   const common = { horizon: c.horizon, solver: c.solver, bounds: [-2, 2] as [number, number], iterations: c.iterations, samples: c.samples };
-  const expertModel = new PendulumDynamics();
-  const expert = new MPC({ ...common, model: expertModel, cost: new PendulumCost(), seed: c.seed + 1 });
+  const expertSys = compileSystem(pendulumSystem);
+  const expertModel = expertSys.dynamics;
+  const expert = new MPC({ ...common, model: expertModel, cost: expertSys.cost, seed: c.seed + 1 });
   const data = expertData(expert, obs, { sampling: c.solver !== 'gd' && c.solver !== 'qp' });
-  const learner = new PendulumDynamics({ mass: c.initMass, length: c.initLength, trainable: ['mass', 'length'] });
-  const mpc = new MPC({ ...common, model: learner, cost: new PendulumCost(), seed: c.seed + 2 });
-  const read = () => ({ mass: learner.mass.dataSync()[0]!, length: learner.length.dataSync()[0]! });
+  const learnerSys = compileSystem(pendulumSystem, { params: { mass: c.initMass, length: c.initLength }, trainable: ['mass', 'length'] });
+  const learner = learnerSys.dynamics;
+  const mpc = new MPC({ ...common, model: learner, cost: learnerSys.cost, seed: c.seed + 2 });
+  const read = () => {
+    const { mass, length } = learner.values();
+    return { mass, length };
+  };
   try {
     const losses = imitate(mpc, data, learner.variables(), {
       iterations: c.steps,

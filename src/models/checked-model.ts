@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../tensor/check.ts';
 import type { CostModel, DynamicsModel } from './types.ts';
 
-/** The class name of a user object, for messages ("PendulumDynamics"), or a fallback. */
+/** The class name of a user object, for messages ("MLPDynamics"), or a fallback. */
 export function modelName(m: object, fallback: string): string {
   const n = (m as { constructor?: { name?: string } }).constructor?.name;
   return n && n !== 'Object' ? n : fallback;

@@ -9,7 +9,8 @@ import { buildController, controlRunSetup, modelBasedControllers } from '../../c
 import { LQRController } from '../../controllers/lqr.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import { RandomController } from '../../controllers/random.ts';
-import { PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import type { ControlRunConfig } from '../../src/train/control-run.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
@@ -49,7 +50,7 @@ describe('build-controller', () => {
       const u = (explore.act(new Float32Array(3)) as Float32Array)[0]!;
       expect(Math.abs(u)).toBeLessThanOrEqual(2);
     }
-    const model = new PendulumDynamics();
+    const model = compileSystem(pendulumSystem).dynamics;
     const plan = c.plan(model, 9) as MPC;
     expect(plan).toBeInstanceOf(MPC);
     expect(plan.model).toBe(model);

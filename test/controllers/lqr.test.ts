@@ -8,7 +8,8 @@ import { LQRController } from '../../controllers/lqr.ts';
 import { CartPoleEnv } from '../../envs/cartpole.ts';
 import { CartPoleSwingUpEnv } from '../../envs/cartpole-swingup.ts';
 import { PendulumEnv } from '../../envs/pendulum.ts';
-import { mountainCarModel } from '../../src/models/mountain-car.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { mountainCarSystem } from '../../envs/mountain-car-continuous.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 beforeAll(useTestBackend);
@@ -64,7 +65,7 @@ describe('LQRController', () => {
   });
 
   it('refuses a point that is not an equilibrium (MountainCar at x = 0 rolls), naming f(xStar, uStar) − xStar', () => {
-    const twin = mountainCarModel();
+    const twin = compileSystem(mountainCarSystem);
     expect(() => new LQRController({ model: twin.dynamics, cost: twin.cost, xStar: [0, 0], uStar: [0] })).toThrow(/not an equilibrium.*f\(xStar, uStar\) − xStar/);
   });
 

@@ -7,21 +7,28 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../controllers/index.ts';
 import { MPC } from '../../controllers/mpc.ts';
-import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import type { DynamicsModel } from '../../src/models/types.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import '../../src/solvers/index.ts';
 import { NonFiniteObjectiveError } from '../../src/solvers/non-finite.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 beforeAll(useTestBackend);
 
-const make = (solver: string, model = new PendulumDynamics(), extra: Record<string, unknown> = {}) =>
-  new MPC({ model, cost: new PendulumCost(), horizon: 6, solver, bounds: [-2, 2], samples: 40, iterations: 3, ...(solver === 'dcem' ? { solverConfig: { elites: 5 } } : {}), ...extra });
+const pendulum = () => compileSystem(pendulumSystem);
+const pendulumModel = () => {
+  const { dynamics, cost } = pendulum();
+  return { model: dynamics, cost };
+};
+const make = (solver: string, model: DynamicsModel = pendulum().dynamics, extra: Record<string, unknown> = {}) =>
+  new MPC({ model, cost: pendulum().cost, horizon: 6, solver, bounds: [-2, 2], samples: 40, iterations: 3, ...(solver === 'dcem' ? { solverConfig: { elites: 5 } } : {}), ...extra });
 
 describe('MPC guards', () => {
   for (const solver of ['dcem', 'novas', 'gd', 'qp']) {
     it(`${solver}: a NaN model parameter is named (no action returned)`, () => {
-      const model = new PendulumDynamics();
-      model.mass.assign(tf.scalar(NaN));
+      const model = pendulum().dynamics;
+      model.params.mass.assign(tf.scalar(NaN));
       const mpc = make(solver, model);
       let err: unknown;
       try {
@@ -31,13 +38,13 @@ describe('MPC guards', () => {
       }
       expect(err).toBeInstanceOf(NonFiniteObjectiveError);
       expect((err as Error).message).toMatch(
-        new RegExp(`^MPC\\.act \\(planner ${solver}\\): the rollout cost \\(model PendulumDynamics, cost PendulumCost\\) is NaN for \\d+ of \\d+ candidates at (iteration 1 of 3|the start) .*; the model parameter mass is NaN`),
+        new RegExp(`^MPC\\.act \\(planner ${solver}\\): the rollout cost \\(model SystemDynamics, cost SystemCost\\) is NaN for \\d+ of \\d+ candidates at (iteration 1 of 3|the start) .*; the model parameter mass is NaN`),
       );
-      model.variables().forEach((v) => v.dispose());
+      model.dispose();
     });
 
     it(`${solver}: an observation that overflows the rollout ([1, 0, 1e30]) is named`, () => {
-      expect(() => make(solver).act([1, 0, 1e30])).toThrow(/the rollout cost \(model PendulumDynamics, cost PendulumCost\) is (Infinity|NaN) .*check the model's parameters and the observation \[1, 0, 1e\+30\]/);
+      expect(() => make(solver).act([1, 0, 1e30])).toThrow(/the rollout cost \(model SystemDynamics, cost SystemCost\) is (Infinity|NaN) .*check the model's parameters and the observation \[1, 0, 1e\+30\]/);
     });
   }
 
@@ -69,13 +76,13 @@ describe('MPC guards', () => {
   });
 
   it('the qp planner refuses a condensed QP too large to allocate', () => {
-    const mpc = new MPC({ model: new PendulumDynamics(), cost: new PendulumCost(), horizon: 1000, solver: 'qp', bounds: [-2, 2], samples: 1 });
+    const mpc = new MPC({ ...pendulumModel(), horizon: 1000, solver: 'qp', bounds: [-2, 2], samples: 1 });
     expect(() => mpc.plan(tf.tensor([[1, 0, 0]]).tile([100, 1]), { backward: 'none' })).toThrow(/^qp planner: batch 100 × \(horizon 1000 × 1 action dim\(s\)\)² = 1\.00e\+8 QP matrix entries, over the limit/);
   });
 
   it('refuses a config without a model or cost by name', () => {
-    expect(() => new MPC({ cost: new PendulumCost(), horizon: 5, solver: 'dcem', bounds: [-2, 2] } as never)).toThrow(/^MPC model: expected a DynamicsModel/);
-    expect(() => new MPC({ model: new PendulumDynamics(), horizon: 5, solver: 'dcem', bounds: [-2, 2] } as never)).toThrow(/^MPC cost: expected a CostModel/);
-    expect(() => new MPC({ model: new PendulumDynamics(), cost: new PendulumCost(), horizon: 5, solver: 'dcem', bounds: -2 } as never)).toThrow(/^MPC bounds: expected \[low, high\]/);
+    expect(() => new MPC({ cost: pendulum().cost, horizon: 5, solver: 'dcem', bounds: [-2, 2] } as never)).toThrow(/^MPC model: expected a DynamicsModel/);
+    expect(() => new MPC({ model: pendulum().dynamics, horizon: 5, solver: 'dcem', bounds: [-2, 2] } as never)).toThrow(/^MPC cost: expected a CostModel/);
+    expect(() => new MPC({ ...pendulumModel(), horizon: 5, solver: 'dcem', bounds: -2 } as never)).toThrow(/^MPC bounds: expected \[low, high\]/);
   });
 });

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MPC } from '../../controllers/mpc.ts';
 import '../../controllers/planners.ts';
 import '../../src/solvers/index.ts';
-import { pendulumModel } from '../../src/models/index.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 beforeAll(useTestBackend);
@@ -14,7 +15,7 @@ beforeAll(useTestBackend);
 describe('MPC trace option', () => {
   for (const solver of ['dcem', 'novas', 'gd']) {
     it(`${solver}: lastInfo.trace has one row per iteration when asked for, none otherwise`, () => {
-      const { dynamics, cost } = pendulumModel();
+      const { dynamics, cost } = compileSystem(pendulumSystem);
       const common = { model: dynamics, cost, horizon: 8, samples: solver === 'gd' ? 1 : 64, iterations: 4, solver, bounds: [-2, 2] as [number, number], seed: 1 };
       const obs = Float32Array.of(-1, 0, 0);
       const plain = new MPC(common);

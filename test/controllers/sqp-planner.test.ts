@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CostModel, DynamicsModel } from '../../src/models/types.ts';
 import { sqpPlan, sqpPlanner } from '../../controllers/sqp-planner.ts';
-import { pendulumModel } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 const DT = 0.1;
@@ -140,7 +141,7 @@ describe('sqpPlan', () => {
   });
 
   it('takes all stage Hessians of a stationary cost in one pass with the same plan as per step', () => {
-    const { dynamics, cost } = pendulumModel();
+    const { dynamics, cost } = compileSystem(pendulumSystem);
     expect(cost.stationary).toBe(true);
     // The same cost seen as time-dependent (no `stationary` flag): H separate Hessian passes.
     const perStep: CostModel = { cost: (x, u, t) => cost.cost(x, u, t), variables: () => [] };

@@ -87,7 +87,7 @@ describe('CartPole-v1 analytic', () => {
 describe('CartPole matter-js', () => {
   it('drifts from analytic by at most 0.12 m / 0.45 rad over 1 s (50 steps) and tracks a fine ODE solution within 0.02 m / 0.15 rad', () => {
     const rng = new Rng(11);
-    const sim = new CartPoleSim('matter', { ...CARTPOLE_PARAMS });
+    const sim = new CartPoleSim('matter', { ...CARTPOLE_PARAMS }, { force: (F) => F, analytic: (s, F, p) => cartPoleAnalyticStep(s, F, p) });
     const drift = { x: 0, th: 0 };
     const fine = { x: 0, th: 0 };
     for (let k = 0; k < 20; k++) {

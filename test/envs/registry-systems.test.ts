@@ -2,8 +2,9 @@
 // actions, the twin's step equals the env's (analytic) step and the twin's cost equals −reward; when the twin
 // is a compiled system definition, checkSystem (generated kernel values and gradients vs the tfjs twin and
 // finite differences) passes from states of the env's own reset distribution. Envs with matter-js physics
-// run their 'analytic' option. Documented departures of hand-written twins (src/models/cartpole.ts,
-// src/models/mountain-car.ts) are listed in KNOWN and checked to still depart, so the list cannot go stale.
+// run their 'analytic' option. Every built-in env's twin is a compiled definition (checked below). Documented
+// departures of a definition from its env's Gymnasium semantics (stated in the env files' head comments) are
+// listed in KNOWN and checked to still depart, so the list cannot go stale.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from '../helpers/backend.ts';
@@ -26,14 +27,17 @@ const withModel = specs.filter((s) => {
 });
 
 /**
- * Hand-written twins that by design do not mirror the env exactly: `corners` = the twin equals the env only at
- * the action box's corners (a relaxation of a discrete action); `shapedCost` = the twin's cost is a planning
- * surrogate, not −reward.
+ * Definitions that by design do not mirror their env's Gymnasium semantics exactly, because those give a planner
+ * no gradient: `corners` = the env quantizes the action before the definition's transition (Discrete(2)), so the
+ * twin (the linear relaxation) equals the env only at the action box's corners; `shapedCost` = the reward is
+ * piecewise constant in the state, so the definition's cost is a smooth planning surrogate, not −reward (the
+ * env's reward is Gymnasium's).
  */
 const KNOWN: Record<string, { corners?: string; shapedCost?: string }> = {
-  'CartPole-v1': { corners: 'linear relaxation of Discrete(2), exact at u ∈ {0, 1}', shapedCost: '−reward is the constant −1; the twin uses a distance-to-threshold surrogate' },
-  'MountainCarContinuous-v0': { shapedCost: 'smooth goal bonus plus a (0.45 − p)₊² shaping term' },
+  'CartPole-v1': { corners: 'linear relaxation of Discrete(2), exact at u ∈ {0, 1}', shapedCost: '−reward is the constant −1; the cost is a distance-to-threshold surrogate' },
+  'MountainCarContinuous-v0': { shapedCost: '+100 is a jump at the goal; the cost has a smooth goal bonus plus a (0.45 − p)₊² shaping term' },
 };
+const BUILT_IN = ['Pendulum-v1', 'CartPole-v1', 'CartPoleSwingUp-v0', 'MountainCarContinuous-v0', 'PlanarQuadrotor-v0', 'AcrobotSwingUp-v0'];
 
 /** |a − b| ≤ 1e-4 (1 + |b|), elementwise, with the failing index in the message. */
 function expectClose(what: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
@@ -44,7 +48,18 @@ function expectClose(what: string, a: ArrayLike<number>, b: ArrayLike<number>): 
 describe('registered envs with a twin', () => {
   it('include the hand-written and the system-defined ones', () => {
     const ids = withModel.map((s) => s.id);
-    for (const id of ['Pendulum-v1', 'CartPole-v1', 'CartPoleSwingUp-v0', 'MountainCarContinuous-v0', 'PlanarQuadrotor-v0', 'AcrobotSwingUp-v0']) expect(ids).toContain(id);
+    for (const id of BUILT_IN) expect(ids).toContain(id);
+  });
+
+  it('every built-in env is defined once: its twin is a compiled system definition (generated kernel, no hand-written twin)', () => {
+    for (const id of BUILT_IN) {
+      const spec = withModel.find((s) => s.id === id)!;
+      const env = build(id, spec.defaults);
+      const { dynamics } = env.model!();
+      expect(dynamics, id).toBeInstanceOf(SystemDynamics);
+      (dynamics as SystemDynamics<string>).dispose();
+      env.close?.();
+    }
   });
 
   describe.each(withModel.map((s) => [s.id, s.defaults] as const))('%s', (id, defaults) => {

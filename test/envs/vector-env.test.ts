@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
 import { make, makeVec, row, rows, stackRows, VectorEnv } from '../../envs/index.ts';
-import { pendulumModel } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -82,7 +83,7 @@ describe('VectorEnv', () => {
   it('feeds a twin as one [N, obsDim] batch: the twin predicts the next batched obs of N analytic pendulums', () => {
     const N = 64;
     const vec = makeVec('Pendulum-v1', N, { physics: 'analytic' });
-    const { dynamics } = pendulumModel();
+    const { dynamics } = compileSystem(pendulumSystem);
     let { obs } = vec.reset({ seed: 100 });
     for (let t = 0; t < 5; t++) {
       const actions = Float32Array.from({ length: N }, (_, i) => 2 * Math.sin(i + t));

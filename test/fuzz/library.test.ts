@@ -11,7 +11,8 @@ import '../../controllers/index.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import '../../envs/index.ts';
 import { listEnvs, make } from '../../envs/registry.ts';
-import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import '../../src/solvers/index.ts';
 import { lml } from '../../src/solvers/lml.ts';
 import { qpLayer } from '../../src/solvers/qp/layer.ts';
@@ -125,11 +126,12 @@ describe('fuzz: public entry points', () => {
     const state = fc.tuple(fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), fc.double({ min: -8, max: 8, noNaN: true })).map(([th, w]) => [Math.cos(th), Math.sin(th), w]);
     const obs = mostly(fc.oneof(state, fc.array(state, { minLength: 1, maxLength: 2 })), fc.oneof(numArray(2, 4), arrayWithJunk(3, 3), fc.array(numArray(3, 3), { minLength: 1, maxLength: 2 }), junk), 2);
     const planSamples = mostly(fc.oneof(fc.constant(undefined), fc.integer({ min: 2, max: 8 })), fc.constantFrom(0, 1e12, -1, 1.5));
+    const twin = compileSystem(pendulumSystem);
     fc.assert(
       fc.property(mostly(fc.constantFrom('dcem', 'novas', 'gd', 'qp'), fc.constantFrom('nope', ''), 8), horizon, samples, bounds, obs, planSamples, (solver, H, N, bounds, o, planSamples) => {
         const names = /MPC|horizon|samples|bounds|solver|observation|elites|iterations|actionDim/;
         let mpc: MPC | undefined;
-        outcome('MPC constructor', names, () => (mpc = new MPC({ model: new PendulumDynamics(), cost: new PendulumCost(), horizon: H as number, solver, bounds: bounds as [number, number], iterations: 2, ...(N !== undefined ? { samples: N } : {}), ...(solver === 'dcem' ? { solverConfig: { elites: 1 } } : {}) })), (m) => m instanceof MPC);
+        outcome('MPC constructor', names, () => (mpc = new MPC({ model: twin.dynamics, cost: twin.cost, horizon: H as number, solver, bounds: bounds as [number, number], iterations: 2, ...(N !== undefined ? { samples: N } : {}), ...(solver === 'dcem' ? { solverConfig: { elites: 1 } } : {}) })), (m) => m instanceof MPC);
         if (!mpc) return;
         outcome('MPC.act', names, () => (Array.isArray(o) && Array.isArray(o[0]) ? mpc!.actBatch(o as number[][]) : mpc!.act(o as number[])), finiteArray);
         const rows = Array.isArray(o) && Array.isArray(o[0]) ? (o as unknown[][]) : [o];

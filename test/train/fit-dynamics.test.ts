@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MLPDynamics } from '../../src/models/mlp-dynamics.ts';
-import { PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { fitDynamics, fitEpochs, oneStepError } from '../../src/train/fit-dynamics.ts';
 import { ReplayBuffer } from '../../policies/replay-buffer.ts';
@@ -15,7 +16,7 @@ beforeAll(useTestBackend);
 /** Transitions of the true twin from random states and torques. */
 function pendulumData(n: number, seed: number): ReplayBuffer {
   const rng = new Rng(seed);
-  const truth = new PendulumDynamics();
+  const truth = compileSystem(pendulumSystem).dynamics;
   const buf = new ReplayBuffer(n, 3, 1);
   const X = Array.from({ length: n }, () => {
     const th = rng.uniformIn(-Math.PI, Math.PI);
@@ -72,9 +73,9 @@ describe('fitEpochs (the gradient-step floor of a refit)', () => {
 describe('identifySystem', () => {
   it('recovers pendulum mass and length within 2% from wrong initial values', () => {
     const buf = pendulumData(300, 7);
-    const model = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });
+    const model = compileSystem(pendulumSystem, { params: { mass: 1.3, length: 0.8 }, trainable: ['mass', 'length'] }).dynamics;
     identifySystem(model, buf, { iterations: 300, learningRate: 0.02 });
-    expect(Math.abs(model.mass.dataSync()[0]! - 1)).toBeLessThan(0.02);
-    expect(Math.abs(model.length.dataSync()[0]! - 1)).toBeLessThan(0.02);
+    expect(Math.abs(model.values().mass - 1)).toBeLessThan(0.02);
+    expect(Math.abs(model.values().length - 1)).toBeLessThan(0.02);
   });
 });

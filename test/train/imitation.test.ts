@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MPC } from '../../controllers/mpc.ts';
-import { PendulumCost, PendulumDynamics } from '../../src/models/pendulum.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { pendulumSystem } from '../../envs/pendulum.ts';
 import '../../src/solvers/index.ts';
 import '../../controllers/planners.ts'; // registers the 'qp' (SQP) planner
 import { Rng } from '../../src/tensor/rng.ts';
@@ -27,24 +28,27 @@ describe('imitation through the MPC solver', () => {
       return [Math.cos(th), Math.sin(th), rng.uniformIn(-3, 3)];
     }));
     const common = { horizon: 5, solver, solverConfig, bounds: [-2, 2] as [number, number], iterations, samples };
-    const expert = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost(), seed: 1 });
+    const ex = compileSystem(pendulumSystem);
+    const expert = new MPC({ ...common, model: ex.dynamics, cost: ex.cost, seed: 1 });
     const data = expertData(expert, obs, { sampling });
     // Identical model ⇒ identical plans (common random numbers for the sampling solvers): the loss is zero.
-    const same = new MPC({ ...common, model: new PendulumDynamics(), cost: new PendulumCost() });
+    const twin = compileSystem(pendulumSystem);
+    const same = new MPC({ ...common, model: twin.dynamics, cost: twin.cost });
     const zero = tf.tidy(() => tf.mean(tf.square(tf.sub(same.plan(obs, { mean: data.mean, ...(data.noise ? { noise: data.noise } : {}), backward: 'none' }).actions, data.plans))).dataSync()[0]!);
     expect(zero).toBeLessThan(1e-10);
 
-    const lm = new PendulumDynamics({ mass: 1.3, length: 0.8, trainable: ['mass', 'length'] });
-    const learner = new MPC({ ...common, model: lm, cost: new PendulumCost() });
+    const ls = compileSystem(pendulumSystem, { params: { mass: 1.3, length: 0.8 }, trainable: ['mass', 'length'] });
+    const lm = ls.dynamics;
+    const learner = new MPC({ ...common, model: lm, cost: ls.cost });
     const losses = imitate(learner, data, lm.variables(), { iterations: 25, learningRate: 0.03 });
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 3);
     const errBefore = Math.abs(1.3 - 1) + Math.abs(0.8 - 1);
-    const errAfter = Math.abs(lm.mass.dataSync()[0]! - 1) + Math.abs(lm.length.dataSync()[0]! - 1);
+    const errAfter = Math.abs(lm.values().mass - 1) + Math.abs(lm.values().length - 1);
     expect(errAfter).toBeLessThan(errBefore / 2);
   });
 
   it('rejects an empty variable list', () => {
-    const mpc = new MPC({ horizon: 2, solver: 'dcem', bounds: [-2, 2], model: new PendulumDynamics(), cost: new PendulumCost() });
+    const mpc = new MPC({ horizon: 2, solver: 'dcem', bounds: [-2, 2], ...(({ dynamics, cost }) => ({ model: dynamics, cost }))(compileSystem(pendulumSystem)) });
     expect(() => imitate(mpc, { obs: tf.zeros([1, 3]), plans: tf.zeros([1, 2, 1]), mean: tf.zeros([1, 2]) }, [], { iterations: 1, learningRate: 0.1 })).toThrow(/no variables to learn/);
   });
 });

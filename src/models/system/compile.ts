@@ -175,7 +175,7 @@ export interface CompiledSystem<P extends string> {
 }
 
 /** Compiles a definition into the twin (dynamics + cost, tf.Variables) with the generated fused rollout. */
-export function compileSystem<P extends string>(def: SystemDefinition<P>, opts: CompileOptions<P> = {}): CompiledSystem<P> {
+export function compileSystem<P extends string>(def: SystemDefinition<P>, opts: CompileOptions<NoInfer<P>> = {}): CompiledSystem<P> {
   const names = paramNames(def);
   for (const [k, v] of Object.entries(opts.params ?? {}) as Array<[string, number | undefined]>) {
     if (!(names as string[]).includes(k)) throw new Error(`compileSystem(${def.name}): unknown parameter "${k}"; known: ${names.join(', ') || '(none)'}`);

@@ -1,7 +1,7 @@
 // A generated rollout kernel (codegen.ts) as ONE differentiable tfjs op:
 //   x0 `[R, nx]`, U `[R, H, nu]`, scalar parameter tensors p_k → J `[R]` (stage costs and the terminal cost),
 // with the adjoint backward giving cotangents of x0, U and every parameter (so tf.variableGrads reaches the
-// model's tf.Variables). The sibling of hostRolloutCost (src/models/fused-rollout.ts) for any nu ≥ 1. The
+// model's tf.Variables); the FusedRolloutModel fast path (src/models/fused-rollout.ts) for any nx, nu ≥ 1. The
 // trajectory is stored only while a gradient tape records (outside one the backward never runs).
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../../tensor/check.ts';

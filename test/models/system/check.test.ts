@@ -7,7 +7,7 @@ import { checkSystem } from '../../../src/models/system/check.ts';
 import { compileSystem } from '../../../src/models/system/compile.ts';
 import type { SystemDefinition } from '../../../src/models/system/definition.ts';
 import { tensorOps } from '../../../src/models/system/tensor-ops.ts';
-import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
+import { pendulumSystem } from '../../../envs/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
 import { frictionPendulumSystem } from '../../../envs/systems/friction-pendulum.ts';
 

@@ -1,6 +1,6 @@
 // compileSystem (src/models/system/compile.ts) on the pendulum and the 2-D point mass (nu = 2) definitions:
-// the generated kernel's J equals the compiled tfjs twin's generic rollout, the built-in PendulumDynamics and
-// the hand-written pendulum kernel; its gradients w.r.t. x0, U and every parameter equal tfjs autodiff of the
+// the generated kernel's J equals the compiled tfjs twin's generic rollout and a Float64 loop of Gymnasium's
+// θ-form pendulum equations; its gradients w.r.t. x0, U and every parameter equal tfjs autodiff of the
 // twin (float32, 1e-4 relative) and Richardson central differences of the Float64 kernel (1e-6 relative);
 // clip masks at and beyond the bounds; the fused path only for the system's own cost; no leaks.
 import * as tf from '@tensorflow/tfjs';
@@ -9,12 +9,10 @@ import { useTestBackend } from '../../helpers/backend.ts';
 import { compileSystem, type CompiledSystem } from '../../../src/models/system/compile.ts';
 import { paramNames, type SystemDefinition } from '../../../src/models/system/definition.ts';
 import { checkSystem, partialByDifferences } from '../../../src/models/system/check.ts';
-import { pendulumModel } from '../../../src/models/pendulum.ts';
-import { pendulumRolloutBackward, pendulumRolloutForward } from '../../../src/models/pendulum-rollout.ts';
 import { rolloutCost, rolloutCostGeneric } from '../../../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../../../src/models/types.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
-import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
+import { pendulumSystem } from '../../../envs/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
 import { expectClose, relErr } from '../finite-difference.ts';
 
@@ -81,37 +79,41 @@ function checkFiniteDifferences(sys: CompiledSystem<string>, x0: Float64Array, U
 }
 
 describe('compileSystem: pendulum definition', () => {
-  it('J equals the twin generic loop, the built-in PendulumDynamics and the hand-written kernel', () => {
+  it("J equals the twin generic loop and a Float64 loop of Gymnasium's θ-form equations", () => {
     const params = { mass: 1.3, length: 0.8, damping: 0.05 };
     const sys = compileSystem(pendulumSystem, { params });
-    const builtin = pendulumModel(params);
     const R = 64;
     const { x0, U } = pendulumProblem(new Rng(3), R);
     const before = tf.memory().numTensors;
-    const [a, b, c] = tf.tidy(() => {
+    const [a, b] = tf.tidy(() => {
       const xt = tf.tensor2d(x0, [R, 3]);
       const Ut = tf.tensor3d(U, [R, H, 1]);
-      return [fused(sys, xt, Ut).dataSync(), generic(sys.dynamics, sys.cost, xt, Ut).dataSync(), generic(builtin.dynamics, builtin.cost, xt, Ut).dataSync()];
+      return [fused(sys, xt, Ut).dataSync(), generic(sys.dynamics, sys.cost, xt, Ut).dataSync()];
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(relErr(a, b)).toBeLessThan(1e-5);
-    expect(relErr(b, c)).toBeLessThan(1e-6);
-    // Float64 against the hand-written kernel: same arithmetic up to rounding.
-    const k = { m: 1.3, l: 0.8, g: 10, b: 0.05, dt: 0.05, maxSpeed: 8, maxTorque: 2, costMaxTorque: 2 };
+    // Independent reference on the angle itself: θ̇' = clip(θ̇ + (1.5 g/l sin θ + 3/(m l²)(ū − b θ̇)) dt, ±8),
+    // θ' = θ + θ̇' dt, cost angle_normalize(θ)² + 0.1 θ̇² + 0.001 ū² (the definition rotates (cos θ, sin θ)).
     const x64 = Float64Array.from(x0);
     const U64 = Float64Array.from(U);
     const P = Float64Array.of(1.3, 0.8, 10, 0.05);
-    const gen = sys.dynamics.kernel.forward(x64, U64, P, R, H, true);
-    const hand = pendulumRolloutForward(x64, U64, R, H, k, true);
-    expect(relErr(gen.J, hand.J)).toBeLessThan(1e-12);
-    const dJ = new Rng(9).uniformArray(R, 0.5, 1.5);
-    const gg = sys.dynamics.kernel.backward(gen.traj, U64, P, dJ, R, H);
-    const gh = pendulumRolloutBackward(hand.traj, U64, dJ, R, H, k);
-    expect(relErr(gg.dx0, gh.dx0)).toBeLessThan(1e-10);
-    expect(relErr(gg.dU, gh.dU)).toBeLessThan(1e-10);
-    expect(relErr(gg.dParams, [gh.dm, gh.dl, gh.dg, gh.db])).toBeLessThan(1e-10);
+    const gen = sys.dynamics.kernel.forward(x64, U64, P, R, H, false);
+    const norm = (t: number) => Math.atan2(Math.sin(t), Math.cos(t));
+    const ref = Float64Array.from({ length: R }, (_, r) => {
+      let th = Math.atan2(x64[3 * r + 1]!, x64[3 * r]!);
+      let w = x64[3 * r + 2]!;
+      let J = 0;
+      for (let t = 0; t < H; t++) {
+        const u = Math.min(2, Math.max(-2, U64[r * H + t]!));
+        J += norm(th) ** 2 + 0.1 * w * w + 0.001 * u * u;
+        w = Math.min(8, Math.max(-8, w + ((1.5 * 10) / 0.8 * Math.sin(th) + (3 / (1.3 * 0.8 * 0.8)) * (u - 0.05 * w)) * 0.05));
+        th += w * 0.05;
+      }
+      return J;
+    });
+    // float32 x0 rows have cos² + sin² = 1 ± 1e-7, which the rotation form carries and the θ form does not
+    expect(relErr(gen.J, ref)).toBeLessThan(1e-6);
     sys.dynamics.dispose();
-    builtin.dynamics.dispose();
   });
 
   it('gradients w.r.t. x0, U, mass, length, gravity, damping equal tfjs autodiff of the twin', () => {
@@ -213,7 +215,6 @@ describe('compileSystem: dispatch and the twin', () => {
     expect(sys.dynamics.fusedRolloutCost(sys.cost, x0, U)?.shape).toEqual([1]);
     expect(sys.dynamics.fusedRolloutCost(wrapper, x0, U)).toBeUndefined();
     expect(sys.dynamics.fusedRolloutCost(other.cost, x0, U)).toBeUndefined();
-    expect(sys.dynamics.fusedRolloutCost(pendulumModel().cost, x0, U)).toBeUndefined();
     expect(() => {
       (sys.cost as { cost: unknown }).cost = () => tf.zeros([1]);
     }).toThrow();

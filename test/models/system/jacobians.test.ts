@@ -9,7 +9,7 @@ import { compileSystem } from '../../../src/models/system/compile.ts';
 import { generateJacobians } from '../../../src/models/system/jacobians.ts';
 import { linearize } from '../../../src/models/linearize.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
-import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
+import { pendulumSystem } from '../../../envs/pendulum.ts';
 import { pointMassSystem } from '../../../envs/systems/point-mass.ts';
 import { relErr as maxRelErr } from '../finite-difference.ts';
 

@@ -10,7 +10,7 @@ import { defineSystem, type SystemDefinition } from '../../../src/models/system/
 import { numberOps, type OpName } from '../../../src/models/system/ops.ts';
 import { tensorOps } from '../../../src/models/system/tensor-ops.ts';
 import { OP_RULES } from '../../../src/models/system/rules.ts';
-import { pendulumSystem } from '../../../envs/systems/pendulum.ts';
+import { pendulumSystem } from '../../../envs/pendulum.ts';
 
 beforeAll(async () => {
   await useTestBackend();

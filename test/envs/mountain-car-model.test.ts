@@ -1,12 +1,15 @@
-// MountainCar twin: equals the env step (including the left wall), gradients w.r.t. state, action, power
-// and gravity match central differences away from the clips.
+// MountainCar twin, compileSystem(mountainCarSystem): equals the env step (including the left wall);
+// tfjs gradients w.r.t. state, action, power and gravity match central differences away from the clips; the
+// generated fused kernel passes checkSystem (values and gradients vs the tfjs twin and Float64 central
+// differences) from states across the track, at the wall and near the goal.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
-import { mountainCarModel } from '../../src/models/mountain-car.ts';
-import { MountainCarContinuousEnv } from '../../envs/mountain-car-continuous.ts';
+import { MountainCarContinuousEnv, mountainCarSystem } from '../../envs/mountain-car-continuous.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { checkSystem } from '../../src/models/system/check.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { directional, expectClose, variableDerivative } from './finite-difference.ts';
+import { directional, expectClose, variableDerivative } from '../models/finite-difference.ts';
 
 beforeAll(async () => {
   await useTestBackend();
@@ -33,7 +36,7 @@ describe('mountain-car twin', () => {
   });
 
   it('gradients w.r.t. state, action, power and gravity match central differences', () => {
-    const { dynamics, cost } = mountainCarModel({ power: 0.002 });
+    const { dynamics, cost } = compileSystem(mountainCarSystem, { params: { power: 0.002 } });
     const rng = new Rng(0);
     const x = tf.tensor2d(Array.from({ length: 8 }, () => [rng.uniformIn(-1, 0.3), rng.uniformIn(-0.03, 0.03)]));
     const u = tf.tensor2d(Array.from({ length: 8 }, () => [rng.uniformIn(-0.9, 0.9)]));
@@ -47,5 +50,17 @@ describe('mountain-car twin', () => {
     dynamics.variables().forEach((v, i) => expectClose(`d/d${names[i]}`, variableDerivative(dynLoss, v, 1e-4), 5e-3, 1e-3));
     tf.dispose([x, u, W]);
     dynamics.dispose();
+  });
+
+  it('the generated kernel passes checkSystem across the track, at the left wall and near the goal', () => {
+    const sys = compileSystem(mountainCarSystem, { params: { power: 0.0018, gravity: 0.0024 } });
+    const sampleState = (rng: Rng) => {
+      const k = rng.uniformIn(0, 3);
+      if (k < 1) return [-1.2, rng.uniformIn(-0.07, 0)]; // at the wall, moving into it
+      if (k < 2) return [rng.uniformIn(0.3, 0.55), rng.uniformIn(-0.02, 0.04)]; // near the goal bonus
+      return [rng.uniformIn(-1.1, 0.5), rng.uniformIn(-0.05, 0.05)];
+    };
+    expect(checkSystem(sys, { rows: 12, horizon: 12, seed: 2, sampleState })).toEqual([]);
+    sys.dynamics.dispose();
   });
 });

@@ -1,14 +1,18 @@
-// Cart-pole twins: one batched step equals one analytic env step to 1e-5 (balance at u ∈ {0, 1}, swing-up
-// for any u); the swing-up cost equals −reward; gradients w.r.t. state, action and each physical parameter
-// match central finite differences; no tensor leaks. The swing-up planning cost adds the track penalty.
+// Cart-pole twins, compileSystem of cartPoleSystem and cartPoleSwingUpSystem: one batched tfjs step equals one
+// analytic env step to 1e-5 (balance at u ∈ {0, 1}, swing-up for any u); the swing-up cost equals −reward
+// without the track penalty; tfjs gradients w.r.t. state, action and each physical parameter match central
+// finite differences; the generated fused kernels pass checkSystem (values and gradients vs the tfjs twin and
+// Float64 central differences) at non-default parameters, with and without the penalty, past its onset; no
+// tensor leaks. The swing-up planning cost adds the track penalty.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../helpers/backend.ts';
-import { CartPoleSwingUpCost, DEFAULT_TRACK_PENALTY, cartPoleModel, cartPoleSwingUpModel } from '../../src/models/cartpole.ts';
-import { CartPoleEnv } from '../../envs/cartpole.ts';
-import { CartPoleSwingUpEnv } from '../../envs/cartpole-swingup.ts';
+import { CartPoleEnv, cartPoleSystem } from '../../envs/cartpole.ts';
+import { CartPoleSwingUpEnv, DEFAULT_TRACK_PENALTY, cartPoleSwingUpSystem, defineCartPoleSwingUp } from '../../envs/cartpole-swingup.ts';
+import { compileSystem } from '../../src/models/system/compile.ts';
+import { checkSystem } from '../../src/models/system/check.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { directional, expectClose, variableDerivative } from './finite-difference.ts';
+import { directional, expectClose, variableDerivative } from '../models/finite-difference.ts';
 import { MPC } from '../../controllers/mpc.ts';
 import '../../src/solvers/dcem.ts';
 
@@ -41,8 +45,8 @@ describe('cart-pole twins', () => {
     const env = new CartPoleSwingUpEnv({ physics: 'analytic' });
     const { dynamics, cost: planning } = env.model();
     // The env's twin plans with the track penalty; without it the cost is exactly −reward.
-    expect(planning.trackPenalty).toEqual(DEFAULT_TRACK_PENALTY);
-    const cost = new CartPoleSwingUpCost(planning.poleLength, { trackPenalty: false });
+    const exact = compileSystem(defineCartPoleSwingUp({ trackPenalty: false }));
+    const cost = exact.cost;
     const rng = new Rng(3);
     const R = 32;
     const states = Array.from({ length: R }, () => ({ x: rng.uniformIn(-2, 2), xDot: rng.uniformIn(-2, 2), theta: rng.uniformIn(-Math.PI, Math.PI), thetaDot: rng.uniformIn(-5, 5) }));
@@ -65,13 +69,14 @@ describe('cart-pole twins', () => {
       expect(Math.abs(cp[i]! - (-r.reward + pen))).toBeLessThan(1e-5);
     });
     dynamics.dispose();
+    exact.dynamics.dispose();
   });
 
   it('gradients w.r.t. state, action and massCart/massPole/halfLength/gravity match central differences', () => {
     const rng = new Rng(4);
     const R = 8;
     for (const kind of ['balance', 'swingup'] as const) {
-      const { dynamics, cost } = kind === 'balance' ? cartPoleModel({ massCart: 1.3, halfLength: 0.4 }) : cartPoleSwingUpModel({ massPole: 0.15, gravity: 9 });
+      const { dynamics, cost } = kind === 'balance' ? compileSystem(cartPoleSystem, { params: { massCart: 1.3, halfLength: 0.4 } }) : compileSystem(cartPoleSwingUpSystem, { params: { massPole: 0.15, gravity: 9 } });
       const th = rng.uniformArray(R, -1, 1);
       const x =
         kind === 'balance'
@@ -94,8 +99,7 @@ describe('cart-pole twins', () => {
     // Cart at x = 1.6 m rushing right at 2 m/s: planning on −reward chases the pole tip and leaves the track.
     const run = (trackPenalty: boolean) => {
       const env = new CartPoleSwingUpEnv({ physics: 'analytic' });
-      const { dynamics } = env.model();
-      const cost = new CartPoleSwingUpCost(1, trackPenalty ? {} : { trackPenalty: false });
+      const { dynamics, cost } = compileSystem(trackPenalty ? cartPoleSwingUpSystem : defineCartPoleSwingUp({ trackPenalty: false }));
       const mpc = new MPC({ model: dynamics, cost, horizon: 25, solver: 'dcem', solverConfig: { elites: 10 }, bounds: [-1, 1], iterations: 3, samples: 100, seed: 1 });
       env.reset({ seed: 0 });
       let obs = env.setState({ x: 1.6, xDot: 2.0, theta: 0.3, thetaDot: 0 });
@@ -109,13 +113,32 @@ describe('cart-pole twins', () => {
     expect(run(false)).toBe(true);
   });
 
+  it('the generated kernels pass checkSystem at non-default parameters (balance, swing-up with and without the penalty)', () => {
+    const params = { massCart: 1.2, massPole: 0.15, halfLength: 0.45, gravity: 9.5 };
+    // swing-up rows all round the circle and across the track, beyond the penalty onset |x| = 1.5
+    const swingState = (rng: Rng) => {
+      const th = rng.uniformIn(-Math.PI, Math.PI);
+      return [rng.uniformIn(-2.2, 2.2), rng.uniformIn(-2, 2), Math.cos(th), Math.sin(th), rng.uniformIn(-4, 4)];
+    };
+    const balanceState = (rng: Rng) => [rng.uniformIn(-1, 1), rng.uniformIn(-1, 1), rng.uniformIn(-0.3, 0.3), rng.uniformIn(-1, 1)];
+    for (const [def, sampleState] of [
+      [cartPoleSystem, balanceState],
+      [cartPoleSwingUpSystem, swingState],
+      [defineCartPoleSwingUp({ trackPenalty: false }), swingState],
+    ] as const) {
+      const sys = compileSystem(def, { params });
+      expect(checkSystem(sys, { rows: 12, horizon: 15, seed: 5, sampleState }), def.name).toEqual([]);
+      sys.dynamics.dispose();
+    }
+  });
+
   it('starts from wrong parameters for system identification and validates config', () => {
-    const { dynamics } = cartPoleModel({ massPole: 0.2, halfLength: 0.7, trainable: ['massPole', 'halfLength'] });
-    expect(dynamics.params().massPole).toBeCloseTo(0.2, 6);
-    expect(dynamics.variables()).toEqual([dynamics.massPole, dynamics.halfLength]);
-    expect(() => cartPoleModel({ massCart: 0 })).toThrow(/massCart must be a positive/);
-    expect(() => new CartPoleSwingUpCost(1, { trackPenalty: { weight: -1, softLimit: 1.5 } })).toThrow(/trackPenalty.weight must be a finite number ≥ 0/);
-    expect(() => new CartPoleSwingUpCost(1, { trackPenalty: { weight: 1, softLimit: NaN } })).toThrow(/trackPenalty.softLimit/);
+    const { dynamics } = compileSystem(cartPoleSystem, { params: { massPole: 0.2, halfLength: 0.7 }, trainable: ['massPole', 'halfLength'] });
+    expect(dynamics.values().massPole).toBeCloseTo(0.2, 6);
+    expect(dynamics.variables()).toEqual([dynamics.params.massPole, dynamics.params.halfLength]);
+    expect(() => defineCartPoleSwingUp({ trackPenalty: { weight: -1, softLimit: 1.5 } })).toThrow(/trackPenalty.weight must be a finite number ≥ 0/);
+    expect(() => defineCartPoleSwingUp({ trackPenalty: { weight: 1, softLimit: NaN } })).toThrow(/trackPenalty.softLimit/);
+    expect(() => defineCartPoleSwingUp({ poleLength: 0 })).toThrow(/poleLength must be a positive/);
     expect(() => tf.tidy(() => dynamics.step(tf.zeros([3, 5]), tf.zeros([3, 1])))).toThrow(/x: expected shape \[R, 4\]/);
     dynamics.dispose();
   });
