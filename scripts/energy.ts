@@ -29,6 +29,7 @@ import {
   type EnergyRegressionResult,
 } from '../src/train/energy-regression.ts';
 import { Progress } from './lib/progress.ts';
+import { protocolOptionsFrom, runEnergyProtocol } from './energy-protocol.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 /** A way of computing ŷ = argmin_y E(x, y), with the settings of the papers. */
@@ -291,12 +292,22 @@ export const ENERGY_FLAGS = {
   out: { type: 'string' as const, default: 'bench-results' },
   'run-dir': { type: 'string' as const, default: 'runs/energy' },
   'y-bound': { type: 'string' as const },
+  protocol: { type: 'string' as const },
+  updates: { type: 'string' as const },
+  'max-minutes': { type: 'string' as const },
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
   // --backend, else $DIFFMPC_BACKEND, else wasm (the backend the published numbers use).
   const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
   console.log(describeBackend(choice));
+  if (values.protocol !== undefined) {
+    // The papers' protocols (scripts/energy-protocol.ts); the epoch flags belong to the quick benchmark.
+    for (const f of ['full', 'epochs', 'batch', 'y-bound']) if (values[f] !== undefined && values[f] !== false) throw new Error(`--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol`);
+    await runEnergyProtocol(protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] }));
+    return 0;
+  }
+  for (const f of ['updates', 'max-minutes']) if (values[f] !== undefined) throw new Error(`--${f}: only used with --protocol dcem|novas`);
   await runEnergy(energyOptionsFrom(values));
   return 0;
 }
