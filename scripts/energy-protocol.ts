@@ -93,7 +93,7 @@ export function protocolTable(results: EnergyProtocolResult[]): Row[] {
 }
 
 /** The learning-curve and ablation PNGs of a set of results. */
-export function protocolPlots(results: EnergyProtocolResult[], protocol: ProtocolName): { curves: Buffer; ablation: Buffer } {
+export function protocolPlots(results: EnergyProtocolResult[], protocol: ProtocolName): { curves: Buffer; ablation: Buffer | null } {
   const methods = [...new Set(results.map((r) => r.method))];
   const curves = plotLearningCurve({
     curves: methods.map((m) => {
@@ -107,12 +107,16 @@ export function protocolPlots(results: EnergyProtocolResult[], protocol: Protoco
     width: 640,
     height: 420,
   });
-  const ablation = plotLearningCurve({
-    curves: methods.map((m) => ({
-      label: `${m} (trained with 10)`,
-      seeds: results.filter((r) => r.method === m && r.ablation.length).map((r) => r.ablation.map((a) => Math.log10(a.mse))),
-      x: ABLATION_RANGE,
-    })),
+  const withAblation = results.some((r) => r.ablation.length > 0);
+  const ablation = !withAblation ? null : plotLearningCurve({
+    // Methods whose results carry no ablation (a run cut before it) are left out.
+    curves: methods
+      .map((m) => ({
+        label: `${m} (trained with 10)`,
+        seeds: results.filter((r) => r.method === m && r.ablation.length).map((r) => r.ablation.map((a) => Math.log10(a.mse))),
+        x: ABLATION_RANGE,
+      }))
+      .filter((c) => c.seeds.length > 0),
     title: 'MSE when evaluated with T inner iterations',
     xLabel: 'inner iterations T at test time',
     yLabel: `log10 MSE (${protocol === 'novas' ? 'held-out' : 'training'} points)`,
@@ -152,7 +156,7 @@ export async function runEnergyProtocol(o: EnergyProtocolRunOptions): Promise<{ 
   console.log(formatTable(rows, ['method', 'seeds', 'updates', 'train MSE', 'best train MSE', 'held-out MSE', 'ms/update', 'peak MB/update', 'MSE@1', 'MSE@10', 'MSE@20']));
   const json = saveReport(`energy-${o.protocol}`, rows, { protocol: o.protocol, seeds: o.seeds, seedBase: o.seedBase, updates: o.updates ?? 'protocol', memory: 'tf.profile peakBytes of one update minus the bytes held before it' }, o.outDir);
   const { curves, ablation } = protocolPlots(results, o.protocol);
-  const pngs = [savePng(path.resolve(o.runDir, 'curves.png'), curves), savePng(path.resolve(o.runDir, 'ablation.png'), ablation)];
+  const pngs = [savePng(path.resolve(o.runDir, 'curves.png'), curves), ...(ablation ? [savePng(path.resolve(o.runDir, 'ablation.png'), ablation)] : [])];
   console.log(`saved ${json}\nsaved ${rowsPath}\nsaved ${pngs.join('\nsaved ')}`);
   return { json, pngs, rows };
 }
