@@ -18,6 +18,7 @@ import {
   type MethodName,
   type ProtocolName,
 } from '../src/train/energy-protocol.ts';
+import { UsageError } from './lib/flags.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export interface EnergyProtocolRunOptions {
@@ -36,21 +37,21 @@ export interface EnergyProtocolRunOptions {
 /** Parses --protocol, --only, --updates, --max-minutes; errors name the flag and the accepted values. */
 export function protocolOptionsFrom(values: Record<string, unknown>): EnergyProtocolRunOptions {
   const protocol = String(values.protocol);
-  if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) throw new Error(`--protocol: unknown "${protocol}"; expected one of ${PROTOCOL_NAMES.join(', ')}`);
+  if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) throw new UsageError(`--protocol: unknown "${protocol}"; expected one of ${PROTOCOL_NAMES.join(', ')}`);
   const defaults: Record<ProtocolName, MethodName[]> = { dcem: ['gd-10', 'dcem'], novas: ['novas', 'dcem', 'gd-10'] };
   const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   for (const m of only ?? []) {
-    if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new Error(`--only: unknown method "${m}" for --protocol ${protocol}; expected some of ${METHOD_NAMES.join(', ')}`);
+    if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new UsageError(`--only: unknown method "${m}" for --protocol ${protocol}; expected some of ${METHOD_NAMES.join(', ')}`);
   }
   const posInt = (name: string): number | undefined => {
     const v = values[name];
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer (got "${String(v)}")`);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected a positive integer (got "${String(v)}")`);
     return n;
   };
   const maxMinutes = values['max-minutes'] === undefined ? undefined : Number(values['max-minutes']);
-  if (maxMinutes !== undefined && !(maxMinutes > 0)) throw new Error(`--max-minutes: expected a positive number (got "${String(values['max-minutes'])}")`);
+  if (maxMinutes !== undefined && !(maxMinutes > 0)) throw new UsageError(`--max-minutes: expected a positive number (got "${String(values['max-minutes'])}")`);
   return {
     protocol: protocol as ProtocolName,
     methods: (only as MethodName[] | undefined) ?? defaults[protocol as ProtocolName],

@@ -29,6 +29,7 @@ import {
   type EnergyRegressionResult,
 } from '../src/train/energy-regression.ts';
 import { Progress } from './lib/progress.ts';
+import { UsageError } from './lib/flags.ts';
 import { protocolOptionsFrom, runEnergyProtocol } from './energy-protocol.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
@@ -299,15 +300,19 @@ export const ENERGY_FLAGS = {
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
   // --backend, else $DIFFMPC_BACKEND, else wasm (the backend the published numbers use).
+  // The papers' protocols (scripts/energy-protocol.ts) take their own flags; the epoch flags belong to the
+  // quick benchmark. Both are checked before anything runs.
+  const protocol = values.protocol === undefined ? undefined : protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] });
+  const foreign = protocol ? ['full', 'epochs', 'batch', 'y-bound'] : ['updates', 'max-minutes'];
+  for (const f of foreign) {
+    if (values[f] !== undefined && values[f] !== false) throw new UsageError(protocol ? `--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol` : `--${f}: only used with --protocol dcem|novas`);
+  }
   const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
   console.log(describeBackend(choice));
-  if (values.protocol !== undefined) {
-    // The papers' protocols (scripts/energy-protocol.ts); the epoch flags belong to the quick benchmark.
-    for (const f of ['full', 'epochs', 'batch', 'y-bound']) if (values[f] !== undefined && values[f] !== false) throw new Error(`--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol`);
-    await runEnergyProtocol(protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] }));
+  if (protocol) {
+    await runEnergyProtocol(protocol);
     return 0;
   }
-  for (const f of ['updates', 'max-minutes']) if (values[f] !== undefined) throw new Error(`--${f}: only used with --protocol dcem|novas`);
   await runEnergy(energyOptionsFrom(values));
   return 0;
 }
