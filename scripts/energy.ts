@@ -25,6 +25,8 @@ import { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './
 import type { EnergySeedConfig, EnergySeedResult } from './lib/energy-jobs.ts';
 import { INLINE, createExecutor, describeChoice, executorChoice, type ExecutorChoice } from './lib/executor-options.ts';
 import { Progress } from './lib/progress.ts';
+import { UsageError } from './lib/flags.ts';
+import { protocolOptionsFrom, runEnergyProtocol } from './energy-protocol.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './lib/energy-contenders.ts';
@@ -222,12 +224,26 @@ export const ENERGY_FLAGS = {
   'y-bound': { type: 'string' as const },
   executor: { type: 'string' as const },
   workers: { type: 'string' as const },
+  protocol: { type: 'string' as const },
+  updates: { type: 'string' as const },
+  'max-minutes': { type: 'string' as const },
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
   // --backend, else $DIFFMPC_BACKEND, else wasm (the backend the published numbers use).
+  // The papers' protocols (scripts/energy-protocol.ts) take their own flags; the epoch flags belong to the
+  // quick benchmark. Both are checked before anything runs.
+  const protocol = values.protocol === undefined ? undefined : protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] });
+  const foreign = protocol ? ['full', 'epochs', 'batch', 'y-bound'] : ['updates', 'max-minutes'];
+  for (const f of foreign) {
+    if (values[f] !== undefined && values[f] !== false) throw new UsageError(protocol ? `--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol` : `--${f}: only used with --protocol dcem|novas`);
+  }
   const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
   console.log(describeBackend(choice));
+  if (protocol) {
+    await runEnergyProtocol(protocol);
+    return 0;
+  }
   await runEnergy(energyOptionsFrom(values));
   return 0;
 }

@@ -11,10 +11,14 @@
 //     'exp'     S = softmax_s(−κ f̃)                              (the paper's standard exponential)
 //     'soft-ce' S ∝ (1 − f̃) · sigmoid(s₀ (γ − f̃)),  γ = f̃ of the ⌈ρN⌉-th best sample (held constant)
 //               (the paper code's soft cross-entropy shape, on the normalized values)
+//     'soft-ce-raw'  S ∝ (1 − f̃) · sigmoid(s₀ (γ − f)),  γ = f of the ⌈ρN⌉-th best sample, differentiated
+//               through that sample (torch.sort's gradient): the paper code's literal form, s₀ on the raw
+//               values (iexarchos/NOVAS SPEN/adaptive_stochastic_search.py uses s₀ = 1000, ρ = 0.1)
 //   μ' = μ + α Σ_s S_s D_s
-//   σ'² = σ² + α (Σ_s S_s D_s² − σ²),   σ' = sqrt(max(σ'², σ_min²))
-// (the variance update is centred on the old mean μ, the natural-gradient form of the paper's
-// Algorithm 1 with a diagonal covariance). Gradients flow through the reparameterized samples, f, the
+//   variance 'natural':  σ'² = σ² + α (Σ_s S_s D_s² − σ²)      (centred on the old mean μ)
+//   variance 'weighted': σ'² = Σ_s S_s (X_s − μ')²             (centred on the new mean, the paper code's)
+//   σ' = sqrt(max(σ'² + v₀, σ_min²)),  v₀ = varianceOffset (the paper code adds 1e-3)
+// ('natural' is the natural-gradient form of the paper's Algorithm 1 with a diagonal covariance). Gradients flow through the reparameterized samples, f, the
 // normalization and the weights. The default backward mode is { truncated: 1 } — the paper's code
 // backpropagates through the last iteration only — and can be overridden per call ('unroll', 'none',
 // { truncated: k }). The loop, stop test (whole-batch ‖μ' − μ‖_F < iterEps) and per-problem status are
@@ -27,7 +31,8 @@ import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from
 import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
 import { registerSolver, type BackwardKind, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
 
-export type NovasShape = 'exp' | 'soft-ce';
+export type NovasShape = 'exp' | 'soft-ce' | 'soft-ce-raw';
+export type NovasVariance = 'natural' | 'weighted';
 
 export interface NovasStepOptions {
   /** Shape-function sharpness κ ('exp'). Default 10. */
@@ -40,8 +45,12 @@ export interface NovasStepOptions {
   shape?: NovasShape;
   /** Elite fraction ρ of 'soft-ce'. Default 0.1. */
   eliteFraction?: number;
-  /** Sigmoid sharpness s₀ of 'soft-ce' (on the normalized values). Default 100. */
+  /** Sigmoid sharpness s₀ of 'soft-ce' (on the normalized values) and 'soft-ce-raw' (on raw values). Default 100. */
   sharpness?: number;
+  /** Variance update (see the file header). Default 'natural'. */
+  variance?: NovasVariance;
+  /** v₀ added to the updated variance before the square root. Default 0 (the paper code: 1e-3). */
+  varianceOffset?: number;
   bounds?: Bounds;
 }
 
@@ -61,6 +70,8 @@ export const NOVAS_DEFAULTS = {
   shape: 'exp' as NovasShape,
   eliteFraction: 0.1,
   sharpness: 100,
+  variance: 'natural' as NovasVariance,
+  varianceOffset: 0,
   iterEps: 1e-4,
   backward: { truncated: 1 } as BackwardMode,
 };
@@ -94,9 +105,9 @@ export function minMaxNormalize(fX: tf.Tensor): tf.Tensor {
   return tf.div(tf.mul(tf.sub(fX, lo), spread), tf.add(tf.mul(range, spread), tf.sub(1, spread)));
 }
 
-type ShapeFn = (fn: tf.Tensor, o: Required<Omit<NovasStepOptions, 'bounds'>>) => tf.Tensor;
+type ShapeFn = (fn: tf.Tensor, o: Required<Omit<NovasStepOptions, 'bounds'>>, fX: tf.Tensor) => tf.Tensor;
 
-/** Shape functions: normalized values `[B, N]` → weights `[B, N]` summing to 1 per problem. */
+/** Shape functions: normalized values `[B, N]` (and the raw ones) → weights `[B, N]` summing to 1 per problem. */
 export const NOVAS_SHAPES: Record<NovasShape, ShapeFn> = {
   exp: (fn, o) => tf.softmax(tf.mul(fn, -o.kappa), -1),
   'soft-ce': (fn, o) => {
@@ -104,6 +115,16 @@ export const NOVAS_SHAPES: Record<NovasShape, ShapeFn> = {
     const elite = Math.min(N, Math.max(1, Math.ceil(o.eliteFraction * N)));
     const gamma = stopGradient(tf.neg(tf.topk(tf.neg(fn), elite).values.slice([0, elite - 1], [-1, 1])));
     const S = tf.mul(tf.sub(1, fn), tf.sigmoid(tf.mul(tf.sub(gamma, fn), o.sharpness)));
+    return tf.div(S, tf.add(tf.sum(S, 1, true), 1e-12));
+  },
+  'soft-ce-raw': (fn, o, fX) => {
+    const N = fn.shape[1]!;
+    const elite = Math.min(N, Math.max(1, Math.ceil(o.eliteFraction * N)));
+    // The ⌈ρN⌉-th best sample's index, from a host copy: tfjs has no TopK gradient, and a copy is off the tape.
+    const detached = tf.tensor(fX.dataSync(), fX.shape, 'float32');
+    const idx = tf.topk(tf.neg(detached), elite).indices.slice([0, elite - 1], [-1, 1]).reshape([-1]);
+    const gamma = pickPerRow(fX, idx);
+    const S = tf.mul(tf.sub(1, fn), tf.sigmoid(tf.mul(tf.sub(gamma, fX), o.sharpness)));
     return tf.div(S, tf.add(tf.sum(S, 1, true), 1e-12));
   },
 };
@@ -125,7 +146,11 @@ function resolveStep(o: Omit<NovasStepOptions, 'bounds'>): Required<Omit<NovasSt
     shape: o.shape ?? NOVAS_DEFAULTS.shape,
     eliteFraction: o.eliteFraction ?? NOVAS_DEFAULTS.eliteFraction,
     sharpness: o.sharpness ?? NOVAS_DEFAULTS.sharpness,
+    variance: o.variance ?? NOVAS_DEFAULTS.variance,
+    varianceOffset: o.varianceOffset ?? NOVAS_DEFAULTS.varianceOffset,
   };
+  if (r.variance !== 'natural' && r.variance !== 'weighted') throw new Error(`novas: variance must be 'natural' or 'weighted' (got "${String(r.variance)}")`);
+  if (!(r.varianceOffset >= 0)) throw new Error(`novas: varianceOffset must be ≥ 0 (got ${r.varianceOffset})`);
   if (!(r.alpha > 0)) throw new Error(`novas: alpha must be a positive number (got ${r.alpha})`);
   if (!(r.sigmaMin >= 0)) throw new Error(`novas: sigmaMin must be ≥ 0 (got ${r.sigmaMin})`);
   if (!Number.isFinite(r.kappa)) throw new Error(`novas: kappa must be a finite number (got ${r.kappa})`);
@@ -144,13 +169,19 @@ export function novasStep(f: Objective, mu: tf.Tensor, sigma: tf.Tensor, eps: tf
   const X = clipToBounds(tf.add(mu3, tf.mul(sigma.expandDims(1), eps)), opts.bounds);
   const fX = f(X);
   assertShape('novas: objective output f(X)', fX, [dims.B!, dims.N!]);
-  const S = NOVAS_SHAPES[o.shape](minMaxNormalize(fX), o);
+  const S = NOVAS_SHAPES[o.shape](minMaxNormalize(fX), o, fX);
   // Weighted sums over the samples as batched products [B, 1, N] × [B, N, n] → [B, 1, n].
   const Sw = S.expandDims(1);
   const D = tf.sub(X, mu3);
   const muNew = tf.add(mu, tf.mul(o.alpha, tf.matMul(Sw, D).squeeze([1])));
-  const var0 = tf.square(sigma);
-  const varNew = tf.add(var0, tf.mul(o.alpha, tf.sub(tf.matMul(Sw, tf.square(D)).squeeze([1]), var0)));
+  let varNew: tf.Tensor;
+  if (o.variance === 'weighted') {
+    varNew = tf.matMul(Sw, tf.square(tf.sub(X, muNew.expandDims(1)))).squeeze([1]);
+  } else {
+    const var0 = tf.square(sigma);
+    varNew = tf.add(var0, tf.mul(o.alpha, tf.sub(tf.matMul(Sw, tf.square(D)).squeeze([1]), var0)));
+  }
+  if (o.varianceOffset > 0) varNew = tf.add(varNew, o.varianceOffset);
   const sigmaNew = tf.sqrt(tf.maximum(varNew, o.sigmaMin * o.sigmaMin));
   return { X, fX, S, mu: muNew, sigma: sigmaNew };
 }

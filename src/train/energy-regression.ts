@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { MLP, type Activation } from '../models/mlp.ts';
 import { ShapeError } from '../tensor/check.ts';
+import { matMulPlain } from '../tensor/matmul-plain.ts';
+import { tapeDepth } from '../tensor/tape.ts';
 import { Rng } from '../tensor/rng.ts';
 import type { Objective, SolveOptions, Solver } from '../solvers/types.ts';
 
@@ -42,18 +44,39 @@ export function makeRegressionData(points: number, testFraction: number, rng: Rn
   return { xTrain, yTrain: xTrain.map(groundTruth), xTest, yTest: xTest.map(groundTruth) };
 }
 
+/**
+ * Initial weights of E_θ: 'glorot' (src/models/mlp.ts: Glorot-uniform weights, zero biases) or 'torch'
+ * (PyTorch's nn.Linear default, which the papers' code uses: weights and biases U(±1/√fan_in)).
+ */
+export type EnergyInit = 'glorot' | 'torch';
+
 /** E_θ(x, y): an MLP [2, …hidden, 1] on the concatenated pair. */
 let netCount = 0;
 
 export class EnergyNet {
   readonly mlp: MLP;
 
-  constructor(opts: { hidden?: number[]; activation?: Activation; rng: Rng }) {
+  constructor(opts: { hidden?: number[]; activation?: Activation; rng: Rng; init?: EnergyInit }) {
     const hidden = opts.hidden ?? [128, 128, 128];
     this.mlp = new MLP({ sizes: [2, ...hidden, 1], activation: opts.activation ?? 'softplus', rng: opts.rng, name: `energy${netCount++}` });
+    const init = opts.init ?? 'glorot';
+    if (init === 'torch') {
+      const sizes = [2, ...hidden, 1];
+      const draw = (fanIn: number, size: number) => Array.from(opts.rng.uniformArray(size, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+      const w = sizes.slice(0, -1).map((fanIn, l) => draw(fanIn, fanIn * sizes[l + 1]!));
+      const b = sizes.slice(0, -1).map((fanIn, l) => draw(fanIn, sizes[l + 1]!));
+      this.mlp.setWeights([...w, ...b]);
+    } else if (init !== 'glorot') {
+      throw new Error(`EnergyNet: init must be 'glorot' or 'torch' (got "${String(init)}")`);
+    }
   }
 
-  /** x `[B]`, Y `[B, N, 1]` → E_θ(x_b, Y_bj) `[B, N]`. */
+  /**
+   * x `[B]`, Y `[B, N, 1]` → E_θ(x_b, Y_bj) `[B, N]`. The same map as `mlp.apply` on the pairs; under a
+   * gradient tape, with at least PLAIN_MATMUL_ROWS rows, each layer's product is `matMulPlain`
+   * (src/tensor/matmul-plain.ts), whose backward avoids the wasm backend's slow transposed products (for a
+   * few rows the custom op's overhead costs more than it saves); without a tape one fused product per layer.
+   */
   energy(x: tf.Tensor, Y: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [B, N] = Y.shape as [number, number, number];
@@ -61,7 +84,21 @@ export class EnergyNet {
         throw new ShapeError(`energy: expected x [B] and Y [B, N, 1] with the same B (got x [${x.shape}], Y [${Y.shape}])`);
       }
       const xs = tf.tile(x.reshape([B, 1, 1]), [1, N, 1]);
-      return this.mlp.apply(tf.concat([xs, Y], -1)).reshape([B, N]);
+      let h: tf.Tensor = tf.concat([xs, Y], -1).reshape([B * N, 2]);
+      const { weights, biases } = this.mlp;
+      const act = this.mlp.config.activation;
+      const taped = tapeDepth() > 0;
+      const matMul = B * N >= PLAIN_MATMUL_ROWS ? matMulPlain : (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+      for (let l = 0; l < weights.length; l++) {
+        const last = l + 1 === weights.length;
+        if (!taped && (act === 'relu' || last)) {
+          h = tf.fused.matMul({ a: h, b: weights[l]!, bias: biases[l]!, ...(last ? {} : { activation: 'relu' as const }) });
+          continue;
+        }
+        h = taped ? tf.add(matMul(h, weights[l]!), biases[l]!) : tf.fused.matMul({ a: h, b: weights[l]!, bias: biases[l]! });
+        if (!last) h = ACTIVATION_FNS[act](h);
+      }
+      return h.reshape([B, N]);
     });
   }
 
@@ -78,6 +115,19 @@ export class EnergyNet {
     this.mlp.dispose();
   }
 }
+
+/** Rows from which the taped energy uses `matMulPlain`. */
+export const PLAIN_MATMUL_ROWS = 32;
+
+/** The activations E_θ may use, as tfjs ops. */
+const ACTIVATION_FNS: Record<Activation, (x: tf.Tensor) => tf.Tensor> = {
+  relu: (x) => tf.relu(x),
+  tanh: (x) => tf.tanh(x),
+  softplus: (x) => tf.softplus(x),
+  swish: (x) => tf.mul(x, tf.sigmoid(x)),
+  elu: (x) => tf.elu(x),
+  linear: (x) => x,
+};
 
 /** How ŷ = argmin_y E is computed: a solver, its initial distribution for B problems, and per-call options. */
 export interface ArgminSpec {

@@ -1,0 +1,350 @@
+// The energy-regression experiment of DCEM and NOVAS under each paper's own training protocol, one seed per
+// call: trainEnergyProtocol(config, seed) → a JSON result (curves, final MSEs, the inner-iteration ablation,
+// time and memory per update), so a seed can be an executor job.
+//
+// Both protocols (y = x·sin x, E_θ an MLP [2, 128, 128, 128, 1] with softplus and PyTorch's default init,
+// ŷ = argmin_y E_θ(x, y) from y = 0, Adam 1e-3, gradient clip ‖g‖ ≤ 1, ReduceLROnPlateau(patience 20, 0.5)):
+//   'dcem'  (facebookresearch/dcem exps/regression.py + regression-conf.yaml): 100 evenly spaced x on [0, 2π],
+//           all used for training; each group draws one point uniformly and takes 3 Adam updates on it; after
+//           a group, when the update count is a multiple of 100, the MSE on all 100 points feeds the scheduler
+//           (with 3 updates per group that is every 300 updates, as in the reference loop).
+//   'novas' (iexarchos/NOVAS SPEN/regression.py + regression_conf.py): 200 evenly spaced x, a random 25 %
+//           (⌈0.25·200⌉ = 50) held out; each update takes 10 training points without replacement; every 100
+//           updates the held-out MSE feeds the scheduler.
+// Methods (the argmin), unbounded in y as in both references:
+//   'gd-10' 10 steps of y ← y − 0.1 ∂E/∂y, unrolled (regression.py UnrollEnergyGD).
+//   'dcem'  DCEM, 10 iterations, 100 samples, 10 elites, σ₀ 7, τ 1, normalized, unrolled (UnrollEnergyCEM).
+//   'novas' NOVAS, 100 samples, 10 iterations, α 1, σ₀ 10, shape 'soft-ce-raw' (s₀ 1000, 10 % elites),
+//           σ'² = Σ S (X − μ')² + 0.001; the first 9 iterations run without a tape and only the last is
+//           differentiated (pre_compute_init in SPEN/regression.py). κ 10 is in the reference config but only
+//           enters its 'standard_exponential' shape, not 'soft_ce'.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { dcem } from '../solvers/dcem.ts';
+import { GradientDescent } from '../solvers/gd.ts';
+import { novasStep, type NovasStepOptions } from '../solvers/novas.ts';
+import { Rng } from '../tensor/rng.ts';
+import { tapeDepth } from '../tensor/tape.ts';
+import { groundTruth, EnergyNet } from './energy-regression.ts';
+import { clipGlobalNorm } from './grad-clip.ts';
+import { ReduceLROnPlateau } from './lr-plateau.ts';
+
+export const PROTOCOL_NAMES = ['dcem', 'novas'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+export const METHOD_NAMES = ['gd-10', 'dcem', 'novas'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export interface EnergyProtocol {
+  /** Evenly spaced points on [0, 2π] and the held-out fraction (⌈fraction·points⌉ points). */
+  points: number;
+  testFraction: number;
+  /** Training points per update, drawn without replacement. */
+  batch: number;
+  /** Adam updates per drawn batch. */
+  innerUpdates: number;
+  /** Evaluate (and step the scheduler) after a group when the update count is a multiple of this. */
+  evalEvery: number;
+  /** Which MSE the scheduler watches: the training set or the held-out set. */
+  schedulerOn: 'train' | 'test';
+  updates: number;
+  lr: number;
+  clipNorm: number;
+  patience: number;
+  factor: number;
+  hidden: number[];
+}
+
+export const PROTOCOLS: Record<ProtocolName, EnergyProtocol> = {
+  dcem: { points: 100, testFraction: 0, batch: 1, innerUpdates: 3, evalEvery: 100, schedulerOn: 'train', updates: 100_000, lr: 1e-3, clipNorm: 1, patience: 20, factor: 0.5, hidden: [128, 128, 128] },
+  novas: { points: 200, testFraction: 0.25, batch: 10, innerUpdates: 1, evalEvery: 100, schedulerOn: 'test', updates: 100_000, lr: 1e-3, clipNorm: 1, patience: 20, factor: 0.5, hidden: [128, 128, 128] },
+};
+
+/** The NOVAS settings of the reference's regression (the step options of src/solvers/novas.ts). */
+export const NOVAS_PAPER_STEP: NovasStepOptions = { alpha: 1, shape: 'soft-ce-raw', sharpness: 1000, eliteFraction: 0.1, variance: 'weighted', varianceOffset: 1e-3, sigmaMin: 0 };
+
+/** Inner iterations of every method at training time, and the range of the test-time ablation. */
+export const TRAIN_ITERATIONS = 10;
+export const ABLATION_RANGE = Array.from({ length: 20 }, (_, i) => i + 1);
+
+export interface EnergyProtocolConfig {
+  protocol: ProtocolName;
+  method: MethodName;
+  /** Overrides of the protocol (e.g. fewer updates, a smaller network for tests). */
+  overrides?: Partial<EnergyProtocol>;
+  /** Stop after this much training time (s), at the next evaluation; the result says so. */
+  maxSeconds?: number;
+  /** Append every evaluation row to this JSONL file as it is computed. */
+  rowsPath?: string;
+  /** Run the 1..20-iteration ablation at the end (default true). */
+  ablation?: boolean;
+  /** Samples per Gaussian-search iteration (default 100; tests use fewer). */
+  samples?: number;
+}
+
+export interface EnergyProtocolRow {
+  update: number;
+  /** MSE on the training points (what the DCEM paper plots) and on the held-out points (null without). */
+  trainMse: number;
+  testMse: number | null;
+  lr: number;
+  /** Mean minibatch loss over the updates since the previous row. */
+  batchLoss: number;
+  /** Training wall time per update since the previous row (evaluation excluded), ms. */
+  msPerUpdate: number;
+  seconds: number;
+}
+
+export interface EnergyProtocolResult {
+  protocol: ProtocolName;
+  method: MethodName;
+  seed: number;
+  settings: EnergyProtocol;
+  rows: EnergyProtocolRow[];
+  updates: number;
+  stoppedBy: 'updates' | 'time';
+  final: { trainMse: number; testMse: number | null; lr: number };
+  best: { trainMse: number; update: number };
+  /** Median of the rows' ms/update. */
+  msPerUpdate: number;
+  /** One profiled update: peak bytes tfjs held above the bytes before it, and tensors it allocated. */
+  memory: { peakBytes: number; kernels: number };
+  /** MSE on the training points (dcem) or held-out points (novas) with T inner iterations, T = 1..20. */
+  ablation: Array<{ iterations: number; mse: number }>;
+  seconds: number;
+}
+
+interface Data {
+  xTrain: Float32Array;
+  yTrain: Float32Array;
+  xTest: Float32Array;
+  yTest: Float32Array;
+}
+
+/** torch.linspace(0, 2π, points) with a random ⌈fraction·points⌉ held out (none for fraction 0). */
+export function protocolData(p: Pick<EnergyProtocol, 'points' | 'testFraction'>, rng: Rng): Data {
+  if (!Number.isInteger(p.points) || p.points < 2) throw new Error(`points: expected an integer ≥ 2 (got ${p.points})`);
+  if (!(p.testFraction >= 0 && p.testFraction < 1)) throw new Error(`testFraction: expected a number in [0, 1) (got ${p.testFraction})`);
+  const x = Float32Array.from({ length: p.points }, (_, i) => (2 * Math.PI * i) / (p.points - 1));
+  const order = Array.from({ length: p.points }, (_, i) => i);
+  const nTest = Math.ceil(p.testFraction * p.points);
+  if (nTest > 0) shuffle(order, rng);
+  const pick = (idx: number[]) => Float32Array.from(idx.sort((a, b) => a - b), (i) => x[i]!);
+  const xTest = pick(order.slice(0, nTest));
+  const xTrain = pick(order.slice(nTest));
+  return { xTrain, yTrain: xTrain.map(groundTruth), xTest, yTest: xTest.map(groundTruth) };
+}
+
+function shuffle(a: number[], rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}
+
+/** ŷ `[B]` for x `[B]` with T inner iterations of `method`; differentiable when called under a tape. */
+export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100): tf.Tensor {
+  const B = x.shape[0]!;
+  const f = net.objective(x);
+  const taped = tapeDepth() > 0;
+  if (method === 'gd-10') {
+    return tf.tidy(() => new GradientDescent({ steps: T, lr: 0.1 }).solve(f, { mean: tf.zeros([B, 1]) }, { backward: taped ? 'unroll' : 'none' }).solution.reshape([B]));
+  }
+  if (method === 'dcem') {
+    return tf.tidy(() =>
+      dcem(f, { mean: tf.zeros([B, 1]), std: tf.fill([B, 1], 7) }, { iterations: T, samples, elites: Math.min(10, samples - 1), temp: 1, normalize: true, backward: taped ? 'unroll' : 'none', rng }).solution.reshape([B]),
+    );
+  }
+  const start = novasWarmStart(net, x, T - 1, rng, samples);
+  try {
+    return tf.tidy(() => novasStep(f, start.mu, start.sigma, rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B]));
+  } finally {
+    tf.dispose([start.mu, start.sigma]);
+  }
+}
+
+/**
+ * The first `iters` NOVAS iterations from μ = 0, σ = 10, run without a gradient tape (constants for the last,
+ * differentiated iteration), with the reference's stop test ‖μ' − μ‖ < 1e-4 over the batch (σ updated first).
+ */
+export function novasWarmStart(net: EnergyNet, x: tf.Tensor, iters: number, rng: Rng, samples = 100): { mu: tf.Tensor; sigma: tf.Tensor } {
+  const B = x.shape[0]!;
+  const f = net.objective(x);
+  let mu = tf.zeros([B, 1]);
+  let sigma = tf.fill([B, 1], 10);
+  for (let i = 0; i < iters; i++) {
+    const next = tf.tidy(() => {
+      const s = novasStep(f, mu, sigma, rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP);
+      return [s.mu, s.sigma, tf.sqrt(tf.sum(tf.square(tf.sub(s.mu, mu))))];
+    });
+    const step = next[2]!.dataSync()[0]!;
+    tf.dispose([mu, sigma, next[2]!]);
+    mu = next[0]!;
+    sigma = next[1]!;
+    if (step < 1e-4) break;
+  }
+  return { mu, sigma };
+}
+
+/** MSE of `method` with T iterations on (xs, ys), no tape. */
+export function methodMse(method: MethodName, net: EnergyNet, xs: Float32Array, ys: Float32Array, T: number, rng: Rng, samples = 100): number {
+  if (xs.length === 0) throw new Error('methodMse: no points to evaluate');
+  return tf.tidy(() => {
+    const yhat = methodPredict(method, net, tf.tensor1d(xs), T, rng, samples);
+    return tf.mean(tf.square(tf.sub(yhat, tf.tensor1d(ys)))).dataSync()[0]!;
+  });
+}
+
+/** Resolves and checks a protocol with its overrides; errors name the field. */
+export function resolveProtocol(name: ProtocolName, overrides: Partial<EnergyProtocol> = {}): EnergyProtocol {
+  const base = PROTOCOLS[name];
+  if (!base) throw new Error(`protocol: unknown "${String(name)}"; expected one of ${PROTOCOL_NAMES.join(', ')}`);
+  const p = { ...base, ...overrides };
+  for (const k of ['points', 'batch', 'innerUpdates', 'evalEvery', 'updates', 'patience'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < (k === 'patience' ? 0 : 1)) throw new Error(`${k}: expected a positive integer (got ${p[k]})`);
+  }
+  const nTrain = p.points - Math.ceil(p.testFraction * p.points);
+  if (p.batch > nTrain) throw new Error(`batch: ${p.batch} exceeds the ${nTrain} training points`);
+  if (p.schedulerOn === 'test' && p.testFraction === 0) throw new Error('schedulerOn: "test" needs a held-out set (testFraction > 0)');
+  if (!(p.lr > 0) || !(p.clipNorm > 0)) throw new Error(`lr and clipNorm: expected positive numbers (got ${p.lr}, ${p.clipNorm})`);
+  return p;
+}
+
+/** Trains one seed under a protocol; see the file header. Pure in (config, seed) apart from `rowsPath`. */
+export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: number): Promise<EnergyProtocolResult> {
+  if (!(METHOD_NAMES as readonly string[]).includes(cfg.method)) throw new Error(`method: unknown "${cfg.method}"; expected one of ${METHOD_NAMES.join(', ')}`);
+  const p = resolveProtocol(cfg.protocol, cfg.overrides);
+  const samples = cfg.samples ?? 100;
+  const root = new Rng(seed);
+  const dataRng = root.split();
+  const initRng = root.split();
+  const batchRng = root.split();
+  const solverRng = root.split();
+  const evalRng = root.split();
+  const data = protocolData(p, dataRng);
+  const net = new EnergyNet({ hidden: p.hidden, rng: initRng, init: 'torch' });
+  const vars = net.variables();
+  const optimizer = tf.train.adam(p.lr, 0.9, 0.999, 1e-8);
+  const scheduler = new ReduceLROnPlateau({ lr: p.lr, patience: p.patience, factor: p.factor });
+  const nTrain = data.xTrain.length;
+  const hasTest = data.xTest.length > 0;
+  const rows: EnergyProtocolRow[] = [];
+  if (cfg.rowsPath) fs.mkdirSync(path.dirname(cfg.rowsPath), { recursive: true });
+  const idx = Array.from({ length: nTrain }, (_, i) => i);
+
+  const update = (xb: tf.Tensor, yb: tf.Tensor): tf.Scalar => {
+    // NOVAS: the first T − 1 iterations before the tape opens, so they run fused and record nothing.
+    const start = cfg.method === 'novas' ? novasWarmStart(net, xb, TRAIN_ITERATIONS - 1, solverRng, samples) : undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const B = xb.shape[0]!;
+      const yhat = start
+        ? novasStep(net.objective(xb), start.mu, start.sigma, solverRng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B])
+        : methodPredict(cfg.method, net, xb, TRAIN_ITERATIONS, solverRng, samples);
+      return tf.mean(tf.square(tf.sub(yhat, yb))) as tf.Scalar;
+    }, vars);
+    if (start) tf.dispose([start.mu, start.sigma]);
+    const clipped = clipGlobalNorm(grads, p.clipNorm);
+    optimizer.applyGradients(clipped.grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+    tf.dispose([...Object.values(clipped.grads), clipped.norm]);
+    return value;
+  };
+  const drawBatch = (): { xb: tf.Tensor; yb: tf.Tensor } => {
+    // Partial Fisher–Yates: the first `batch` entries are a uniform draw without replacement.
+    for (let i = 0; i < p.batch; i++) {
+      const j = i + batchRng.int(nTrain - i);
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    const pickIdx = idx.slice(0, p.batch);
+    return { xb: tf.tensor1d(Float32Array.from(pickIdx, (i) => data.xTrain[i]!)), yb: tf.tensor1d(Float32Array.from(pickIdx, (i) => data.yTrain[i]!)) };
+  };
+
+  let memory = { peakBytes: 0, kernels: 0 };
+  let done = 0;
+  let lossSum = tf.scalar(0);
+  let lossCount = 0;
+  let trainMs = 0;
+  let windowStart = 0;
+  const t0 = performance.now();
+  let stoppedBy: 'updates' | 'time' = 'updates';
+  while (done < p.updates) {
+    const { xb, yb } = drawBatch();
+    const first = done === 0;
+    if (first) {
+      // The first update is profiled (memory and kernel count of one update); its time is not counted.
+      const before = tf.memory().numBytes;
+      const prof = await tf.profile(() => {
+        const loss = update(xb, yb);
+        const next = tf.add(lossSum, loss);
+        tf.dispose([lossSum, loss]);
+        lossSum = next as tf.Scalar;
+      });
+      memory = { peakBytes: Math.max(0, prof.peakBytes - before), kernels: prof.kernels.length };
+      lossCount++;
+      done++;
+    }
+    const g0 = performance.now();
+    for (let i = first ? 1 : 0; i < p.innerUpdates && done < p.updates; i++) {
+      const loss = update(xb, yb);
+      const next = tf.add(lossSum, loss);
+      tf.dispose([lossSum, loss]);
+      lossSum = next as tf.Scalar;
+      lossCount++;
+      done++;
+    }
+    trainMs += performance.now() - g0;
+    tf.dispose([xb, yb]);
+    if (done % p.evalEvery === 0 || done >= p.updates) {
+      const trainMse = methodMse(cfg.method, net, data.xTrain, data.yTrain, TRAIN_ITERATIONS, evalRng, samples);
+      const testMse = hasTest ? methodMse(cfg.method, net, data.xTest, data.yTest, TRAIN_ITERATIONS, evalRng, samples) : null;
+      if (!Number.isFinite(trainMse) || (testMse !== null && !Number.isFinite(testMse))) {
+        throw new Error(`${cfg.protocol}/${cfg.method} seed ${seed}: the MSE became non-finite at update ${done} (train ${trainMse}, test ${testMse})`);
+      }
+      const lr = scheduler.step(p.schedulerOn === 'train' ? trainMse : testMse!);
+      // tfjs's Adam reads its (protected) learningRate at every applyGradients.
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const row: EnergyProtocolRow = {
+        update: done,
+        trainMse,
+        testMse,
+        lr,
+        batchLoss: lossSum.dataSync()[0]! / lossCount,
+        msPerUpdate: trainMs / Math.max(1, done - windowStart),
+        seconds: (performance.now() - t0) / 1000,
+      };
+      rows.push(row);
+      if (cfg.rowsPath) fs.appendFileSync(cfg.rowsPath, JSON.stringify({ protocol: cfg.protocol, method: cfg.method, seed, ...row }) + '\n');
+      lossSum.dispose();
+      lossSum = tf.scalar(0);
+      lossCount = 0;
+      trainMs = 0;
+      windowStart = done;
+      if (cfg.maxSeconds !== undefined && row.seconds >= cfg.maxSeconds && done < p.updates) {
+        stoppedBy = 'time';
+        break;
+      }
+    }
+  }
+  lossSum.dispose();
+  optimizer.dispose();
+  const ablationSet = hasTest && cfg.protocol === 'novas' ? { x: data.xTest, y: data.yTest } : { x: data.xTrain, y: data.yTrain };
+  const ablation = cfg.ablation === false ? [] : ABLATION_RANGE.map((T) => ({ iterations: T, mse: methodMse(cfg.method, net, ablationSet.x, ablationSet.y, T, new Rng(seed + 1000 * T), samples) }));
+  net.dispose();
+  const last = rows[rows.length - 1];
+  const bestRow = rows.reduce((b, r) => (r.trainMse < b.trainMse ? r : b), rows[0] ?? { trainMse: NaN, update: 0 });
+  const ms = rows.map((r) => r.msPerUpdate).sort((a, b) => a - b);
+  return {
+    protocol: cfg.protocol,
+    method: cfg.method,
+    seed,
+    settings: p,
+    rows,
+    updates: done,
+    stoppedBy,
+    final: { trainMse: last?.trainMse ?? NaN, testMse: last?.testMse ?? null, lr: scheduler.lr },
+    best: { trainMse: bestRow.trainMse, update: bestRow.update },
+    msPerUpdate: ms.length ? ms[Math.floor(ms.length / 2)]! : NaN,
+    memory,
+    ablation,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
