@@ -5,14 +5,13 @@
 // removed from the queue, running ones finish on their workers and a re-run picks their results up from
 // Redis); finished jobs are kept. Exit codes: 0 all finished, 1 some job failed, 130 Ctrl-C, 143 SIGTERM.
 import path from 'node:path';
-import { checkQueueName, checkRedisUrl } from '../../src/exec/bullmq-protocol.ts';
-import { defaultWorkers } from '../../src/exec/threads.ts';
 import { describeBackend, initBackend } from '../../src/tensor/backend.ts';
 import { UsageError, registerCommand } from '../cli.ts';
 import { onInterruptPrint, stopSignal } from '../lib/interrupt.ts';
 import { loadSweepConfig, sweepNameOf } from '../lib/sweep-config.ts';
 import '../lib/sweep-jobs.ts';
-import { EXECUTORS, runSweep, type ExecutorName } from '../lib/sweep-run.ts';
+import { EXECUTOR_FLAGS, executorChoice } from '../lib/executor-options.ts';
+import { runSweep } from '../lib/sweep-run.ts';
 
 /** Exit code of a process stopped by SIGTERM (128 + 15). */
 const TERMINATED_EXIT = 143;
@@ -23,10 +22,7 @@ registerCommand({
   positionals: '<CONFIG>',
   maxPositionals: 1,
   flags: [
-    { name: 'executor', type: 'string', choices: EXECUTORS, default: 'inline', description: 'inline: this process, one job after another; threads: a worker-thread pool; bullmq: a queue in Redis served by `diffmpc worker` processes' },
-    { name: 'workers', type: 'int', min: 1, max: 256, description: 'threads of --executor threads', shownDefault: `the cores (${defaultWorkers()})` },
-    { name: 'redis', type: 'string', placeholder: 'URL', description: 'Redis of --executor bullmq, e.g. redis://127.0.0.1:6379 (or $DIFFMPC_REDIS)' },
-    { name: 'queue', type: 'string', placeholder: 'NAME', description: 'queue of --executor bullmq (the workers\' --queue)', shownDefault: 'diffmpc' },
+    ...EXECUTOR_FLAGS,
     { name: 'job-timeout', type: 'number', min: 0.001, max: 86_400 * 7, placeholder: 'SECONDS', description: 'under --executor threads or bullmq: a job attempt running longer is stopped and counts as failed', shownDefault: 'none' },
     { name: 'retries', type: 'int', min: 0, max: 100, default: '1', description: 'extra attempts of a failed job before it is recorded failed' },
     { name: 'import', type: 'strings', placeholder: 'MODULE', description: 'load a JS/TS module that registers envs, solvers or presets (here and in every pool thread); also the config\'s "import" key' },
@@ -36,21 +32,11 @@ registerCommand({
   async run({ values, positionals }) {
     const file = positionals[0];
     if (!file) throw new UsageError('diffmpc sweep: give the sweep config file, e.g. diffmpc sweep sweeps/pendulum.json (see diffmpc sweep --help)');
-    const executor = String(values.executor) as ExecutorName;
     if (values.seed !== undefined) throw new UsageError('--seed: a sweep takes its seeds from the config\'s "seeds" (a count or a list); drop --seed');
-    if (values.workers !== undefined && executor !== 'threads') throw new UsageError(`--workers: applies to --executor threads only (got --executor ${executor}; under bullmq start that many \`diffmpc worker\` processes)`);
+    const choice = executorChoice(values);
+    const executor = choice.name;
     if (values['job-timeout'] !== undefined && executor === 'inline') throw new UsageError('--job-timeout: applies to --executor threads or bullmq (got --executor inline)');
-    for (const f of ['redis', 'queue']) if (values[f] !== undefined && executor !== 'bullmq') throw new UsageError(`--${f}: applies to --executor bullmq only (got --executor ${executor})`);
     const redis = values.redis !== undefined ? String(values.redis) : process.env.DIFFMPC_REDIS || undefined;
-    if (executor === 'bullmq') {
-      if (!redis) throw new UsageError('--executor bullmq: give the Redis the workers serve: --redis redis://HOST:PORT (or set $DIFFMPC_REDIS)');
-      try {
-        checkRedisUrl(redis);
-        if (values.queue !== undefined) checkQueueName(String(values.queue), '--queue');
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
     const { plan, modules } = await loadSweepConfig(file, values.import as string[] | undefined);
     const name = String(values.name ?? sweepNameOf(file));
     if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name: "${name}" must use only letters, digits, '.', '_' and '-'`);

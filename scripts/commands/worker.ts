@@ -39,6 +39,7 @@ registerCommand({
       throw new UsageError((e as Error).message);
     }
     await import('../api/index.ts'); // every built-in env, solver and runner, as a user's program sees them
+    await import('../api/jobs.ts'); // the runner of every built-in command's pieces (quality, evaluation, energy, l2o, sweep)
     await loadUserModules(flagImports(values.import as string[] | undefined));
     const backend = await initBackend(values.backend as string | undefined);
     console.log(describeBackend(backend));

@@ -1,9 +1,12 @@
 // The executor of a command's independent pieces, chosen by common flags: `--executor NAME` picks an entry of
-// `executorKinds` (inline: this process; threads: a worker-thread pool), `--workers N` sizes the pool and, without
-// --executor, implies threads; no flag means inline. Each kind declares the flags it reads, so a flag given
-// with a kind that ignores it is a usage error naming both. A new executor (e.g. bullmq with --redis) is one
-// `registerExecutorKind` entry plus its flags in EXECUTOR_FLAGS. Pool threads (and any other worker) import
-// the job-runner entry (scripts/api/jobs.ts), which registers the runner of every built-in piece.
+// `executorKinds` (inline: this process; threads: a worker-thread pool; bullmq: a BullMQ queue in Redis served
+// by `diffmpc worker` processes), `--workers N` sizes the pool and, without --executor, implies threads;
+// `--redis URL` implies bullmq; no flag means inline. Each kind declares the flags it reads, so a flag given
+// with a kind that ignores it is a usage error naming both. A new executor is one `registerExecutorKind` entry
+// plus its flags in EXECUTOR_FLAGS. Pool threads (and `diffmpc worker`) import the job-runner entry
+// (scripts/api/jobs.ts), which registers the runner of every built-in piece.
+import { BullmqExecutor } from '../../src/exec/bullmq.ts';
+import { DEFAULT_QUEUE, checkQueueName, checkRedisUrl, redactRedisUrl } from '../../src/exec/bullmq-protocol.ts';
 import { InlineExecutor } from '../../src/exec/inline.ts';
 import type { Executor } from '../../src/exec/executor.ts';
 import { ThreadsExecutor, defaultWorkers } from '../../src/exec/threads.ts';
@@ -21,6 +24,13 @@ export interface ExecutorContext {
   signal?: AbortSignal;
   /** Extra attempts of a failed piece (default: the executor's). */
   retries?: number;
+  /** Wall-clock limit of one attempt (threads and bullmq). */
+  timeoutMs?: number;
+  /** Key of the run's results in Redis (bullmq; the same key on a re-run finds them; default a fresh one). */
+  run?: string;
+  log?: (line: string) => void;
+  /** Called when a pool thread is ready (threads). */
+  onThreadReady?: () => void;
 }
 
 /** The validated flag values of one choice: the kind's name and the values of the executor flags given. */
@@ -35,6 +45,8 @@ export interface ExecutorKind {
   flags: readonly string[];
   /** Flags that select this kind when --executor is absent (e.g. --workers → threads). */
   impliedBy?: readonly string[];
+  /** Checks the kind's flag values (a usage error naming the flag). */
+  check?(values: Readonly<Record<string, unknown>>): void;
   create(choice: ExecutorChoice, ctx: ExecutorContext): Executor;
 }
 
@@ -57,7 +69,47 @@ registerExecutorKind('threads', {
   summary: 'a worker-thread pool, one tensor backend per thread',
   flags: ['workers'],
   impliedBy: ['workers'],
-  create: (c, ctx) => new ThreadsExecutor({ ...retriesOf(ctx), modules: workerModules(ctx), backend: ctx.backend, ...(c.values.workers !== undefined ? { workers: Number(c.values.workers) } : {}) }),
+  create: (c, ctx) =>
+    new ThreadsExecutor({
+      ...retriesOf(ctx),
+      modules: workerModules(ctx),
+      backend: ctx.backend,
+      ...(c.values.workers !== undefined ? { workers: Number(c.values.workers) } : {}),
+      ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+      ...(ctx.onThreadReady ? { onThreadReady: ctx.onThreadReady } : {}),
+    }),
+});
+
+/** The Redis of a bullmq choice: --redis, else $DIFFMPC_REDIS. */
+const redisOf = (values: Readonly<Record<string, unknown>>): string | undefined => (values.redis !== undefined ? String(values.redis) : process.env.DIFFMPC_REDIS || undefined);
+
+registerExecutorKind('bullmq', {
+  summary: 'a BullMQ queue in Redis, served by `diffmpc worker` processes on any machines',
+  flags: ['redis', 'queue'],
+  impliedBy: ['redis'],
+  check(values) {
+    const redis = redisOf(values);
+    if (!redis) throw new UsageError('--executor bullmq: give the Redis the workers serve: --redis redis://HOST:PORT (or set $DIFFMPC_REDIS)');
+    try {
+      checkRedisUrl(redis);
+      if (values.queue !== undefined) checkQueueName(String(values.queue), '--queue');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  },
+  create: (c, ctx) => {
+    const redis = redisOf(c.values);
+    if (!redis) throw new Error('--executor bullmq needs --redis redis://HOST:PORT (the Redis the workers serve) or $DIFFMPC_REDIS');
+    return new BullmqExecutor({
+      ...retriesOf(ctx),
+      redis,
+      backend: ctx.backend,
+      ...(c.values.queue !== undefined ? { queue: String(c.values.queue) } : {}),
+      ...(ctx.run ? { run: ctx.run } : {}),
+      ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+      ...(ctx.log ? { log: ctx.log } : {}),
+    });
+  },
 });
 
 /** The common executor flags of commands with independent pieces. */
@@ -72,6 +124,8 @@ export const EXECUTOR_FLAGS: readonly FlagSpec[] = [
     shownDefault: 'threads with --workers, else inline',
   },
   { name: 'workers', type: 'int', min: 1, max: 256, description: 'threads of the pool (implies --executor threads); results are identical to inline', shownDefault: `the cores (${defaultWorkers()}) under --executor threads` },
+  { name: 'redis', type: 'string', placeholder: 'URL', description: 'Redis of --executor bullmq (implies it), e.g. redis://127.0.0.1:6379; start `diffmpc worker --redis URL` processes to serve it', shownDefault: '$DIFFMPC_REDIS' },
+  { name: 'queue', type: 'string', placeholder: 'NAME', description: "queue of --executor bullmq (the workers' --queue)", shownDefault: DEFAULT_QUEUE },
 ];
 
 const EXECUTOR_FLAG_NAMES = EXECUTOR_FLAGS.map((f) => f.name).filter((n) => n !== 'executor');
@@ -92,9 +146,11 @@ export function executorChoice(values: Record<string, unknown>): ExecutorChoice 
   for (const f of given) {
     if (!kind.flags.includes(f)) {
       const owners = executorKinds.list().filter((n) => executorKinds.get(n).flags.includes(f));
-      throw new UsageError(`--${f}: applies to --executor ${owners.join(' or ')} only (got --executor ${name})`);
+      const hint = f === 'workers' && name === 'bullmq' ? '; under bullmq start that many `diffmpc worker` processes' : '';
+      throw new UsageError(`--${f}: applies to --executor ${owners.join(' or ')} only (got --executor ${name}${hint})`);
     }
   }
+  kind.check?.(values);
   return { name, values: Object.fromEntries(given.map((f) => [f, values[f]])) };
 }
 
@@ -106,7 +162,7 @@ export function createExecutor(choice: ExecutorChoice, ctx: ExecutorContext): Ex
 /** One line for logs: "inline" or "threads (2 workers)". */
 export function describeChoice(choice: ExecutorChoice): string {
   const v = Object.entries(choice.values);
-  return v.length ? `${choice.name} (${v.map(([k, x]) => `${k} ${String(x)}`).join(', ')})` : choice.name;
+  return v.length ? `${choice.name} (${v.map(([k, x]) => `${k} ${k === 'redis' ? redactRedisUrl(String(x)) : String(x)}`).join(', ')})` : choice.name;
 }
 
 export const INLINE: ExecutorChoice = { name: 'inline', values: {} };

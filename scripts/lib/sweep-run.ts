@@ -12,12 +12,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { createHash } from 'node:crypto';
-import { BullmqExecutor } from '../../src/exec/bullmq.ts';
 import { redactRedisUrl } from '../../src/exec/bullmq-protocol.ts';
-import { InlineExecutor } from '../../src/exec/inline.ts';
 import type { Executor } from '../../src/exec/executor.ts';
 import type { JobResult, JobSpec } from '../../src/exec/job.ts';
-import { ThreadsExecutor } from '../../src/exec/threads.ts';
+import { createExecutor } from './executor-options.ts';
 import { appendJsonl, readJsonlRecords, truncateFile, writeFileAtomic, writeJsonAtomic } from '../../src/tensor/files.ts';
 import { RunDir } from '../../src/train/run-dir.ts';
 import { formatTable, type Row } from './report.ts';
@@ -26,11 +24,8 @@ import { plotSeedBands } from './sweep-plot.ts';
 import type { SweepPlan } from './sweep-config.ts';
 import type { ControlEpisodesResult } from './sweep-jobs.ts';
 
-export const EXECUTORS = ['inline', 'threads', 'bullmq'] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
-
-/** The modules every pool thread imports: the sweep's job runners. */
-export const SWEEP_RUNNER_MODULES = [new URL(import.meta.url.endsWith('.ts') ? './sweep-jobs.ts' : './sweep-jobs.js', import.meta.url)];
+/** A registered executor kind (scripts/lib/executor-options.ts: inline, threads, bullmq). */
+export type ExecutorName = string;
 
 export interface SweepOptions {
   executor: ExecutorName;
@@ -83,14 +78,22 @@ export interface CellSummary {
   stats?: SeedStats;
 }
 
+/** The sweep's executor, built by the shared executor selection (pool threads import the job-runner entry and `modules`). */
 export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady' | 'redis' | 'queue' | 'run' | 'log'>): Executor {
-  const common = { ...(o.retries !== undefined ? { retries: o.retries } : {}), ...(o.signal ? { signal: o.signal } : {}) };
-  if (o.executor === 'inline') return new InlineExecutor(common);
-  if (o.executor === 'bullmq') {
-    if (!o.redis) throw new Error('sweep: --executor bullmq needs --redis redis://HOST:PORT (the Redis the workers serve)');
-    return new BullmqExecutor({ ...common, redis: o.redis, backend: o.backend, ...(o.queue ? { queue: o.queue } : {}), ...(o.run ? { run: o.run } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o.log ? { log: o.log } : {}) });
-  }
-  return new ThreadsExecutor({ ...common, modules: [...(o.modules ?? []), ...SWEEP_RUNNER_MODULES], backend: o.backend, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o.onThreadReady ? { onThreadReady: o.onThreadReady } : {}) });
+  const values = { ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.redis ? { redis: o.redis } : {}), ...(o.queue ? { queue: o.queue } : {}) };
+  return createExecutor(
+    { name: o.executor, values },
+    {
+      backend: o.backend,
+      modules: o.modules ?? [],
+      ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.onThreadReady ? { onThreadReady: o.onThreadReady } : {}),
+      ...(o.run ? { run: o.run } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    },
+  );
 }
 
 /** The records of sweep.jsonl (a torn last line is cut off, with a note). */

@@ -162,12 +162,12 @@ describe('sweep CLI errors', () => {
     expect(fs.existsSync(path.join(d, 'out'))).toBe(false);
   }, 60_000);
 
-  it('flags: an unknown executor, --workers without threads, a missing CONFIG, --seed', async () => {
-    const [exec, workers, none, seed] = await Promise.all([cli(['sweep', 'x.json', '--executor', 'gpu']), cli(['sweep', 'x.json', '--workers', '2']), cli(['sweep']), cli(['sweep', 'x.json', '--seed', '3'])]);
+  it('flags: an unknown executor, --workers under inline, a missing CONFIG, --seed', async () => {
+    const [exec, workers, none, seed] = await Promise.all([cli(['sweep', 'x.json', '--executor', 'gpu']), cli(['sweep', 'x.json', '--workers', '2', '--executor', 'inline']), cli(['sweep']), cli(['sweep', 'x.json', '--seed', '3'])]);
     expect(seed.code).toBe(2);
     expect(seed.stderr).toMatch(/--seed: a sweep takes its seeds from the config/);
     expect(exec.code).toBe(2);
-    expect(exec.stderr).toMatch(/--executor.*inline, threads/);
+    expect(exec.stderr).toMatch(/--executor.*bullmq, inline, threads/);
     expect(workers.code).toBe(2);
     expect(workers.stderr).toMatch(/--workers: applies to --executor threads only/);
     expect(none.code).toBe(2);

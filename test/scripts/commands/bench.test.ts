@@ -21,7 +21,7 @@ describe('bench', () => {
     expect(r.stderr).toMatch(/--workers: suite "linalg" runs in this process only; suites with independent pieces: l2o, quality/);
     const bad = run('quality', '--executor', 'gpu');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--executor: unknown executor "gpu"; registered: inline, threads/);
+    expect(bad.stderr).toMatch(/--executor: unknown executor "gpu"; registered: bullmq, inline, threads/);
     const help = run('--help');
     expect(help.stdout).toMatch(/^  quality .*\[--workers: episodes/m);
     expect(help.stdout).toMatch(/^  --workers N .*implies --executor threads/m);

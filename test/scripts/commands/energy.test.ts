@@ -35,7 +35,7 @@ describe('energy', () => {
     expect(both.stderr).toMatch(/--workers: applies to --executor threads only \(got --executor inline\)/);
     const typo = run('--executor', 'thread');
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toMatch(/--executor: unknown executor "thread"; registered: inline, threads\. Did you mean threads\?/);
+    expect(typo.stderr).toMatch(/--executor: unknown executor "thread"; registered: bullmq, inline, threads\. Did you mean threads\?/);
   }, 120_000);
 
   const cli = (args: string[]) =>

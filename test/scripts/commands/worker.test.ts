@@ -44,14 +44,14 @@ describe('diffmpc worker', () => {
 });
 
 describe('diffmpc sweep --executor bullmq flags', () => {
-  it('--redis is required under bullmq and refused under the others', async () => {
+  it('--redis is required under bullmq (and implies it) and refused under the others', async () => {
     const saved = process.env.DIFFMPC_REDIS;
     delete process.env.DIFFMPC_REDIS;
     try {
       const none = await run('sweep', ['x.json', '--executor', 'bullmq']);
       expect(isUsageError(none)).toBe(true);
       expect(none!.message).toMatch(/--executor bullmq: give the Redis the workers serve: --redis/);
-      const other = await run('sweep', ['x.json', '--redis', 'redis://127.0.0.1:6379']);
+      const other = await run('sweep', ['x.json', '--redis', 'redis://127.0.0.1:6379', '--executor', 'inline']);
       expect(isUsageError(other)).toBe(true);
       expect(other!.message).toMatch(/--redis: applies to --executor bullmq only \(got --executor inline\)/);
       const workers = await run('sweep', ['x.json', '--executor', 'bullmq', '--redis', 'redis://127.0.0.1:6379', '--workers', '2']);
