@@ -3,7 +3,9 @@
 // <run-dir>/rows.jsonl as they are computed (a killed run keeps every evaluation written so far); then a table
 // (final / best training MSE, held-out MSE, updates, ms/update, peak bytes per update), the table as JSON under
 // --out, and two PNGs: the MSE learning curves and the inner-iteration ablation (each method trained with 10
-// inner iterations, evaluated with 1–20).
+// inner iterations, evaluated with 1–20). Each method × seed is one piece (job `energy-protocol-seed`,
+// scripts/lib/energy-protocol-jobs.ts) run through the chosen executor (`--workers N`, `--executor`); the table
+// is built in method × seed order, so it is the same on every executor (times aside).
 import fs from 'node:fs';
 import path from 'node:path';
 import { plotLearningCurve } from '../src/plot/learning-curve.ts';
@@ -13,11 +15,15 @@ import {
   ABLATION_RANGE,
   METHOD_NAMES,
   PROTOCOL_NAMES,
-  trainEnergyProtocol,
   type EnergyProtocolResult,
   type MethodName,
   type ProtocolName,
 } from '../src/train/energy-protocol.ts';
+import { runAll } from '../src/exec/collect.ts';
+import type { JobSpec } from '../src/exec/job.ts';
+import { INLINE, createExecutor, describeChoice, type ExecutorChoice } from './lib/executor-options.ts';
+import './lib/energy-protocol-jobs.ts';
+import type { EnergyProtocolSeedConfig } from './lib/energy-protocol-jobs.ts';
 import { UsageError } from './lib/flags.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
@@ -32,6 +38,10 @@ export interface EnergyProtocolRunOptions {
   maxMinutes?: number;
   runDir: string;
   outDir: string;
+  /** Where the pieces run (default inline). */
+  executor?: ExecutorChoice;
+  /** The tensor backend the pieces load (this process's). */
+  backend?: string;
 }
 
 /** Parses --protocol, --only, --updates, --max-minutes; errors name the flag and the accepted values. */
@@ -130,29 +140,39 @@ export function protocolPlots(results: EnergyProtocolResult[], protocol: Protoco
 export async function runEnergyProtocol(o: EnergyProtocolRunOptions): Promise<{ json: string; pngs: string[]; rows: Row[] }> {
   fs.mkdirSync(o.runDir, { recursive: true });
   const rowsPath = path.resolve(o.runDir, 'rows.jsonl');
-  const results: EnergyProtocolResult[] = [];
-  for (const method of o.methods) {
-    for (let s = 0; s < o.seeds; s++) {
+  const choice = o.executor ?? INLINE;
+  // Pieces on another machine (bullmq) cannot append to this file; their rows come back in the result.
+  const local = choice.name !== 'bullmq';
+  const jobs: JobSpec[] = o.methods.flatMap((method) =>
+    Array.from({ length: o.seeds }, (_, s): JobSpec => {
       const seed = o.seedBase + s;
-      const r = await trainEnergyProtocol(
-        {
-          protocol: o.protocol,
-          method,
-          rowsPath,
-          ...(o.updates ? { overrides: { updates: o.updates } } : {}),
-          ...(o.maxMinutes ? { maxSeconds: o.maxMinutes * 60 } : {}),
-        },
-        seed,
-      );
+      const config: EnergyProtocolSeedConfig = {
+        protocol: o.protocol,
+        method,
+        ...(local ? { rowsPath } : {}),
+        ...(o.updates ? { updates: o.updates } : {}),
+        ...(o.maxMinutes ? { maxSeconds: o.maxMinutes * 60 } : {}),
+      };
+      return { id: `${o.protocol}/${method}/s${seed}`, command: 'energy-protocol-seed', config: config as never, seed };
+    }),
+  );
+  if (choice.name !== 'inline') console.error(`energy --protocol ${o.protocol}: ${jobs.length} piece(s) on ${describeChoice(choice)}`);
+  const results = (await runAll(createExecutor(choice, { backend: o.backend ?? 'cpu' }), jobs, {
+    what: 'energy protocol seed',
+    onResult: (res) => {
+      if (!res.ok) return;
+      const r = res.result as unknown as EnergyProtocolResult;
+      const [, method, s] = res.id.split('/');
+      const seed = Number(s!.slice(1));
+      if (!local) for (const row of r.rows) fs.appendFileSync(rowsPath, JSON.stringify({ protocol: o.protocol, method, seed, ...row }) + '\n');
       writeJsonAtomic(path.resolve(o.runDir, `result-${method}-${seed}.json`), r);
       console.log(
         `${method} seed ${seed}: ${r.updates} updates, train MSE ${r.final.trainMse.toExponential(3)} (best ${r.best.trainMse.toExponential(3)})` +
           `${r.final.testMse !== null ? `, held-out ${r.final.testMse.toExponential(3)}` : ''}, ${r.msPerUpdate.toFixed(1)} ms/update, ` +
           `peak ${(r.memory.peakBytes / 1e6).toFixed(2)} MB/update${r.stoppedBy === 'time' ? ' (stopped by --max-minutes)' : ''}`,
       );
-      results.push(r);
-    }
-  }
+    },
+  })) as unknown as EnergyProtocolResult[];
   const rows = protocolTable(results);
   console.log(formatTable(rows, ['method', 'seeds', 'updates', 'train MSE', 'best train MSE', 'held-out MSE', 'ms/update', 'peak MB/update', 'MSE@1', 'MSE@10', 'MSE@20']));
   const json = saveReport(`energy-${o.protocol}`, rows, { protocol: o.protocol, seeds: o.seeds, seedBase: o.seedBase, updates: o.updates ?? 'protocol', memory: 'tf.profile peakBytes of one update minus the bytes held before it' }, o.outDir);

@@ -209,7 +209,7 @@ export function energyOptionsFrom(values: Record<string, unknown>): EnergyRunOpt
     runDir: String(values['run-dir'] ?? 'runs/energy'),
     yBound,
     seedBase: values.seed === undefined ? 0 : Number(values.seed),
-    executor: executorChoice({ executor: values.executor, workers: int('workers') }),
+    executor: executorChoice({ executor: values.executor, workers: int('workers'), redis: values.redis, queue: values.queue }),
   };
 }
 
@@ -224,6 +224,8 @@ export const ENERGY_FLAGS = {
   'y-bound': { type: 'string' as const },
   executor: { type: 'string' as const },
   workers: { type: 'string' as const },
+  redis: { type: 'string' as const },
+  queue: { type: 'string' as const },
   protocol: { type: 'string' as const },
   updates: { type: 'string' as const },
   'max-minutes': { type: 'string' as const },
@@ -238,13 +240,14 @@ export async function energyMain(values: Record<string, unknown>): Promise<numbe
   for (const f of foreign) {
     if (values[f] !== undefined && values[f] !== false) throw new UsageError(protocol ? `--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol` : `--${f}: only used with --protocol dcem|novas`);
   }
+  const options = energyOptionsFrom(values);
   const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
   console.log(describeBackend(choice));
   if (protocol) {
-    await runEnergyProtocol(protocol);
+    await runEnergyProtocol({ ...protocol, ...(options.executor ? { executor: options.executor } : {}), backend: choice.name });
     return 0;
   }
-  await runEnergy(energyOptionsFrom(values));
+  await runEnergy(options);
   return 0;
 }
 

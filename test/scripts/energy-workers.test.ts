@@ -1,5 +1,6 @@
 // `diffmpc energy` through the executor: two contenders × two seeds of a tiny run give the same table, the
-// same per-seed numbers and the same landscape data under `--workers 2` (threads) as inline, wall times aside.
+// same per-seed numbers and the same landscape data under `--workers 2` (threads) as inline, wall times aside;
+// so do the seeds of `--protocol` (each method × seed one piece), rows.jsonl holding every seed's rows.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { energyJobs, runEnergy } from '../../scripts/energy.ts';
 import { ENERGY_CONTENDERS } from '../../scripts/lib/energy-contenders.ts';
 import { runEnergySeed } from '../../scripts/lib/energy-jobs.ts';
+import { runEnergyProtocol } from '../../scripts/energy-protocol.ts';
 import { executorChoice } from '../../scripts/lib/executor-options.ts';
 import { initBackend } from '../../src/tensor/backend.ts';
 
@@ -39,6 +41,24 @@ describe('energy pieces', () => {
     expect(fs.statSync(threads.png).size).toBeGreaterThan(10_000);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 240_000);
+
+  it('--protocol: --workers 2 gives the same table and per-seed results as inline', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diffmpc-energy-protocol-workers-'));
+    const base = { protocol: 'dcem' as const, methods: ['gd-10' as const], seeds: 2, seedBase: 0, updates: 3, outDir: dir, backend: 'wasm' };
+    const inline = await runEnergyProtocol({ ...base, runDir: path.join(dir, 'a'), executor: executorChoice({}) });
+    const threads = await runEnergyProtocol({ ...base, runDir: path.join(dir, 'b'), executor: executorChoice({ workers: 2 }) });
+    const strip = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !/ms|seconds|MB/.test(k))));
+    expect(strip(threads.rows)).toEqual(strip(inline.rows));
+    const result = (d: string, seed: number) => {
+      const r = JSON.parse(fs.readFileSync(path.join(dir, d, `result-gd-10-${seed}.json`), 'utf8'));
+      return { final: r.final.trainMse, best: r.best.trainMse, ablation: r.ablation };
+    };
+    for (const seed of [0, 1]) expect(result('b', seed)).toEqual(result('a', seed));
+    expect(result('a', 0).final).not.toBe(result('a', 1).final);
+    const rows = fs.readFileSync(path.join(dir, 'b', 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.seed).sort()).toEqual([0, 1]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 400_000);
 
   it('a piece returns its landscape only when asked, and refuses an unknown contender by name', async () => {
     const cfg = { contender: 'gd-1', index: 0, epochs: 1, batchSize: 64, yBound: 10, evalEvery: 1, landscape: false };
