@@ -23,6 +23,7 @@ import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { mse, signalSet, type SignalSet } from './lib/optnet/signals.ts';
 import { differenceMatrix, tvDenoise } from './lib/optnet/tv-qp.ts';
 import { UsageError } from './lib/flags.ts';
+import { parseModelList } from './lib/optnet/model-list.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export const DENOISE_MODELS = ['fc', 'tv', 'optnet', 'optnet-tv'] as const;
@@ -283,13 +284,7 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
 }
 
 /** `--only LIST` as model names, each checked against the known ones (a UsageError names the flag). */
-export function parseOnly(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError(`--only: expected a comma-separated list of ${DENOISE_MODELS.join(', ')}`);
-  for (const m of names) if (!(DENOISE_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${DENOISE_MODELS.join(', ')}`);
-  return names;
-}
+export const parseOnly = (value: unknown): string[] | undefined => parseModelList(value, DENOISE_MODELS);
 
 export async function denoiseMain(values: Record<string, unknown>): Promise<number> {
   const options = {

@@ -15,6 +15,7 @@ import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { FcSudoku, OptNetSudoku, SUDOKU_NEQ, fcHiddenFor, type SudokuModel } from './lib/optnet/sudoku-models.ts';
 import { SUDOKU_DIM, sudokuSet, wrongBoards, type SudokuSet } from './lib/optnet/sudoku.ts';
 import { UsageError } from './lib/flags.ts';
+import { parseModelList } from './lib/optnet/model-list.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 export interface SudokuOptions {
@@ -187,13 +188,7 @@ export async function runSudoku(o: SudokuOptions): Promise<{ rows: Row[]; json: 
 }
 
 /** `--only LIST` as model names, each checked against the known ones (a UsageError names the flag). */
-export function parseOnly(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError(`--only: expected a comma-separated list of ${SUDOKU_MODELS.join(', ')}`);
-  for (const m of names) if (!(SUDOKU_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${SUDOKU_MODELS.join(', ')}`);
-  return names;
-}
+export const parseOnly = (value: unknown): string[] | undefined => parseModelList(value, SUDOKU_MODELS);
 
 export async function sudokuMain(values: Record<string, unknown>): Promise<number> {
   const options = {

@@ -11,7 +11,8 @@ import { Rng, defaultRng } from '../tensor/rng.ts';
 
 export type Activation = 'relu' | 'tanh' | 'softplus' | 'swish' | 'elu' | 'linear';
 
-const ACTIVATIONS: Record<Activation, (x: tf.Tensor) => tf.Tensor> = {
+/** The activations an MLP (or another network of this layer) may use, as tfjs ops. */
+export const ACTIVATIONS: Record<Activation, (x: tf.Tensor) => tf.Tensor> = {
   relu: (x) => tf.relu(x),
   tanh: (x) => tf.tanh(x),
   softplus: (x) => tf.softplus(x),

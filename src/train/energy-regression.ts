@@ -10,7 +10,7 @@
 //
 // Data: `points` inputs uniform on [0, 2π] (seeded), a random `testFraction` of them held out.
 import * as tf from '@tensorflow/tfjs';
-import { MLP, type Activation } from '../models/mlp.ts';
+import { ACTIVATIONS, MLP, type Activation } from '../models/mlp.ts';
 import { ShapeError } from '../tensor/check.ts';
 import { matMulPlain } from '../tensor/matmul-plain.ts';
 import { tapeDepth } from '../tensor/tape.ts';
@@ -96,7 +96,7 @@ export class EnergyNet {
           continue;
         }
         h = taped ? tf.add(matMul(h, weights[l]!), biases[l]!) : tf.fused.matMul({ a: h, b: weights[l]!, bias: biases[l]! });
-        if (!last) h = ACTIVATION_FNS[act](h);
+        if (!last) h = ACTIVATIONS[act](h);
       }
       return h.reshape([B, N]);
     });
@@ -119,15 +119,6 @@ export class EnergyNet {
 /** Rows from which the taped energy uses `matMulPlain`. */
 export const PLAIN_MATMUL_ROWS = 32;
 
-/** The activations E_θ may use, as tfjs ops. */
-const ACTIVATION_FNS: Record<Activation, (x: tf.Tensor) => tf.Tensor> = {
-  relu: (x) => tf.relu(x),
-  tanh: (x) => tf.tanh(x),
-  softplus: (x) => tf.softplus(x),
-  swish: (x) => tf.mul(x, tf.sigmoid(x)),
-  elu: (x) => tf.elu(x),
-  linear: (x) => x,
-};
 
 /** How ŷ = argmin_y E is computed: a solver, its initial distribution for B problems, and per-call options. */
 export interface ArgminSpec {
