@@ -26,13 +26,8 @@ describe('checkSystem', () => {
 
   it('reports a twin that differs from the generated kernel', () => {
     const drifted: SystemDefinition<'mass' | 'drag'> = {
+      ...pointMassSystem,
       name: 'drifted',
-      stateDim: 4,
-      actionDim: 2,
-      dt: pointMassSystem.dt,
-      actionBounds: pointMassSystem.actionBounds,
-      params: pointMassSystem.params,
-      transition: (x, u, p, m) => pointMassSystem.transition(x, u, p, m),
       cost: (x, u, p, m) => ((m as unknown) === tensorOps ? m.mul(1.01, pointMassSystem.cost(x, u, p, m)) : pointMassSystem.cost(x, u, p, m)),
     };
     const sys = compileSystem(drifted);

@@ -284,14 +284,8 @@ describe('compileSystem: dispatch and the twin', () => {
 
 describe('compileSystem: terminal cost and nested gradients', () => {
   const withTerminal: SystemDefinition<'mass' | 'drag'> = {
+    ...pointMassSystem,
     name: 'point mass with terminal cost',
-    stateDim: 4,
-    actionDim: 2,
-    dt: pointMassSystem.dt,
-    actionBounds: pointMassSystem.actionBounds,
-    params: pointMassSystem.params,
-    transition: (x, u, p, m) => pointMassSystem.transition(x, u, p, m),
-    cost: (x, u, p, m) => pointMassSystem.cost(x, u, p, m),
     terminal: ([x, y], p, m) => m.mul(m.mul(10, p.mass), m.add(m.square(x!), m.square(y!))),
   };
 
