@@ -19,7 +19,6 @@ import { plotLearningCurve } from '../src/plot/learning-curve.ts';
 import { savePng } from '../src/plot/renderer.ts';
 import { runAll } from '../src/exec/collect.ts';
 import type { JobSpec } from '../src/exec/job.ts';
-import { describeBackend, initBackend } from '../src/tensor/backend.ts';
 import { groundTruth } from '../src/train/energy-regression.ts';
 import { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './lib/energy-contenders.ts';
 import type { EnergySeedConfig, EnergySeedResult } from './lib/energy-jobs.ts';
@@ -28,6 +27,7 @@ import { Progress } from './lib/progress.ts';
 import { UsageError } from './lib/flags.ts';
 import { protocolOptionsFrom, runEnergyProtocol } from './energy-protocol.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
+import { initExperimentBackend } from './lib/experiment-backend.ts';
 
 export { ABLATION_ITERATIONS, ENERGY_CONTENDERS, type EnergyContender } from './lib/energy-contenders.ts';
 
@@ -232,7 +232,6 @@ export const ENERGY_FLAGS = {
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
-  // --backend, else $DIFFMPC_BACKEND, else wasm (the backend the published numbers use).
   // The papers' protocols (scripts/energy-protocol.ts) take their own flags; the epoch flags belong to the
   // quick benchmark. Both are checked before anything runs.
   const protocol = values.protocol === undefined ? undefined : protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] });
@@ -241,8 +240,7 @@ export async function energyMain(values: Record<string, unknown>): Promise<numbe
     if (values[f] !== undefined && values[f] !== false) throw new UsageError(protocol ? `--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol` : `--${f}: only used with --protocol dcem|novas`);
   }
   const options = energyOptionsFrom(values);
-  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
-  console.log(describeBackend(choice));
+  const choice = await initExperimentBackend(values);
   if (protocol) {
     await runEnergyProtocol({ ...protocol, ...(options.executor ? { executor: options.executor } : {}), backend: choice.name });
     return 0;

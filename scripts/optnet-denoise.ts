@@ -17,7 +17,6 @@ import { plotLearningCurve } from '../src/plot/learning-curve.ts';
 import { savePng } from '../src/plot/renderer.ts';
 import { plotTraces } from '../src/plot/traces.ts';
 import type { QpSolution } from '../src/solvers/qp/index.ts';
-import { describeBackend, initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { mse, signalSet, type SignalSet } from './lib/optnet/signals.ts';
@@ -25,6 +24,7 @@ import { differenceMatrix, tvDenoise } from './lib/optnet/tv-qp.ts';
 import { UsageError } from './lib/flags.ts';
 import { parseModelList } from './lib/optnet/model-list.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
+import { initExperimentBackend } from './lib/experiment-backend.ts';
 
 export const DENOISE_MODELS = ['fc', 'tv', 'optnet', 'optnet-tv'] as const;
 export const PAPER_MSE: Record<string, { train: number; test: number; label: string }> = {
@@ -298,8 +298,7 @@ export async function denoiseMain(values: Record<string, unknown>): Promise<numb
     out: String(values.out ?? 'runs/optnet-denoise'),
     only: parseOnly(values.only),
   };
-  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
-  console.log(describeBackend(choice));
+  const choice = await initExperimentBackend(values);
   await runDenoise(options);
   return 0;
 }

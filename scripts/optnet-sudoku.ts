@@ -9,7 +9,6 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { plotLearningCurve } from '../src/plot/learning-curve.ts';
 import { savePng } from '../src/plot/renderer.ts';
-import { describeBackend, initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { FcSudoku, OptNetSudoku, SUDOKU_NEQ, fcHiddenFor, type SudokuModel } from './lib/optnet/sudoku-models.ts';
@@ -17,6 +16,7 @@ import { SUDOKU_DIM, sudokuSet, wrongBoards, type SudokuSet } from './lib/optnet
 import { UsageError } from './lib/flags.ts';
 import { parseModelList } from './lib/optnet/model-list.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
+import { initExperimentBackend } from './lib/experiment-backend.ts';
 
 export interface SudokuOptions {
   full: boolean;
@@ -201,8 +201,7 @@ export async function sudokuMain(values: Record<string, unknown>): Promise<numbe
     out: String(values.out ?? 'runs/optnet-sudoku'),
     only: parseOnly(values.only),
   };
-  const choice = await initBackend((values.backend as string | undefined) ?? (process.env.DIFFMPC_BACKEND ? undefined : 'wasm'));
-  console.log(describeBackend(choice));
+  const choice = await initExperimentBackend(values);
   await runSudoku(options);
   return 0;
 }
