@@ -9,6 +9,7 @@ import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { energyLandscape, evaluateMse, trainEnergyRegression, type ArgminSpec, type EpochRecord } from '../../src/train/energy-regression.ts';
 import { ABLATION_ITERATIONS, energyContender } from './energy-contenders.ts';
+import { parseJobConfig } from './job-config.ts';
 
 export const energySeedConfig = z
   .object({
@@ -42,9 +43,7 @@ export interface EnergySeedResult {
 const bounded = (spec: ArgminSpec, yBound: number): ArgminSpec => ({ ...spec, opts: { ...spec.opts, bounds: [-yBound, yBound] } });
 
 export async function runEnergySeed(config: Json, seed: number): Promise<Json> {
-  const r = energySeedConfig.safeParse(config);
-  if (!r.success) throw new Error(`energy-seed job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  const c = r.data;
+  const c = parseJobConfig(energySeedConfig, config, 'energy-seed');
   const contender = energyContender(c.contender, 'energy-seed job');
   const spec = bounded(contender.spec(), c.yBound);
   const res = trainEnergyRegression({ argmin: spec, seed, epochs: c.epochs, batchSize: c.batchSize, evalEvery: c.evalEvery });

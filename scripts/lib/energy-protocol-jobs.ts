@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { METHOD_NAMES, PROTOCOL_NAMES, trainEnergyProtocol } from '../../src/train/energy-protocol.ts';
+import { parseJobConfig } from './job-config.ts';
 
 export const energyProtocolSeedConfig = z
   .object({
@@ -20,9 +21,7 @@ export const energyProtocolSeedConfig = z
 export type EnergyProtocolSeedConfig = z.infer<typeof energyProtocolSeedConfig>;
 
 export async function runEnergyProtocolSeed(config: Json, seed: number): Promise<Json> {
-  const r = energyProtocolSeedConfig.safeParse(config);
-  if (!r.success) throw new Error(`energy-protocol-seed job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  const { updates, ...c } = r.data;
+  const { updates, ...c } = parseJobConfig(energyProtocolSeedConfig, config, 'energy-protocol-seed');
   const result = await trainEnergyProtocol({ ...c, ...(updates ? { overrides: { updates } } : {}) }, seed);
   return result as unknown as Json;
 }

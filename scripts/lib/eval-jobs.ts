@@ -15,6 +15,7 @@ import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { MLPDynamics } from '../../src/models/mlp-dynamics.ts';
 import type { Episode } from '../../src/streams/collect-episodes.ts';
 import { runEpisodes } from '../../src/train/episodes.ts';
+import { parseJobConfig } from './job-config.ts';
 
 export const evalEpisodeConfig = z
   .object({
@@ -51,9 +52,7 @@ export function episodeOf(r: EvalEpisodeResult, episode: number): Episode {
 }
 
 export async function runEvalEpisode(config: Json, seed: number, opts: { signal?: AbortSignal } = {}): Promise<Json> {
-  const r = evalEpisodeConfig.safeParse(config);
-  if (!r.success) throw new Error(`eval-episode job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  const c = r.data;
+  const c = parseJobConfig(evalEpisodeConfig, config, 'eval-episode');
   const hasPhysics = envSpec(c.env)?.defaults.physics !== undefined;
   const env = make(c.env, { ...(hasPhysics ? { physics: c.physics } : {}), maxEpisodeSteps: c.episodeSteps });
   let learned: MLPDynamics | undefined;

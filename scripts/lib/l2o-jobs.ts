@@ -13,6 +13,7 @@ import { makeProblem } from '../../policies/l2o/problems.ts';
 import { trainLearnedOptimizer, type EpisodeLog } from '../../policies/l2o/train.ts';
 import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { Rng } from '../../src/tensor/rng.ts';
+import { parseJobConfig } from './job-config.ts';
 
 /** Best-so-far values per step: best[t] = min_{τ ≤ t} f_τ (non-finite values never count as best). */
 export function bestSoFar(values: ArrayLike<number>): number[] {
@@ -26,7 +27,6 @@ export function bestSoFar(values: ArrayLike<number>): number[] {
   return out;
 }
 
-const issues = (what: string, e: z.ZodError) => new Error(`${what} job config: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
 
 export const l2oTrainConfig = z
   .object({
@@ -48,10 +48,9 @@ export interface L2OTrainResult {
 }
 
 export async function runL2OTrain(config: Json, seed: number): Promise<Json> {
-  const r = l2oTrainConfig.safeParse(config);
-  if (!r.success) throw issues('l2o-train', r.error);
+  const c = parseJobConfig(l2oTrainConfig, config, 'l2o-train');
   const t0 = performance.now();
-  const { optimizer, log } = trainLearnedOptimizer({ ...r.data, seed });
+  const { optimizer, log } = trainLearnedOptimizer({ ...c, seed });
   try {
     const out: L2OTrainResult = { checkpoint: optimizer.toJSON(), log, seconds: (performance.now() - t0) / 1000 };
     return out as unknown as Json;
@@ -87,9 +86,7 @@ export interface L2OTestResult {
 }
 
 export async function runL2OTest(config: Json, seed: number): Promise<Json> {
-  const r = l2oTestConfig.safeParse(config);
-  if (!r.success) throw issues('l2o-test', r.error);
-  const c = r.data;
+  const c = parseJobConfig(l2oTestConfig, config, 'l2o-test');
   const rng = new Rng(seed);
   const p = makeProblem(c.family, c.dim, rng);
   const th = p.init(1, rng);

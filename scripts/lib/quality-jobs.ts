@@ -15,6 +15,7 @@ import { controlRun, type ControlRunConfig } from '../../src/train/control-run.t
 import { Registry } from '../../src/tensor/registry.ts';
 import { QUADROTOR_GOAL } from '../../envs/planar-quadrotor.ts';
 import { ACROBOT_BAR, acrobotTipHeight } from '../../envs/acrobot-swingup.ts';
+import { parseJobConfig } from './job-config.ts';
 
 export const QUALITY_TARGETS = { pendulumReturn: -160, holdSteps: 100, holdCos: 0.95, xLimit: 2.4, hoverSteps: 50, hoverRadius: 0.1, acrobotBar: ACROBOT_BAR, acrobotTail: 50 } as const;
 
@@ -81,9 +82,7 @@ export interface QualityEpisodeResult {
 }
 
 export async function runQualityEpisode(config: Json, seed: number, opts: { signal?: AbortSignal } = {}): Promise<Json> {
-  const r = qualityEpisodeConfig.safeParse(config);
-  if (!r.success) throw new Error(`quality-episode job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  const { judge, ...c } = r.data;
+  const { judge, ...c } = parseJobConfig(qualityEpisodeConfig, config, 'quality-episode');
   const judged = judge === undefined ? undefined : qualityJudges.get(judge, 'quality-episode job config judge');
   const cfg: ControlRunConfig = { ...c, controller: 'mpc', episodes: 1, seed, gif: false };
   const run = await controlRun(controlRunSetup(cfg), cfg, undefined, { reseed: true, ...(opts.signal ? { signal: opts.signal } : {}) });

@@ -10,6 +10,7 @@ import { registerJobRunner, type Json } from '../../src/exec/job.ts';
 import { controlRun } from '../../src/train/control-run.ts';
 import { controlRunSetup } from '../../controllers/build-controller.ts';
 import type { CellJobConfig } from './sweep-config.ts';
+import { parseJobConfig } from './job-config.ts';
 
 export interface EpisodeSummary {
   episode: number;
@@ -39,9 +40,7 @@ const jobConfig = z
   .strict();
 
 export async function runControlEpisodes(config: Json, seed: number, opts: { signal?: AbortSignal } = {}): Promise<Json> {
-  const r = jobConfig.safeParse(config);
-  if (!r.success) throw new Error(`control-episodes job config: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  const cfg: CellJobConfig = r.data;
+  const cfg: CellJobConfig = parseJobConfig(jobConfig, config, 'control-episodes');
   const runCfg = { ...cfg, seed, gif: false };
   const run = await controlRun(controlRunSetup(runCfg), runCfg, undefined, { reseed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
   const out: ControlEpisodesResult = {
