@@ -3,8 +3,11 @@
 //   inline, threads × 1 and × 2: throughput relative to inline, two rounds (the machine is shared: a round's
 //     ratio shows the noise; the ratio of the median times is reported). Throughput counts the whole sweep,
 //     thread start included; `s pool start` is the time until the last thread had loaded its modules and
-//     backend, and `jobs/s after start` leaves it out (a warm pool). `cores used` is this process's CPU time
-//     over wall time (all threads): below the worker count, other processes took the cores.
+//     backend (`cpu s pool start` the CPU time all threads spent on it, less noisy under load), and `jobs/s
+//     after start` leaves it out (a warm pool). `code` is what the threads loaded: the worker bundle
+//     (scripts/lib/compiled-worker.ts) or the sources; with a fresh bundle, a `threads × 2` row on the
+//     sources runs too, for the start-up cost side by side. `cores used` is this process's CPU time over wall
+//     time (all threads): below the worker count, other processes took the cores.
 //   bullmq × 1, 2, 4 (and × 1, 2 with --quick): the same sweep through a private redis-server on loopback,
 //     served by that many `diffmpc worker` processes started (warm) before the sweep; and its own cost per
 //     job: `ping` jobs (they return at once) through one worker, the median time between consecutive
@@ -20,6 +23,8 @@ import { BullmqExecutor } from '../src/exec/bullmq.ts';
 import { PING_COMMAND } from '../src/exec/ping.ts';
 import type { JobSpec } from '../src/exec/job.ts';
 import { initBackend } from '../src/tensor/backend.ts';
+import { JOB_RUNNERS_ENTRY } from './api/jobs.ts';
+import { threadCode } from './lib/compiled-worker.ts';
 import { redisServerBinary, startRedisServer } from './lib/redis-server.ts';
 import { spawnWorkers } from './lib/worker-procs.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
@@ -44,7 +49,14 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   const config = sweepSchema.parse({ grid: { env: 'Pendulum-v1', physics: 'analytic', solver: opts.quick ? 'dcem' : ['dcem', 'novas'] }, seeds, maxEpisodeSteps: steps });
   const plan = planSweep(config, '(bench executor)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-executor-'));
-  const variants: Array<{ executor: ExecutorName; workers: number }> = [{ executor: 'inline', workers: 1 }, { executor: 'threads', workers: 1 }, { executor: 'threads', workers: 2 }];
+  const bundled = threadCode([JOB_RUNNERS_ENTRY], backend.name).entry !== undefined;
+  const variants: Array<{ executor: ExecutorName; workers: number; code: string }> = [
+    { executor: 'inline', workers: 1, code: '' },
+    { executor: 'threads', workers: 1, code: bundled ? 'bundle' : 'sources' },
+    { executor: 'threads', workers: 2, code: bundled ? 'bundle' : 'sources' },
+    ...(bundled ? [{ executor: 'threads' as const, workers: 2, code: 'sources' }] : []),
+  ];
+  const same = (r: Row, v: (typeof variants)[number]) => r.executor === v.executor && r.workers === v.workers && r.code === v.code;
   const bullWorkers = opts.quick ? [1, 2] : [1, 2, 4];
   const rows: Row[] = [];
   const results = new Map<string, string>();
@@ -52,21 +64,25 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   try {
     for (let round = 0; round < rounds; round++) {
       for (const v of variants) {
-        const dir = path.join(tmp, `r${round}-${v.executor}-${v.workers}`);
+        const dir = path.join(tmp, `r${round}-${v.executor}-${v.workers}-${v.code}`);
         let ready = 0;
         let startS = 0;
+        let startCpu = 0;
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const onThreadReady = () => {
-          if (++ready === v.workers) startS = (performance.now() - t0) / 1000;
+          if (++ready !== v.workers) return;
+          startS = (performance.now() - t0) / 1000;
+          const c = process.cpuUsage(cpu0);
+          startCpu = (c.user + c.system) / 1e6;
         };
-        const out = await runSweep(plan, dir, { executor: v.executor, backend: backend.name, log: () => {}, ...(v.executor === 'threads' ? { workers: v.workers, onThreadReady } : {}) });
+        const out = await runSweep(plan, dir, { executor: v.executor, backend: backend.name, log: () => {}, ...(v.executor === 'threads' ? { workers: v.workers, onThreadReady, workerBundle: v.code === 'bundle' } : {}) });
         const s = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpu0);
         if (out.failed.length) throw new Error(`bench executor: ${out.failed.length} job(s) failed under ${v.executor}: ${out.failed[0]!.error?.message}`);
         const recs = readSweepRecords(dir).sort((a, b) => a.id.localeCompare(b.id));
         results.set(dir, JSON.stringify(recs.map((x) => [x.id, x.result])));
-        rows.push({ round, executor: v.executor, workers: v.workers, jobs: plan.jobs.length, 's total': Number(s.toFixed(2)), 's pool start': Number(startS.toFixed(2)), 'jobs/s': Number((plan.jobs.length / s).toFixed(3)), 'jobs/s after start': Number((plan.jobs.length / (s - startS)).toFixed(3)), 'cores used': Number(((cpu.user + cpu.system) / 1e6 / s).toFixed(2)), load: machineLoad() });
+        rows.push({ round, executor: v.executor, workers: v.workers, code: v.code, jobs: plan.jobs.length, 's total': Number(s.toFixed(2)), 's pool start': Number(startS.toFixed(2)), 'cpu s pool start': Number(startCpu.toFixed(2)), 'jobs/s': Number((plan.jobs.length / s).toFixed(3)), 'jobs/s after start': Number((plan.jobs.length / (s - startS)).toFixed(3)), 'cores used': Number(((cpu.user + cpu.system) / 1e6 / s).toFixed(2)), load: machineLoad() });
         console.error(formatTable([rows.at(-1)!]));
       }
     }
@@ -75,14 +91,17 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const identical = new Set(results.values()).size === 1;
-  const med = (v: (typeof variants)[number], key: string) => median(rows.filter((r) => r.executor === v.executor && r.workers === v.workers).map((r) => Number(r[key])));
+  const med = (v: (typeof variants)[number], key: string) => median(rows.filter((r) => same(r, v)).map((r) => Number(r[key])));
   const summary: Row[] = variants.map((v) => ({
     executor: v.executor,
     workers: v.workers,
+    code: v.code,
     'median s': med(v, 's total'),
+    'median s pool start': med(v, 's pool start'),
+    'median cpu s pool start': med(v, 'cpu s pool start'),
     'vs inline': Number((med(variants[0]!, 's total') / med(v, 's total')).toFixed(3)),
     'vs inline after start': Number((med(variants[0]!, 's total') / (med(v, 's total') - med(v, 's pool start'))).toFixed(3)),
-    'round ratios': rows.filter((r) => r.executor === v.executor && r.workers === v.workers).map((r) => (Number(rows.find((x) => x.round === r.round && x.executor === 'inline')!['s total']) / Number(r['s total'])).toFixed(2)).join(' '),
+    'round ratios': rows.filter((r) => same(r, v)).map((r) => (Number(rows.find((x) => x.round === r.round && x.executor === 'inline')!['s total']) / Number(r['s total'])).toFixed(2)).join(' '),
     'identical to inline': identical,
   }));
   const inlineS = med(variants[0]!, 's total');
@@ -92,9 +111,11 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   if (bull.overhead) console.log(formatTable([bull.overhead]));
   if (bull.note) console.log(bull.note);
   const two = summary.find((r) => r.executor === 'threads' && r.workers === 2)!;
+  const src = bundled ? summary.find((r) => r.executor === 'threads' && r.workers === 2 && r.code === 'sources') : undefined;
   console.log(`threads × 2 / inline = ${two['vs inline']} (${two['vs inline after start']} after pool start; target ≥ ${EXECUTOR_TARGET.threads2Ratio} on 2 cores; load ${machineLoad()}); results identical across executors and rounds: ${identical}`);
+  console.log(`pool start (2 threads, ${two.code}): ${two['median s pool start']} s, ${two['median cpu s pool start']} CPU s${src ? `; on the sources: ${src['median s pool start']} s, ${src['median cpu s pool start']} CPU s` : ' (no fresh worker bundle: npm run build writes it)'}`);
   if (bull.overhead) console.log(`bullmq per job: ${bull.overhead['ms per job (steady)']} ms steady, ${bull.overhead['ms submit→result (1-job run)']} ms for a one-job run (target < ${EXECUTOR_TARGET.bullmqJobMs} ms)`);
-  return saveReport('executor', [...summary, ...bull.rows, ...(bull.overhead ? [bull.overhead] : []), ...rows], { backend: backend.name, quick: opts.quick, seeds, steps, rounds, identical, cells: plan.cells, jobs: plan.jobs.length, target: EXECUTOR_TARGET, ...(bull.note ? { bullmq: bull.note } : {}), ...machineMeta() }, opts.outDir);
+  return saveReport('executor', [...summary, ...bull.rows, ...(bull.overhead ? [bull.overhead] : []), ...rows], { backend: backend.name, workerBundle: bundled, quick: opts.quick, seeds, steps, rounds, identical, cells: plan.cells, jobs: plan.jobs.length, target: EXECUTOR_TARGET, ...(bull.note ? { bullmq: bull.note } : {}), ...machineMeta() }, opts.outDir);
 }
 
 /**

@@ -6,12 +6,7 @@
 //   energy-seed        one contender × seed of `diffmpc energy` (scripts/lib/energy-jobs.ts)
 //   energy-protocol-seed  one method × seed of `diffmpc energy --protocol` (scripts/lib/energy-protocol-jobs.ts)
 //   l2o-train, l2o-test  one training run / one test run of `bench l2o` (scripts/lib/l2o-jobs.ts)
-import '../lib/sweep-jobs.ts';
-import '../lib/quality-jobs.ts';
-import '../lib/eval-jobs.ts';
-import '../lib/energy-jobs.ts';
-import '../lib/energy-protocol-jobs.ts';
-import '../lib/l2o-jobs.ts';
+import '../lib/builtin-job-runners.ts';
 
 export { jobRunners, registerJobRunner, runAll, JobsFailedError, type JobSpec, type JobResult, type JobRunner, type Json } from '../../src/exec/index.ts';
 

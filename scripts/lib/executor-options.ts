@@ -4,7 +4,8 @@
 // `--redis URL` implies bullmq; no flag means inline. Each kind declares the flags it reads, so a flag given
 // with a kind that ignores it is a usage error naming both. A new executor is one `registerExecutorKind` entry
 // plus its flags in EXECUTOR_FLAGS. Pool threads (and `diffmpc worker`) import the job-runner entry
-// (scripts/api/jobs.ts), which registers the runner of every built-in piece.
+// (scripts/api/jobs.ts), which registers the runner of every built-in piece, or the prebuilt bundle of it
+// (scripts/lib/compiled-worker.ts).
 import { BullmqExecutor } from '../../src/exec/bullmq.ts';
 import { DEFAULT_QUEUE, checkQueueName, checkRedisUrl, redactRedisUrl } from '../../src/exec/bullmq-protocol.ts';
 import { InlineExecutor } from '../../src/exec/inline.ts';
@@ -13,6 +14,7 @@ import { ThreadsExecutor, defaultWorkers } from '../../src/exec/threads.ts';
 import { Registry } from '../../src/tensor/registry.ts';
 import { JOB_RUNNERS_ENTRY } from '../api/jobs.ts';
 import { didYouMean } from './closest.ts';
+import { threadCode } from './compiled-worker.ts';
 import { UsageError, type FlagSpec } from './flags.ts';
 import { loadedUserModules } from './user-modules.ts';
 
@@ -31,6 +33,8 @@ export interface ExecutorContext {
   log?: (line: string) => void;
   /** Called when a pool thread is ready (threads). */
   onThreadReady?: () => void;
+  /** false: pool threads load the modules as given, never the worker bundle (threads; default true). */
+  workerBundle?: boolean;
 }
 
 /** The validated flag values of one choice: the kind's name and the values of the executor flags given. */
@@ -72,7 +76,7 @@ registerExecutorKind('threads', {
   create: (c, ctx) =>
     new ThreadsExecutor({
       ...retriesOf(ctx),
-      modules: workerModules(ctx),
+      ...(ctx.workerBundle === false ? { modules: workerModules(ctx) } : threadCode(workerModules(ctx), ctx.backend)),
       backend: ctx.backend,
       ...(c.values.workers !== undefined ? { workers: Number(c.values.workers) } : {}),
       ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),

@@ -40,6 +40,8 @@ export interface SweepOptions {
   timeoutMs?: number;
   /** Called when a pool thread is ready (threads only). */
   onThreadReady?: () => void;
+  /** false: pool threads load the sources, never the worker bundle (threads only; default true). */
+  workerBundle?: boolean;
   /** Module URLs (user envs, solvers, presets) each pool thread imports besides the sweep runners. */
   modules?: readonly string[];
   /** Redis of `bullmq` (redis://HOST:PORT) and the queue its workers serve. */
@@ -79,7 +81,7 @@ export interface CellSummary {
 }
 
 /** The sweep's executor, built by the shared executor selection (pool threads import the job-runner entry and `modules`). */
-export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady' | 'redis' | 'queue' | 'run' | 'log'>): Executor {
+export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'retries' | 'backend' | 'signal' | 'modules' | 'timeoutMs' | 'onThreadReady' | 'workerBundle' | 'redis' | 'queue' | 'run' | 'log'>): Executor {
   const values = { ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.redis ? { redis: o.redis } : {}), ...(o.queue ? { queue: o.queue } : {}) };
   return createExecutor(
     { name: o.executor, values },
@@ -90,6 +92,7 @@ export function makeExecutor(o: Pick<SweepOptions, 'executor' | 'workers' | 'ret
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       ...(o.onThreadReady ? { onThreadReady: o.onThreadReady } : {}),
+      ...(o.workerBundle !== undefined ? { workerBundle: o.workerBundle } : {}),
       ...(o.run ? { run: o.run } : {}),
       ...(o.log ? { log: o.log } : {}),
     },
