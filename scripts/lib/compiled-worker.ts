@@ -12,6 +12,8 @@
 // Otherwise the threads load the modules as given. DIFFMPC_WORKER_BUNDLE=off turns the bundle off. The bundle
 // stays inside the package: it finds its external packages and tfjs's wasm binaries through node_modules. The
 // published package leaves it out (its inputs, the sources, are not shipped, so it could never be fresh).
+// A rebuild keeps the old bundle until the new one replaces it (`npm run build` spares dist/worker when it
+// clears dist/), so the pools of a running test suite never see it missing or half written.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -67,6 +69,7 @@ export async function buildWorkerBundle(opts: { root?: string; dir?: string } = 
     format: 'esm',
     target: 'node20',
     outfile: file,
+    write: false,
     absWorkingDir: root,
     external: EXTERNAL,
     // bundled CommonJS (tfjs) calls require for Node builtins
@@ -77,8 +80,19 @@ export async function buildWorkerBundle(opts: { root?: string; dir?: string } = 
   // npm installs dependencies with a fixed old mtime, so their lock files stand for them
   const locks = ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json')].filter((f) => fs.existsSync(path.join(root, f)));
   const inputs = [...Object.keys(r.metafile.inputs).filter((k) => k !== STDIN && !k.includes(':')), ...locks].map((k) => path.relative(dir, path.join(root, k)));
-  fs.writeFileSync(path.join(dir, INPUTS), JSON.stringify(inputs) + '\n');
-  return { file, bytes: fs.statSync(file).size, inputs: inputs.length };
+  // replaced, never rewritten in place: a thread of a running pool may be importing the old one
+  fs.mkdirSync(dir, { recursive: true });
+  const bundle = r.outputFiles.find((f) => f.path === file);
+  if (!bundle) throw new Error(`worker bundle: esbuild wrote no ${file}`);
+  writeAtomic(path.join(dir, INPUTS), JSON.stringify(inputs) + '\n');
+  writeAtomic(file, bundle.contents);
+  return { file, bytes: bundle.contents.byteLength, inputs: inputs.length };
+}
+
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
 }
 
 /** Why the bundle in `dir` cannot be used (missing, or a file it was built from changed), or undefined when it is fresh. */

@@ -41,6 +41,7 @@ describe('the packed package in a user project', () => {
     expect(fs.existsSync(path.join(pkg, 'dist/scripts/api/index.js'))).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'dist/scripts/api/index.d.ts'))).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'src'))).toBe(false);
+    expect(fs.existsSync(path.join(pkg, 'dist/worker')), 'dist/worker (the pool threads\' bundle, usable only beside the sources)').toBe(false);
     for (const f of ['index.html', 'main.js', 'worker.js', 'tfjs-backend-wasm-simd.wasm']) expect(fs.existsSync(path.join(pkg, 'dist/web', f)), `dist/web/${f} (the prebuilt playground)`).toBe(true);
     expect(fs.existsSync(path.join(project, 'node_modules', 'canvas'))).toBe(false);
     expect(fs.existsSync(path.join(project, 'node_modules', 'tsx'))).toBe(false);

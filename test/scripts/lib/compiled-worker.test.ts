@@ -66,9 +66,10 @@ describe('worker bundle freshness', () => {
 });
 
 describe('worker bundle', () => {
-  // inside the package, as dist/worker is: the bundle finds its external packages and the wasm binaries in node_modules
-  fs.mkdirSync(path.join(packageRoot(), 'dist'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(packageRoot(), 'dist', 'test-worker-'));
+  // inside the package, where the bundle finds its external packages and the wasm binaries (node_modules), and
+  // in dist/worker, which a rebuild by another test (npm pack) leaves in place
+  fs.mkdirSync(path.join(packageRoot(), 'dist', 'worker'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(packageRoot(), 'dist', 'worker', 'test-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeAll(async () => {
     await initBackend('wasm');
