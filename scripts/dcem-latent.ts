@@ -14,8 +14,8 @@
 // best_val / full_cost; both negative, so IF > 1 means a lower cost than the expert). (2) closed loop: MPC
 // episodes on the env (analytic physics) from fixed starts, return R = Σ_t reward; R_planner / R_expert.
 // Rows (per update: validation cost) go to <out>/epochs.jsonl as they happen; each finished seed to
-// done.jsonl (a rerun resumes); the table to <out>/dcem-latent.json; PNGs: validation curves, decoded
-// sequences before and after training, closed-loop cos θ.
+// done.jsonl (a rerun resumes); the table to <out>/dcem-latent.json; PNGs: validation curves (cost and IF),
+// decoded sequences before and after training, closed-loop cos θ.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { CartPoleSwingUpEnv, cartPoleSwingUpSystem } from '../envs/cartpole-swingup.ts';
@@ -71,7 +71,7 @@ export function latentConfig(o: LatentOptions) {
     expert: { ...plan, samples: o.expertSamples ?? (q ? 60 : 1000), temp: EXPERT_TEMP, initStd: 0.5 },
     valStarts: q ? 3 : 32,
     evalStarts: q ? 4 : 100,
-    evalEvery: q ? 2 : 25,
+    evalEvery: q ? 2 : 10,
     episodes: o.episodes ?? (q ? 2 : 10),
     episodeSteps: o.episodeSteps ?? (q ? 5 : 100),
     seed: o.seed,
@@ -321,9 +321,14 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
     }, book.dir);
     const pngs: string[] = [];
     pngs.push(savePng(path.join(book.dir, 'dcem-latent-curves.png'), plotLearningCurve({
-      curves: [{ label: `latent DCEM (N ${cfg.plan.samples}), ${cfg.seeds} seed(s)`, seeds: seeds.map(({ seed }) => book.epochRows(`seed-${seed}`).map((r) => Number(r.val_cost))), x: book.epochRows(`seed-${seeds[0]!.seed}`).map((r) => r.epoch) }],
+      curves: [{ label: `latent DCEM (N ${cfg.plan.samples})`, seeds: seeds.map(({ seed }) => book.epochRows(`seed-${seed}`).map((r) => Number(r.val_cost))), x: book.epochRows(`seed-${seeds[0]!.seed}`).map((r) => r.epoch) }],
       target: { label: `expert full-space CEM (N ${cfg.expert.samples})`, value: expert.valCost },
       title: 'Validation planned cost while training the decoder through DCEM', xLabel: 'update', yLabel: 'mean planned cost (lower is better)', width: 800, height: 480,
+    })));
+    pngs.push(savePng(path.join(book.dir, 'dcem-latent-factor.png'), plotLearningCurve({
+      curves: [{ label: `latent DCEM (N ${cfg.plan.samples})`, seeds: seeds.map(({ seed }) => book.epochRows(`seed-${seed}`).map((r) => improvementFactor(Number(r.val_cost), expert.valCost))), x: book.epochRows(`seed-${seeds[0]!.seed}`).map((r) => r.epoch) }],
+      target: { label: `expert full-space CEM (N ${cfg.expert.samples}): IF 1`, value: 1 },
+      title: `Improvement factor on the validation starts (paper: ${PAPER_FACTOR.low}–${PAPER_FACTOR.high})`, xLabel: 'update', yLabel: 'IF = planned cost / expert\'s', width: 800, height: 480,
     })));
     const first = seeds[0]!.s;
     for (const [file, seqs, title] of [

@@ -64,7 +64,7 @@ describe('dcem-latent', () => {
     const rows = fs.readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.epoch)).toEqual([0, 2, 4]);
     for (const x of rows) expect(Number.isFinite(x.val_cost)).toBe(true);
-    for (const png of ['curves', 'decoded-untrained', 'decoded-trained', 'closed-loop']) expect(await inked(path.join(out, `dcem-latent-${png}.png`)), png).toBeGreaterThan(0.01);
+    for (const png of ['curves', 'factor', 'decoded-untrained', 'decoded-trained', 'closed-loop']) expect(await inked(path.join(out, `dcem-latent-${png}.png`)), png).toBeGreaterThan(0.01);
     const again = cli(['--quick', '--out', out]);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout.match(/finished in an earlier run/g)).toHaveLength(3);
