@@ -309,7 +309,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
     const retT = seeds.map(({ s }) => mean(s.trained.returns));
     const retU = seeds.map(({ s }) => mean(s.untrained.returns));
     log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', 'return', 'return / expert']));
-    const fmt = (v: number[]) => `${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)}`;
+    const fmt = (v: number[]) => (v.every(Number.isFinite) ? `${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)}` : 'n/a (a planned cost is not negative)');
     log(`improvement factor (planned cost / expert's, ${cfg.seeds} seeds): trained ${fmt(fT)}, untrained ${fmt(fU)}; trained / untrained ${fmt(ratio)} (paper: trained ${PAPER_FACTOR.low}–${PAPER_FACTOR.high})`);
     log(`closed-loop return over ${cfg.episodes} episodes of ${cfg.episodeSteps} steps: trained ${fmt(retT)}, untrained ${fmt(retU)}, expert ${rE.toFixed(2)}`);
     const json = saveReport('dcem-latent', rows, {
