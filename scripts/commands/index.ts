@@ -14,4 +14,5 @@ import './serve.ts';
 import './optnet-sudoku.ts';
 import './optnet-denoise.ts';
 import './l2o-mlp.ts';
+import './dcem-latent.ts';
 import './worker.ts';

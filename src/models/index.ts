@@ -8,3 +8,4 @@ export { hasFusedRollout, type FusedRolloutModel } from './fused-rollout.ts';
 export { MLP, type Activation, type MLPConfig } from './mlp.ts';
 export { MLPDynamics, type MLPDynamicsConfig } from './mlp-dynamics.ts';
 export { defineSystem, compileSystem, checkSystem, numberOps, tensorOps, SystemDynamics, type SystemDefinition, type Ops, type Val, type CompiledSystem, type CompileOptions } from './system/index.ts';
+export { LatentDecoder, type LatentDecoderConfig, type LatentDecoderInit } from './latent-decoder.ts';

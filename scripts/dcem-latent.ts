@@ -1,0 +1,374 @@
+// DCEM's latent action embedding on the cart-pole (Amos & Yarats 2020, §5.2 and App. C's improvement-factor
+// figure; facebookresearch/dcem exps/cartpole_emb.py). A decoder D_θ: [−1, 1]² → U^H (H 20) is trained
+// through DCEM (src/train/latent-embedding.ts) on the ground-truth twin of CartPoleSwingUp-v0
+// (envs/cartpole-swingup.ts, planning cost with its track penalty), from the paper's start distribution
+// x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1).
+// Planners compared, each from a cold start at every call:
+//   untrained   latent DCEM (100 samples, 10 elites, 10 iterations, τ 1, σ₀ 0.5) over the initial decoder
+//   trained     the same over the decoder with the best validation cost
+//   expert      CEM over the full space U^H: 1000 samples, 10 elites, 10 iterations, σ₀ = 0.5·(hi − lo),
+//               hard top-k (DCEM with τ = EXPERT_TEMP; the paper's expert has temp None)
+//   full-100    the same CEM with the latent planner's budget (100 samples), for scale
+// Metrics: (1) the paper's: mean planned cost C = J(x0, plan) over fixed evaluation starts (J = Σ_t cost, the
+// cost is negative when the pole is up), and the improvement factor IF = C_planner / C_expert (the notebook's
+// best_val / full_cost; both negative, so IF > 1 means a lower cost than the expert). (2) closed loop: MPC
+// episodes on the env (analytic physics) from fixed starts, return R = Σ_t reward; R_planner / R_expert.
+// Rows (per update: validation cost) go to <out>/epochs.jsonl as they happen; each finished seed to
+// done.jsonl (a rerun resumes); the table to <out>/dcem-latent.json; PNGs: validation curves (cost and IF),
+// decoded sequences before and after training, closed-loop cos θ.
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { CartPoleSwingUpEnv, cartPoleSwingUpSystem } from '../envs/cartpole-swingup.ts';
+import { compileSystem } from '../src/models/system/compile.ts';
+import type { CostModel, DynamicsModel } from '../src/models/types.ts';
+import { LatentDecoder } from '../src/models/latent-decoder.ts';
+import { plotLearningCurve } from '../src/plot/learning-curve.ts';
+import { savePng } from '../src/plot/renderer.ts';
+import { plotTraces } from '../src/plot/traces.ts';
+import { Rng } from '../src/tensor/rng.ts';
+import { LATENT_PLAN_DEFAULTS, planFullSpace, planLatent, trainLatentDecoder, type LatentPlanOptions } from '../src/train/latent-embedding.ts';
+import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
+import { initExperimentBackend } from './lib/experiment-backend.ts';
+import { formatTable, saveReport, type Row } from './lib/report.ts';
+
+/** The paper's figure: improvement factors of DCEM (latent dim 2, τ ∈ {1, 0.1, 0}) between ≈ 1.08 and 1.18. */
+export const PAPER_FACTOR = { low: 1.08, high: 1.18, pcaBaseline: 1.0675 } as const;
+/** Inverse temperature of the expert's soft top-k: large enough that the weights are the hard top-k. */
+export const EXPERT_TEMP = 1000;
+const LOW = [-1];
+const HIGH = [1];
+
+export interface LatentOptions {
+  quick: boolean;
+  seeds?: number;
+  steps?: number;
+  hidden?: number;
+  lr?: number;
+  episodes?: number;
+  episodeSteps?: number;
+  expertSamples?: number;
+  seed: number;
+  out: string;
+  log?: (line: string) => void;
+}
+
+export function latentConfig(o: LatentOptions) {
+  const q = o.quick;
+  const plan: Required<LatentPlanOptions> = q ? { ...LATENT_PLAN_DEFAULTS, samples: 20, elites: 4, iterations: 3 } : { ...LATENT_PLAN_DEFAULTS };
+  return {
+    experiment: 'dcem-latent',
+    quick: q,
+    seeds: o.seeds ?? (q ? 1 : 3),
+    steps: o.steps ?? (q ? 4 : 200),
+    batch: 1,
+    lr: o.lr ?? 1e-3,
+    clip: 1,
+    latentDim: 2,
+    hidden: o.hidden ?? (q ? 16 : 128),
+    hiddenLayers: 3,
+    horizon: q ? 6 : 20,
+    plan,
+    expert: { ...plan, samples: o.expertSamples ?? (q ? 60 : 1000), temp: EXPERT_TEMP, initStd: 0.5 },
+    valStarts: q ? 3 : 32,
+    evalStarts: q ? 4 : 100,
+    evalEvery: q ? 2 : 10,
+    episodes: o.episodes ?? (q ? 2 : 10),
+    episodeSteps: o.episodeSteps ?? (q ? 5 : 100),
+    seed: o.seed,
+  };
+}
+export type LatentConfig = ReturnType<typeof latentConfig>;
+
+/** The paper's `sample_init`: rows [x, ẋ, cos θ, sin θ, θ̇] with x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1). */
+export function paperStarts(rng: Rng, n: number): Float32Array {
+  const a = new Float32Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    const x = rng.uniformIn(-0.5, 0.5), v = rng.uniformIn(-0.5, 0.5), th = rng.uniformIn(-Math.PI, Math.PI), w = rng.uniformIn(-1, 1);
+    a.set([x, v, Math.cos(th), Math.sin(th), w], i * 5);
+  }
+  return a;
+}
+
+/** A planner: states `[K, nx]` → plans `[K, H·nu]` and their planned costs `[K]` (inside the caller's tidy). */
+type Planner = (x0: tf.Tensor, rng: Rng) => { actions: tf.Tensor; cost: tf.Tensor };
+
+interface Twin {
+  dynamics: DynamicsModel;
+  cost: CostModel;
+}
+
+function latentPlanner(dec: LatentDecoder, twin: Twin, plan: LatentPlanOptions): Planner {
+  return (x0, rng) => planLatent(dec, twin.dynamics, twin.cost, x0, { ...plan, rng, backward: 'none' });
+}
+
+function fullPlanner(twin: Twin, cfg: LatentConfig, samples: number): Planner {
+  return (x0, rng) => planFullSpace(twin.dynamics, twin.cost, x0, { ...cfg.expert, samples, horizon: cfg.horizon, low: LOW, high: HIGH, rng });
+}
+
+/** Planned costs `[V]` from starts `[V·nx]` with the noise of `seed`. */
+function plannedCosts(planner: Planner, starts: Float32Array, seed: number): number[] {
+  const c = tf.tidy(() => planner(tf.tensor2d(starts, [starts.length / 5, 5]), new Rng(seed)).cost);
+  const v = Array.from(c.dataSync());
+  c.dispose();
+  if (!v.every(Number.isFinite)) throw new Error('dcem-latent: a planned cost is not finite');
+  return v;
+}
+
+/** A series read back from JSON (NaN saved as null) with its gaps as NaN again. */
+const nanGaps = (v: ReadonlyArray<number | null>): number[] => v.map((x) => (x === null ? NaN : x));
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: readonly number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
+
+interface ClosedLoop {
+  returns: number[];
+  /** cos θ of episode 0 per step. */
+  cosTheta: number[];
+}
+
+/** MPC episodes on the env (analytic physics) from starts `[K·nx]`: each step plans from scratch and applies u_0. */
+function closedLoop(planner: Planner, starts: Float32Array, steps: number, seed: number): ClosedLoop {
+  const K = starts.length / 5;
+  const envs = Array.from({ length: K }, () => new CartPoleSwingUpEnv({ physics: 'analytic' }));
+  const obs: Float32Array[] = envs.map((e, k) => {
+    e.reset({ seed: seed + k });
+    const s = starts.subarray(k * 5, k * 5 + 5);
+    return e.setState({ x: s[0]!, xDot: s[1]!, theta: Math.atan2(s[3]!, s[2]!), thetaDot: s[4]! });
+  });
+  const returns = new Array<number>(K).fill(0);
+  const done = new Array<boolean>(K).fill(false);
+  const cosTheta: number[] = [obs[0]![2]!];
+  const rng = new Rng(seed);
+  try {
+    for (let t = 0; t < steps; t++) {
+      const a = tf.tidy(() => {
+        const x0 = tf.tensor2d(Float32Array.from(obs.flatMap((o) => Array.from(o))), [K, 5]);
+        return planner(x0, rng).actions;
+      });
+      const U = a.dataSync();
+      const n = a.shape[1]!;
+      a.dispose();
+      for (let k = 0; k < K; k++) {
+        if (done[k]) continue;
+        const r = envs[k]!.step(Float32Array.of(U[k * n]!));
+        returns[k]! += r.reward;
+        obs[k] = r.obs;
+        done[k] = r.terminated;
+      }
+      cosTheta.push(done[0] ? NaN : obs[0]![2]!);
+    }
+  } finally {
+    for (const e of envs) e.close();
+  }
+  return { returns, cosTheta };
+}
+
+interface PlannerSummary {
+  /** Planned costs over the evaluation starts. */
+  costs: number[];
+  /** Closed-loop returns per episode. */
+  returns: number[];
+  cosTheta: number[];
+}
+
+interface SeedSummary {
+  untrained: PlannerSummary;
+  trained: PlannerSummary;
+  initialValCost: number;
+  bestValCost: number;
+  bestStep: number;
+  msPerUpdate: number;
+  /** Decoded sequences on the 3×3 grid z ∈ {−1, 0, 1}², before and after training `[9][H]`. */
+  decodedBefore: number[][];
+  decodedAfter: number[][];
+}
+
+const GRID = [-1, 0, 1].flatMap((a) => [-1, 0, 1].map((b) => [a, b]));
+
+function decodedGrid(dec: LatentDecoder): number[][] {
+  const u = tf.tidy(() => dec.decode(tf.tensor2d(GRID)));
+  const v = u.dataSync();
+  const n = u.shape[1]!;
+  u.dispose();
+  return GRID.map((_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
+}
+
+function runSeed(cfg: LatentConfig, twin: Twin, s: number, starts: { val: Float32Array; evalSet: Float32Array; episodes: Float32Array }, book: EpochLog<unknown>, log: (l: string) => void): SeedSummary {
+  const dec = new LatentDecoder({ latentDim: cfg.latentDim, horizon: cfg.horizon, actionDim: 1, low: LOW, high: HIGH, hidden: cfg.hidden, hiddenLayers: cfg.hiddenLayers, rng: new Rng(s) });
+  try {
+    const model = `seed-${s}`;
+    const planner = latentPlanner(dec, twin, cfg.plan);
+    const evalSeed = cfg.seed * 7919 + 11;
+    const summarize = (): PlannerSummary => {
+      const costs = plannedCosts(planner, starts.evalSet, evalSeed);
+      const cl = closedLoop(planner, starts.episodes, cfg.episodeSteps, evalSeed);
+      return { costs, returns: cl.returns, cosTheta: cl.cosTheta };
+    };
+    const decodedBefore = decodedGrid(dec);
+    const untrained = summarize();
+    log(`${model}: untrained decoder: planned cost ${mean(untrained.costs).toFixed(3)}, closed-loop return ${mean(untrained.returns).toFixed(2)}`);
+    let lossSum = 0, lossN = 0;
+    const t0 = performance.now();
+    const r = trainLatentDecoder(dec, twin.dynamics, twin.cost, {
+      steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, clip: cfg.clip, evalEvery: cfg.evalEvery, plan: cfg.plan,
+      sampleStarts: paperStarts, valStarts: starts.val, seed: s,
+      onStep: ({ loss }) => {
+        lossSum += loss;
+        lossN++;
+      },
+      onEval: ({ step, valCost, best }) => {
+        const train = lossN ? lossSum / lossN : null;
+        book.append({ model, epoch: step, val_cost: valCost, train_loss: train, best });
+        if (step > 0) log(`${model} update ${String(step).padStart(5)}/${cfg.steps}: train loss ${train!.toFixed(3)} (mean since last), validation cost ${valCost.toFixed(3)}${best ? ' (best)' : ''}`);
+        lossSum = 0;
+        lossN = 0;
+      },
+    });
+    const msPerUpdate = (performance.now() - t0) / cfg.steps;
+    dec.setWeights(r.bestWeights);
+    const trained = summarize();
+    log(`${model}: trained decoder (best validation at update ${r.bestStep}): planned cost ${mean(trained.costs).toFixed(3)}, closed-loop return ${mean(trained.returns).toFixed(2)}`);
+    return { untrained, trained, initialValCost: r.initialValCost, bestValCost: r.bestValCost, bestStep: r.bestStep, msPerUpdate, decodedBefore, decodedAfter: decodedGrid(dec) };
+  } finally {
+    dec.dispose();
+  }
+}
+
+export interface LatentResult {
+  rows: Row[];
+  json: string;
+  pngs: string[];
+  epochs: EpochRow[];
+  factors: { trained: number[]; untrained: number[]; trainedOverUntrained: number[] };
+}
+
+/** IF = C / C_expert when both planned costs are negative (the paper's sign convention), else NaN. */
+export function improvementFactor(c: number, expert: number): number {
+  return c < 0 && expert < 0 ? c / expert : NaN;
+}
+
+export async function runLatent(o: LatentOptions): Promise<LatentResult> {
+  const cfg = latentConfig(o);
+  const log = o.log ?? ((s: string) => console.log(s));
+  const book = new EpochLog<unknown>(o.out, cfg);
+  const twin = compileSystem(cartPoleSwingUpSystem);
+  try {
+    const starts = {
+      val: paperStarts(new Rng(cfg.seed * 7919 + 1), cfg.valStarts),
+      evalSet: paperStarts(new Rng(cfg.seed * 7919 + 2), cfg.evalStarts),
+      episodes: paperStarts(new Rng(cfg.seed * 7919 + 3), cfg.episodes),
+    };
+    const evalSeed = cfg.seed * 7919 + 11;
+    const baseline = (name: string, samples: number): PlannerSummary & { valCost: number } => {
+      const prev = book.finished(name) as (PlannerSummary & { valCost: number }) | undefined;
+      if (prev) {
+        log(`${name}: finished in an earlier run`);
+        return prev;
+      }
+      const p = fullPlanner(twin, cfg, samples);
+      const costs = plannedCosts(p, starts.evalSet, evalSeed);
+      const valCost = mean(plannedCosts(p, starts.val, evalSeed));
+      const cl = closedLoop(p, starts.episodes, cfg.episodeSteps, evalSeed);
+      const s = { costs, returns: cl.returns, cosTheta: cl.cosTheta, valCost };
+      book.finish(name, s);
+      log(`${name} (full-space CEM, ${samples} samples): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
+      return s;
+    };
+    const expert = baseline('expert', cfg.expert.samples);
+    const full100 = baseline('full-100', cfg.plan.samples);
+    const seeds: Array<{ seed: number; s: SeedSummary }> = [];
+    for (let i = 0; i < cfg.seeds; i++) {
+      const seed = cfg.seed + i;
+      const name = `seed-${seed}`;
+      let s = book.finished(name) as SeedSummary | undefined;
+      if (s) log(`${name}: finished in an earlier run`);
+      else {
+        s = runSeed(cfg, twin, seed, starts, book, log);
+        book.finish(name, s);
+      }
+      seeds.push({ seed, s });
+    }
+    const cE = mean(expert.costs), rE = mean(expert.returns);
+    const row = (planner: string, seed: number | string, p: PlannerSummary, extra: Row = {}): Row => {
+      const c = mean(p.costs), r = mean(p.returns);
+      return {
+        planner, seed, 'planned cost': c.toFixed(3), 'IF (cost / expert)': Number.isFinite(improvementFactor(c, cE)) ? improvementFactor(c, cE).toFixed(3) : 'n/a',
+        'return': r.toFixed(2), 'return / expert': (r / rE).toFixed(3), planned_cost: c, planned_cost_sd: sd(p.costs), improvement_factor: improvementFactor(c, cE), closed_loop_return: r, closed_loop_return_sd: sd(p.returns), return_over_expert: r / rE, ...extra,
+      };
+    };
+    const rows: Row[] = [
+      row('expert (full CEM, N ' + cfg.expert.samples + ')', '', expert),
+      row('full CEM, N ' + cfg.plan.samples, '', full100),
+      ...seeds.flatMap(({ seed, s }) => [
+        row('latent, untrained', seed, s.untrained),
+        row('latent, trained', seed, s.trained, { best_update: s.bestStep, ms_per_update: Math.round(s.msPerUpdate), val_cost_initial: s.initialValCost, val_cost_best: s.bestValCost }),
+      ]),
+    ];
+    const fT = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), cE));
+    const fU = seeds.map(({ s }) => improvementFactor(mean(s.untrained.costs), cE));
+    const ratio = seeds.map(({ s }) => mean(s.trained.costs) / mean(s.untrained.costs));
+    const retT = seeds.map(({ s }) => mean(s.trained.returns));
+    const retU = seeds.map(({ s }) => mean(s.untrained.returns));
+    log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', 'return', 'return / expert']));
+    const fmt = (v: number[]) => (v.every(Number.isFinite) ? `${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)}` : 'n/a (a planned cost is not negative)');
+    log(`improvement factor (planned cost / expert's, ${cfg.seeds} seeds): trained ${fmt(fT)}, untrained ${fmt(fU)}; trained / untrained ${fmt(ratio)} (paper: trained ${PAPER_FACTOR.low}–${PAPER_FACTOR.high})`);
+    log(`closed-loop return over ${cfg.episodes} episodes of ${cfg.episodeSteps} steps: trained ${fmt(retT)}, untrained ${fmt(retU)}, expert ${rE.toFixed(2)}`);
+    const json = saveReport('dcem-latent', rows, {
+      ...cfg,
+      expertPlannedCost: cE, expertReturn: rE,
+      improvementFactor: { trained: fT, untrained: fU, trainedOverUntrained: ratio, paper: PAPER_FACTOR },
+      closedLoopReturn: { trained: retT, untrained: retU, expert: rE },
+      definition: 'IF = C_planner / C_expert with C the mean planned cost Σ_t cost over the evaluation starts (negative: reward); > 1 means a lower cost than the expert (the paper notebook\'s best_val / full_cost). NaN when a cost is not negative.',
+    }, book.dir);
+    const pngs: string[] = [];
+    pngs.push(savePng(path.join(book.dir, 'dcem-latent-curves.png'), plotLearningCurve({
+      curves: [{ label: `latent DCEM (N ${cfg.plan.samples})`, seeds: seeds.map(({ seed }) => book.epochRows(`seed-${seed}`).map((r) => Number(r.val_cost))), x: book.epochRows(`seed-${seeds[0]!.seed}`).map((r) => r.epoch) }],
+      target: { label: `expert full-space CEM (N ${cfg.expert.samples})`, value: expert.valCost },
+      title: 'Validation planned cost while training the decoder through DCEM', xLabel: 'update', yLabel: 'mean planned cost (lower is better)', width: 800, height: 480,
+    })));
+    pngs.push(savePng(path.join(book.dir, 'dcem-latent-factor.png'), plotLearningCurve({
+      curves: [{ label: `latent DCEM (N ${cfg.plan.samples})`, seeds: seeds.map(({ seed }) => book.epochRows(`seed-${seed}`).map((r) => improvementFactor(Number(r.val_cost), expert.valCost))), x: book.epochRows(`seed-${seeds[0]!.seed}`).map((r) => r.epoch) }],
+      target: { label: `expert full-space CEM (N ${cfg.expert.samples}): IF 1`, value: 1 },
+      title: `Improvement factor on the validation starts (paper: ${PAPER_FACTOR.low}–${PAPER_FACTOR.high})`, xLabel: 'update', yLabel: 'IF = planned cost / expert\'s', width: 800, height: 480,
+    })));
+    const first = seeds[0]!.s;
+    for (const [file, seqs, title] of [
+      ['dcem-latent-decoded-untrained.png', first.decodedBefore, 'Untrained decoder: u(z) on z ∈ {−1, 0, 1}²'],
+      ['dcem-latent-decoded-trained.png', first.decodedAfter, 'Trained decoder: u(z) on z ∈ {−1, 0, 1}²'],
+    ] as const) {
+      pngs.push(savePng(path.join(book.dir, file), plotTraces({
+        series: seqs.map((u, i) => ({ label: `z = (${GRID[i]![0]}, ${GRID[i]![1]})`, values: u })),
+        title, xLabel: 'plan step', yLabel: 'action (force / 10 N)', width: 800, height: 480,
+      })));
+    }
+    pngs.push(savePng(path.join(book.dir, 'dcem-latent-closed-loop.png'), plotTraces({
+      series: [
+        { label: 'latent, untrained', values: nanGaps(first.untrained.cosTheta), color: '#999999' },
+        { label: 'latent, trained', values: nanGaps(first.trained.cosTheta), color: '#d62728' },
+        { label: `expert (N ${cfg.expert.samples})`, values: nanGaps(expert.cosTheta), color: '#1f77b4' },
+        { label: `full CEM (N ${cfg.plan.samples})`, values: nanGaps(full100.cosTheta), color: '#2ca02c' },
+      ],
+      dt: cartPoleSwingUpSystem.dt, title: 'Closed loop, episode 0: cos θ (1 = upright)', xLabel: 'time (s)', yLabel: 'cos θ', width: 800, height: 480,
+    })));
+    log(`saved ${json}\n${pngs.map((p) => `saved ${p}`).join('\n')}\nrows per update: ${path.join(book.dir, 'epochs.jsonl')}`);
+    return { rows, json, pngs, epochs: book.allRows(), factors: { trained: fT, untrained: fU, trainedOverUntrained: ratio } };
+  } finally {
+    twin.dynamics.dispose();
+  }
+}
+
+export async function latentMain(values: Record<string, unknown>): Promise<number> {
+  await initExperimentBackend(values);
+  await runLatent({
+    quick: Boolean(values.quick),
+    seeds: values.seeds as number | undefined,
+    steps: values.steps as number | undefined,
+    hidden: values.hidden as number | undefined,
+    lr: values.lr as number | undefined,
+    episodes: values.episodes as number | undefined,
+    episodeSteps: values['episode-steps'] as number | undefined,
+    expertSamples: values['expert-samples'] as number | undefined,
+    seed: (values.seed as number | undefined) ?? 0,
+    out: String(values.out ?? 'runs/dcem-latent'),
+  });
+  return 0;
+}

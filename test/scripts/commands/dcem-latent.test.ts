@@ -1,0 +1,76 @@
+// `diffmpc dcem-latent --quick` through the CLI into a temp dir: the JSON table (finite planned costs,
+// improvement factors and returns for the expert, the full-space baseline and both decoders), the rows per
+// update and the four PNGs (with drawn content) are written; a rerun with the same config resumes from
+// done.jsonl; flags are validated by name.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createCanvas, loadImage } from '../../../src/plot/canvas.ts';
+import { getCommand, parseCommandArgs } from '../../../scripts/cli.ts';
+import '../../../scripts/commands/dcem-latent.ts';
+import { improvementFactor } from '../../../scripts/dcem-latent.ts';
+import { REPO_ROOT } from '../../helpers/reference.ts';
+
+/** Fraction of pixels that are not (near) white. */
+async function inked(file: string): Promise<number> {
+  const img = await loadImage(fs.readFileSync(file));
+  const c = createCanvas(img.width, img.height);
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, img.width, img.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i]! < 200 || d[i + 1]! < 200 || d[i + 2]! < 200) n++;
+  return n / (img.width * img.height);
+}
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/diffmpc.ts'), 'dcem-latent', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, DIFFMPC_BACKEND: 'cpu' },
+  });
+
+describe('dcem-latent', () => {
+  it('validates its flags by name', () => {
+    const c = getCommand('dcem-latent')!;
+    expect(() => parseCommandArgs(c, ['--steps', '0'])).toThrow(/--steps/);
+    expect(() => parseCommandArgs(c, ['--expert-sample', '100'])).toThrow(/--expert-samples/);
+    expect(() => parseCommandArgs(c, ['--lr', 'x'])).toThrow(/--lr/);
+    expect(parseCommandArgs(c, ['--quick', '--seeds', '2']).values).toMatchObject({ quick: true, seeds: 2 });
+  });
+
+  it('defines the improvement factor only for negative costs (the paper\'s sign)', () => {
+    expect(improvementFactor(-11, -10)).toBeCloseTo(1.1, 12);
+    expect(improvementFactor(-9, -10)).toBeCloseTo(0.9, 12);
+    expect(improvementFactor(1, -10)).toBeNaN();
+    expect(improvementFactor(-1, 0)).toBeNaN();
+  });
+
+  it('--quick writes the table, the rows per update and the PNGs, and resumes', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'diffmpc-dcem-latent-'));
+    const r = cli(['--quick', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^backend: cpu/m);
+    expect(r.stdout).toMatch(/improvement factor \(planned cost \/ expert's, 1 seeds\): trained \d/);
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'dcem-latent.json'), 'utf8'));
+    expect(saved.rows.map((x: { planner: string }) => x.planner)).toEqual(['expert (full CEM, N 60)', 'full CEM, N 20', 'latent, untrained', 'latent, trained']);
+    for (const row of saved.rows) {
+      for (const k of ['planned_cost', 'closed_loop_return', 'return_over_expert']) expect(Number.isFinite(row[k]), `${row.planner} ${k}`).toBe(true);
+    }
+    for (const k of ['trained', 'untrained', 'trainedOverUntrained']) expect(saved.meta.improvementFactor[k].every(Number.isFinite)).toBe(true);
+    const rows = fs.readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.epoch)).toEqual([0, 2, 4]);
+    for (const x of rows) expect(Number.isFinite(x.val_cost)).toBe(true);
+    for (const png of ['curves', 'factor', 'decoded-untrained', 'decoded-trained', 'closed-loop']) expect(await inked(path.join(out, `dcem-latent-${png}.png`)), png).toBeGreaterThan(0.01);
+    const again = cli(['--quick', '--out', out]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.match(/finished in an earlier run/g)).toHaveLength(3);
+    const other = cli(['--quick', '--steps', '5', '--out', out]);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/--out .* another config \(steps: 4 → 5\)/);
+    fs.rmSync(out, { recursive: true, force: true });
+  }, 400_000);
+});
