@@ -40,12 +40,20 @@ export function analyticGrabError(id: string): Error {
   return new Error(`${id}.grab: dragging acts on the matter-js physics, but this env runs physics 'analytic'; make it with { physics: 'matter' }`);
 }
 
-/** Draws a grab: a line (the hand's spring) from the held point to the pointer, and the pointer. */
+/** Draws a grab: the hand's spring from the held point to where it pulls, and the pointer (hollow if elsewhere). */
 export function drawGrab(ctx: CanvasLike, view: View, g: GrabState | undefined): void {
   if (!g) return;
   const a = view.px(g.anchor.x, g.anchor.y);
+  const q = view.px(g.pull.x, g.pull.y);
   const p = view.px(g.pointer.x, g.pointer.y);
-  line(ctx, a, p, '#D55E00', 2);
-  disc(ctx, p, 5, '#D55E00');
+  line(ctx, a, q, '#D55E00', 2);
   disc(ctx, a, 3, '#D55E00');
+  disc(ctx, q, 5, '#D55E00');
+  if (Math.hypot(p[0] - q[0], p[1] - q[1]) > 6) {
+    ctx.strokeStyle = '#D55E00';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.arc(p[0], p[1], 6, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
 }

@@ -95,7 +95,12 @@ export class CartPoleWorld {
     const S = this.cfg.pxPerMeter;
     const g = this.geometry();
     const cx = g.cart.x / S;
-    const cart = { name: 'cart', body: this.cart, horizontal: true, nearest: (p: Point) => ({ x: Math.min(cx + 0.25, Math.max(cx - 0.25, p.x)), y: Math.min(0.15, Math.max(-0.15, p.y)) }) };
+    const cart = {
+      name: 'cart',
+      body: this.cart,
+      nearest: (p: Point) => ({ x: Math.min(cx + 0.25, Math.max(cx - 0.25, p.x)), y: Math.min(0.15, Math.max(-0.15, p.y)) }),
+      reach: (p: Point, held: Point) => ({ x: p.x, y: held.y }),
+    };
     const pole = { name: 'pole', body: this.pole, nearest: (p: Point) => nearestOnSegment(p, { x: cx, y: 0 }, { x: g.tip.x / S, y: -g.tip.y / S }) };
     return this.hand.grab(pointer, [cart, pole], radius, 'CartPoleWorld');
   }

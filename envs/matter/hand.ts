@@ -6,6 +6,8 @@
 // constraint by damping·ts·v. Per unit of mass this is a spring and a dashpot independent of the sub-step:
 //   ω² = passes · stiffness / T²,   2ζω = passes · damping / T,    T = 1/60 s (matter's base delta)
 // so the hand is stated in SI as a natural frequency f (Hz, ω = 2πf) and a damping ratio ζ, and converted.
+// Since that damping acts only along the constraint, a confined body is pulled toward the point of its reach
+// nearest the pointer (Grabbable.reach), so the constraint stays along the motion it can make.
 // Points are in the env's units (metres, y up; the worlds' pixel frame is y down, see ./units.ts).
 import Matter from 'matter-js';
 import { resetPinAnchor } from './units.ts';
@@ -29,11 +31,13 @@ export const HAND_DEFAULTS: HandConfig = { frequency: 3, dampingRatio: 1 };
 /** Default pick radius (m): a grab within this distance of a body takes it. */
 export const GRAB_RADIUS = 0.25;
 
-/** What a grab holds: the body's name, the held point on the body and the point it is pulled to (m, y up). */
+/** What a grab holds (m, y up): the body's name, the held point on it, the pointer, and where the hand pulls. */
 export interface GrabState {
   body: string;
   anchor: Point;
   pointer: Point;
+  /** The point the held point is pulled to: the pointer, or the nearest point the body can reach (`reach`). */
+  pull: Point;
 }
 
 /** matter's base delta in seconds (its constraint gains are per 1/60 s). */
@@ -56,10 +60,22 @@ export interface Grabbable {
   body: Matter.Body;
   nearest(p: Point): Point;
   /**
-   * The body moves only horizontally (a cart on its rail): the hand pulls at the held point's height. matter
-   * damps a constraint only along its axis, so a pointer above the rail would leave the motion undamped.
+   * Where the held point (grabbed at `held`) can get nearest to `pointer`, when the body's motion is confined
+   * (a cart on its rail: the held height; a pinned rod: the held point's circle about the pivot). The hand pulls
+   * there, not at the pointer: matter damps a constraint only along its axis, so a pull the body cannot follow
+   * would leave the motion across it undamped. Default: the pointer itself.
    */
-  horizontal?: boolean;
+  reach?(pointer: Point, held: Point): Point;
+}
+
+/** `reach` of a point on a body pinned at `pivot`: its circle about the pivot (the pointer itself at the pivot). */
+export function reachAbout(pivot: Point): (pointer: Point, held: Point) => Point {
+  return (p, h) => {
+    const rho = Math.hypot(h.x - pivot.x, h.y - pivot.y);
+    const d = Math.hypot(p.x - pivot.x, p.y - pivot.y);
+    if (rho < 1e-3 || d < 1e-9) return { ...p };
+    return { x: pivot.x + (rho * (p.x - pivot.x)) / d, y: pivot.y + (rho * (p.y - pivot.y)) / d };
+  };
 }
 
 /** Nearest point to p on the segment a–b. */
@@ -74,7 +90,7 @@ export function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 /** The grab of one world: at most one held body at a time. */
 export class Hand {
   private constraint: Matter.Constraint | undefined;
-  private held: { name: string; body: Matter.Body; local: Matter.Vector; pointer: Point; height: number | undefined } | undefined;
+  private held: { name: string; body: Matter.Body; local: Matter.Vector; at: Point; pointer: Point; pull: Point; reach: ((p: Point, h: Point) => Point) | undefined } | undefined;
   private readonly gains: { stiffness: number; damping: number };
 
   constructor(
@@ -119,8 +135,8 @@ export class Hand {
     // the held point in the body's unrotated frame (re-anchored when the world's state is set)
     const local = { x: rx * c + ry * s, y: -rx * s + ry * c };
     // angularStiffness is a matter-js 0.20 option @types/matter-js does not declare
-    const height = best.c.horizontal ? best.at.y : undefined;
-    const pull = { x: pointer.x, y: height ?? pointer.y };
+    const reach = best.c.reach?.bind(best.c);
+    const pull = reach ? reach(pointer, best.at) : { ...pointer };
     this.constraint = Matter.Constraint.create({
       label: 'hand',
       pointA: this.toPx(pull),
@@ -132,17 +148,18 @@ export class Hand {
       angularStiffness: 1,
     } as Matter.IConstraintDefinition);
     Matter.Composite.add(this.engine.world, this.constraint);
-    this.held = { name: best.c.name, body, local, pointer: pull, height };
+    this.held = { name: best.c.name, body, local, at: best.at, pointer: { ...pointer }, pull, reach };
     return this.state()!;
   }
 
-  /** Moves the pointer the held body is pulled to (m, y up; at the held height for a horizontal body). */
+  /** Moves the pointer the held body is pulled toward (m, y up). */
   move(pointer: Point, who: string): GrabState {
     if (!this.constraint || !this.held) throw new Error(`${who}.moveGrab: nothing is grabbed; call grab(point) first`);
     if (!Number.isFinite(pointer.x) || !Number.isFinite(pointer.y)) throw new Error(`${who}.moveGrab: the pointer must be a finite point in metres (got ${pointer.x}, ${pointer.y})`);
-    const pull = { x: pointer.x, y: this.held.height ?? pointer.y };
+    const pull = this.held.reach ? this.held.reach(pointer, this.held.at) : { ...pointer };
     this.constraint.pointA = this.toPx(pull);
-    this.held.pointer = pull;
+    this.held.pointer = { ...pointer };
+    this.held.pull = pull;
     return this.state()!;
   }
 
@@ -167,6 +184,6 @@ export class Hand {
     const c = Math.cos(body.angle);
     const s = Math.sin(body.angle);
     const anchor = this.fromPx({ x: body.position.x + local.x * c - local.y * s, y: body.position.y + local.x * s + local.y * c });
-    return { body: this.held.name, anchor, pointer: { ...this.held.pointer } };
+    return { body: this.held.name, anchor, pointer: { ...this.held.pointer }, pull: { ...this.held.pull } };
   }
 }

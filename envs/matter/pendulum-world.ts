@@ -9,7 +9,7 @@
 // in y-down pixels), positive torque increases θ. Units: see ./units.ts.
 // A hand (./hand.ts) can hold the rod at a point and drag it toward a pointer while the world steps.
 import Matter from 'matter-js';
-import { GRAB_RADIUS, Hand, nearestOnSegment, type GrabState, type Point } from './hand.ts';
+import { GRAB_RADIUS, Hand, nearestOnSegment, reachAbout, type GrabState, type Point } from './hand.ts';
 import {
   MS_PER_S,
   gravityScale,
@@ -77,11 +77,15 @@ export class PendulumWorld {
     this.hand = new Hand(this.engine, S);
   }
 
-  /** Grabs the rod at its point nearest `pointer` (m, y up; the pivot at the origin) if within `radius` m. */
+  /**
+   * Grabs the rod at its point nearest `pointer` (m, y up; the pivot at the origin) if within `radius` m; the
+   * hand pulls it toward the pointer's direction from the pivot (its point's circle).
+   */
   grab(pointer: Point, radius = GRAB_RADIUS): GrabState {
     const S = this.cfg.pxPerMeter;
     const tip = this.geometry().tip;
-    const rod = { name: 'rod', body: this.rod, nearest: (p: Point) => nearestOnSegment(p, { x: this.pivot.x / S, y: -this.pivot.y / S }, { x: tip.x / S, y: -tip.y / S }) };
+    const pivot = { x: this.pivot.x / S, y: -this.pivot.y / S };
+    const rod = { name: 'rod', body: this.rod, nearest: (p: Point) => nearestOnSegment(p, pivot, { x: tip.x / S, y: -tip.y / S }), reach: reachAbout(pivot) };
     return this.hand.grab(pointer, [rod], radius, 'PendulumWorld');
   }
 

@@ -43,6 +43,30 @@ describe('pointer drag on Pendulum-v1 (matter)', () => {
     env.close();
   });
 
+  it('a pointer off the bob\'s circle holds it still on the circle in the pointer\'s direction (no undamped sway)', () => {
+    const env = new PendulumEnv();
+    env.reset({ seed: 0 });
+    env.setState(0, 0);
+    env.grab(bob(0));
+    let maxSpeed = 0;
+    let maxOff = 0;
+    for (let k = 0; k < 60; k++) {
+      const th = Math.min(1, (k + 1) / 5) * 1.2;
+      const g = env.moveGrab({ x: 1.3 * Math.sin(th), y: 1.3 * Math.cos(th) });
+      expect(Math.hypot(g.pull.x, g.pull.y)).toBeCloseTo(1, 6); // pulled on the bob's circle
+      env.step(act(k % 3 === 0 ? 2 : -2)); // a flickering torque to excite any sway
+      const s = env.getState();
+      if (k >= 20) {
+        maxSpeed = Math.max(maxSpeed, Math.abs(s.thetaDot));
+        maxOff = Math.max(maxOff, Math.abs(s.theta - 1.2));
+      }
+    }
+    // matter damps a constraint only along its axis: pulled at the pointer itself, |θ̇| sways to ≈ 1.9 rad/s
+    expect(maxSpeed).toBeLessThan(0.5);
+    expect(maxOff).toBeLessThan(0.05);
+    env.close();
+  });
+
   it('release removes the hand: the rod then moves exactly as a free one from the same state', () => {
     const held = new PendulumEnv();
     held.reset({ seed: 1 });
@@ -134,7 +158,8 @@ describe('pointer drag on CartPoleSwingUp-v0 (matter)', () => {
       x = env.step(act(-1)).obs[0]!; // −10 N against the hand
     }
     expect(Math.abs(x - 0.95)).toBeLessThan(0.1); // the held point is 5 cm right of the cart centre
-    expect(env.grabbed()!.pointer).toEqual({ x: 1, y: 0.02 }); // pulled at the held height
+    expect(env.grabbed()!.pull).toEqual({ x: 1, y: 0.02 }); // pulled at the held height
+    expect(env.grabbed()!.pointer).toEqual({ x: 1, y: 0.3 });
     expect(env.getState().x).toBeCloseTo(x, 6);
     env.release();
     env.setState({ x: 0, xDot: 0, theta: Math.PI, thetaDot: 0 });
