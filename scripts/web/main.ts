@@ -244,7 +244,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.pushes.push({ strength: m.strength, before: m.before, after: m.after, atStep: state.steps });
       break;
     case 'grabbed':
-      state.drags.push({ body: m.body, grabbedAt: m.atStep, moves: 0 });
+      state.drags.push({ body: m.body, grabbedAt: m.atStep });
       $('drag-status').textContent = `holding the ${m.body}`;
       break;
     case 'grab-missed':
@@ -253,7 +253,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     case 'released': {
       const d = state.drags.at(-1);
-      if (d && d.releasedAt === undefined) d.releasedAt = m.atStep;
+      if (d && d.releasedAt === undefined) Object.assign(d, { releasedAt: m.atStep, moves: m.moves });
       $('drag-status').textContent = '';
       break;
     }
@@ -329,8 +329,6 @@ dragLayer.addEventListener('pointermove', (e) => {
   if (!dragMode) return;
   if (dragMode.kind === 'hold') {
     send({ type: 'drag', ...framePoint(e) });
-    const d = state.drags.at(-1);
-    if (d && d.releasedAt === undefined) d.moves += 1;
     return;
   }
   const g = dragLayer.getContext('2d')!;

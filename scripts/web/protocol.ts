@@ -83,7 +83,8 @@ export type FromWorker =
   /** `atStep`: the env step count when the hand took hold / let go (log entries with t > atStep follow it). */
   | { type: 'grabbed'; body: string; atStep: number; obs: number[] }
   | { type: 'grab-missed'; message: string }
-  | { type: 'released'; atStep: number; obs: number[] }
+  /** `moves`: pointer moves applied to this grab. */
+  | { type: 'released'; atStep: number; obs: number[]; moves: number }
   | { type: 'state'; running: boolean }
   | { type: 'bench'; plans: number; seconds: number; plansPerSec: number; msMedian: number; settings: PlannerSettings }
   | { type: 'train-step'; i: number; loss: number; mass: number; length: number }
@@ -105,8 +106,8 @@ export interface PlaygroundState {
   /** Every step since the last configure (t, obs, action), capped at LOG_MAX (5000) entries. */
   log: Array<{ t: number; obs: number[]; action: number[] }>;
   pushes: Array<{ strength: number; before: number[]; after: number[]; atStep: number }>;
-  /** Pointer drags since the last configure: the body held, the steps it was grabbed and released at. */
-  drags: Array<{ body: string; grabbedAt: number; releasedAt?: number; moves: number }>;
+  /** Pointer drags since the last configure: the body held, the steps it was grabbed and released at, the moves applied. */
+  drags: Array<{ body: string; grabbedAt: number; releasedAt?: number; moves?: number }>;
   /** Grabs that found no body (the worker's message). */
   grabMisses: string[];
   bench: Extract<FromWorker, { type: 'bench' }> | undefined;

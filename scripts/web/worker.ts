@@ -54,6 +54,8 @@ let loopId = 0;
 let ready = false;
 /** The last plan's predicted observations, redrawn when a drag moves while paused. */
 let plan: number[][] | undefined;
+/** Pointer moves applied to the current grab. */
+let grabMoves = 0;
 
 /** A registered env without make()'s TimeLimit (the playground runs until paused); physics overrides allowed. */
 function buildEnv(id: string, extra: Record<string, unknown> = {}): Env {
@@ -357,6 +359,7 @@ scope.onmessage = (ev) => {
         const [x, y] = env.frameView(canvas.width, canvas.height).world(m.x, m.y);
         try {
           const g = env.grab({ x, y });
+          grabMoves = 0;
           post({ type: 'grabbed', body: g.body, atStep: session.t, obs: Array.from(session.obs) });
         } catch (e) {
           post({ type: 'grab-missed', message: errorText(e) });
@@ -368,13 +371,14 @@ scope.onmessage = (ev) => {
         if (!session || !isDraggable(session.env) || !session.env.grabbed() || !canvas) break;
         const [x, y] = session.env.frameView(canvas.width, canvas.height).world(m.x, m.y);
         session.env.moveGrab({ x, y });
+        grabMoves += 1;
         if (!running) draw(session, plan);
         break;
       }
       case 'release': {
         if (!session || !isDraggable(session.env) || !session.env.release()) break;
         if (!running) draw(session, plan);
-        post({ type: 'released', atStep: session.t, obs: Array.from(session.obs) });
+        post({ type: 'released', atStep: session.t, obs: Array.from(session.obs), moves: grabMoves });
         break;
       }
       case 'bench':
