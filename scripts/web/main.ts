@@ -35,6 +35,7 @@ const state: PlaygroundState = {
   log: [],
   pushes: [],
   drags: [],
+  terminatedAt: undefined,
   grabMisses: [],
   bench: undefined,
   train: { running: false, losses: [], mass: [], length: [], done: false },
@@ -220,7 +221,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.log = [];
       state.pushes = [];
       state.drags = [];
+      state.terminatedAt = undefined;
       state.grabMisses = [];
+      $('drag-status').textContent = '';
       history = [];
       dragMode = undefined;
       $('drag-hint').textContent = m.env.dragNote;
@@ -247,6 +250,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.drags.push({ body: m.body, grabbedAt: m.atStep });
       $('drag-status').textContent = `holding the ${m.body}`;
       break;
+    case 'terminated':
+      state.terminatedAt = m.atStep;
+      $('drag-status').textContent = `${state.env?.id ?? 'the env'} terminated at step ${m.atStep}: press R (or apply & reset) for a new episode`;
+      break;
     case 'grab-missed':
       state.grabMisses.push(m.message);
       $('drag-status').textContent = m.message;
@@ -254,7 +261,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'released': {
       const d = state.drags.at(-1);
       if (d && d.releasedAt === undefined) Object.assign(d, { releasedAt: m.atStep, moves: m.moves });
-      $('drag-status').textContent = '';
+      if (state.terminatedAt === undefined) $('drag-status').textContent = '';
       break;
     }
     case 'state':

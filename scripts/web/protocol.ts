@@ -86,6 +86,8 @@ export type FromWorker =
   /** `moves`: pointer moves applied to this grab. */
   | { type: 'released'; atStep: number; obs: number[]; moves: number }
   | { type: 'state'; running: boolean }
+  /** The env's episode ended (e.g. CartPole-v1 past 12°); the run stops until a reset. */
+  | { type: 'terminated'; atStep: number }
   | { type: 'bench'; plans: number; seconds: number; plansPerSec: number; msMedian: number; settings: PlannerSettings }
   | { type: 'train-step'; i: number; loss: number; mass: number; length: number }
   | { type: 'train-done'; losses: number[]; mass: number; length: number };
@@ -108,6 +110,8 @@ export interface PlaygroundState {
   pushes: Array<{ strength: number; before: number[]; after: number[]; atStep: number }>;
   /** Pointer drags since the last configure: the body held, the steps it was grabbed and released at, the moves applied. */
   drags: Array<{ body: string; grabbedAt: number; releasedAt?: number; moves?: number }>;
+  /** The step at which the episode terminated, if it did (a reset clears it). */
+  terminatedAt: number | undefined;
   /** Grabs that found no body (the worker's message). */
   grabMisses: string[];
   bench: Extract<FromWorker, { type: 'bench' }> | undefined;

@@ -44,6 +44,7 @@ interface Session {
   obs: Float32Array;
   t: number;
   info: EnvInfo;
+  terminated: boolean;
 }
 
 let canvas: OffscreenCanvas | undefined;
@@ -114,7 +115,7 @@ function configure(s: PlannerSettings): void {
   });
   const { obs } = env.reset({ seed: s.seed });
   const info = envInfo(env, adapter);
-  session = { settings: s, env, ghostEnv: adapter ? buildEnv(s.env, { physics: 'analytic' }) : undefined, adapter, mpc, obs, t: 0, info };
+  session = { settings: s, env, ghostEnv: adapter ? buildEnv(s.env, { physics: 'analytic' }) : undefined, adapter, mpc, obs, t: 0, info, terminated: false };
   if (canvas) {
     canvas.width = info.frame.width;
     canvas.height = info.frame.height;
@@ -171,7 +172,9 @@ function draw(s: Session, plan: number[][] | undefined): number {
   return GHOSTS;
 }
 
-function stepOnce(s: Session): void {
+/** One control step; returns false when the episode terminated (the env then needs a reset). */
+function stepOnce(s: Session): boolean {
+  if (s.terminated) throw new Error(`${s.settings.env} terminated at step ${s.t}; reset (R) to start a new episode`);
   const before = s.obs;
   const t0 = performance.now();
   const action = s.mpc.act(before);
@@ -194,6 +197,11 @@ function stepOnce(s: Session): void {
       ...(trace ? { trace } : {}),
     },
   });
+  if (r.terminated) {
+    s.terminated = true;
+    post({ type: 'terminated', atStep: s.t });
+  }
+  return !r.terminated;
 }
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
@@ -207,7 +215,11 @@ async function loop(fast: boolean): Promise<void> {
   while (running && id === loopId && session) {
     const t0 = performance.now();
     try {
-      stepOnce(session);
+      if (!stepOnce(session)) {
+        running = false;
+        post({ type: 'state', running });
+        return;
+      }
     } catch (e) {
       running = false;
       post({ type: 'error', message: `step failed: ${errorText(e)}` });

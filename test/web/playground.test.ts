@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, playgroundState, startPlayground, waitForPlayground, type Playground, type PlaygroundState } from '../../scripts/web/harness.ts';
 import { PendulumEnv } from '../../envs/pendulum.ts';
+import { CartPoleEnv } from '../../envs/cartpole.ts';
 
 const theta = (obs: readonly number[]): number => Math.atan2(obs[1]!, obs[0]!);
 
@@ -145,6 +146,35 @@ describe('web playground', () => {
     expect(k.pushes[0]!.after[2]! - k.pushes[0]!.before[2]!).toBeCloseTo(-4.5, 1);
     expect(errors).toEqual([]);
     expect(k.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('dragging CartPole-v1\'s pole past 12° ends the episode cleanly (no step error), and R starts a new one', async () => {
+    const { page, errors } = await openPage(pg.browser, pg.server.url, { env: 'CartPole-v1', solver: 'dcem', fast: '1' });
+    const s0 = await waitForPlayground(page, 'steps', (st) => st.env?.id === 'CartPole-v1' && st.steps >= 10, null, 90_000);
+    expect(s0.env!.draggable).toBe(true);
+    const box = (await page.locator('#drag-layer').boundingBox())!;
+    const frame = s0.env!.frame;
+    const view = new CartPoleEnv().frameView(frame.width, frame.height);
+    const at = (x: number, y: number): [number, number] => {
+      const [fx, fy] = view.px(x, y);
+      return [box.x + (fx * box.width) / frame.width, box.y + (fy * box.height) / frame.height];
+    };
+    const [x, , th] = s0.last!.obs as [number, number, number];
+    await page.mouse.move(...at(x + Math.sin(th), Math.cos(th))); // the pole's tip (pole length 1 m)
+    await page.mouse.down();
+    for (let k = 1; k <= 8; k++) await page.mouse.move(...at(x + Math.sin(th) + 0.1 * k, Math.cos(th) - 0.05 * k));
+    const t = await waitForPlayground(page, 'the termination', (st) => st.terminatedAt !== undefined || st.errors.length > 0, null, 30_000);
+    await page.mouse.up();
+    expect(t.errors).toEqual([]);
+    expect(t.drags[0]!.body).toBe('pole');
+    expect(Math.abs(t.last!.obs[2]!)).toBeGreaterThan(0.2);
+    await waitForPlayground(page, 'the run to stop', (st) => !st.running, null, 10_000);
+    expect(await page.textContent('#drag-status')).toMatch(/terminated at step \d+: press R/);
+    await page.keyboard.press('r');
+    const r = await waitForPlayground(page, 'the reset', (st) => st.terminatedAt === undefined && st.steps === 0, null, 10_000);
+    expect(r.errors).toEqual([]);
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 
