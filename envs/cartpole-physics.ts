@@ -16,6 +16,7 @@
 // 0.01 m / 0.10 rad of a 400×-finer integration of the same ODE: the gap is mostly the explicit Euler error
 // of τ = 0.02 (Gymnasium's integrator), not matter-js.
 import { CartPoleWorld, CARTPOLE_WORLD_DEFAULTS, type CartPoleState } from './matter/cartpole-world.ts';
+import { analyticGrabError, type GrabOptions, type GrabState, type Point } from './pointer.ts';
 import { numberOps, type Ops, type Val } from '../src/models/system/ops.ts';
 
 export type { CartPoleState };
@@ -114,6 +115,29 @@ export class CartPoleSim {
       this.state = this.actuation.analytic(this.state, u, this.params);
     }
     return this.get();
+  }
+
+  private matter(id: string): CartPoleWorld {
+    if (!this.world) throw analyticGrabError(id);
+    return this.world;
+  }
+
+  /** Holds the cart or the pole nearest `pointer` (m, y up, rail at y = 0); matter physics only. */
+  grab(id: string, pointer: Point, opts: GrabOptions = {}): GrabState {
+    const w = this.matter(id);
+    return opts.radius === undefined ? w.grab(pointer) : w.grab(pointer, opts.radius);
+  }
+
+  moveGrab(id: string, pointer: Point): GrabState {
+    return this.matter(id).moveGrab(pointer);
+  }
+
+  release(): boolean {
+    return this.world?.release() ?? false;
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.world?.grabbed();
   }
 
   dispose(): void {

@@ -2,9 +2,10 @@
 // cart, the pole (length 2L) from the cart's pivot, and the applied force as an arrow under the cart. The
 // view spans the track plus a pole length on each side (a horizontal pole at the track's end stays in the
 // frame) and, vertically, only what the pole can reach: down to −2L when it may hang (swing-up), otherwise
-// just below the cart; a caption band sits above the scene.
+// just below the cart; a caption band sits above the scene; a pointer grab (envs/pointer.ts) is drawn on top.
 import type { CanvasLike, RenderOptions } from './types.ts';
-import { arrow, caption, CAPTION_PX, clear, disc, fitView, line } from './render.ts';
+import { arrow, caption, CAPTION_PX, clear, disc, fitView, line, type View } from './render.ts';
+import { drawGrab, type GrabState } from './pointer.ts';
 
 /** World rectangle [x0, x1, y0, y1] (m) a cart-pole frame shows. */
 export function cartPoleScene(halfLength: number, xLimit: number, hanging: boolean): [number, number, number, number] {
@@ -19,17 +20,22 @@ export function cartPoleFrame(halfLength: number, xLimit: number, hanging: boole
   return { width, height: Math.ceil((width * (y1 - y0)) / (x1 - x0)) + CAPTION_PX };
 }
 
+/** The view drawCartPole draws with (m, y up, rail at y = 0). */
+export function cartPoleView(width: number, height: number, halfLength: number, xLimit: number, hanging: boolean): View {
+  const [x0, x1, y0, y1] = cartPoleScene(halfLength, xLimit, hanging);
+  return fitView(width, height, x0, x1, y0, y1, CAPTION_PX);
+}
+
 export function drawCartPole(
   ctx: CanvasLike,
   width: number,
   height: number,
   s: { x: number; theta: number },
-  opts: { halfLength: number; xLimit: number; force: number; forceMag: number; title: string; hanging: boolean },
+  opts: { halfLength: number; xLimit: number; force: number; forceMag: number; title: string; hanging: boolean; grab?: GrabState },
   render: RenderOptions = {},
 ): void {
   const poleLen = 2 * opts.halfLength;
-  const [x0, x1, y0, y1] = cartPoleScene(opts.halfLength, opts.xLimit, opts.hanging);
-  const v = fitView(width, height, x0, x1, y0, y1, CAPTION_PX);
+  const v = cartPoleView(width, height, opts.halfLength, opts.xLimit, opts.hanging);
   clear(ctx, width, height);
   line(ctx, v.px(-opts.xLimit - 0.25, 0), v.px(opts.xLimit + 0.25, 0), '#999999', 2);
   for (const xm of [-opts.xLimit, opts.xLimit]) line(ctx, v.px(xm, -0.1), v.px(xm, 0.1), '#cc3333', 2);
@@ -44,5 +50,6 @@ export function drawCartPole(
   const force = render.action?.[0] ?? opts.force;
   const len = (force / opts.forceMag) * 0.6 * v.scale;
   arrow(ctx, [cx, cy + 0.7 * ch], [cx + len, cy + 0.7 * ch], '#2a6fdb');
+  drawGrab(ctx, v, opts.grab);
   caption(ctx, `${opts.title}  F = ${force.toFixed(1)} N`, render.note);
 }

@@ -29,7 +29,9 @@ import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { unwrapAngle } from './angle.ts';
 import { CARTPOLE_DEFAULTS, CARTPOLE_FORCE_MAG, CARTPOLE_PARAMS, CARTPOLE_TAU, CartPoleSim, cartPoleAccelerations, type CartPoleActuation, type CartPoleParam, type CartPoleState, type Physics } from './cartpole-physics.ts';
-import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
+import { cartPoleFrame, cartPoleView, drawCartPole } from './cartpole-render.ts';
+import type { Draggable, GrabOptions, GrabState, Point } from './pointer.ts';
+import type { View } from './render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
 import { defineSystem, type SystemDefinition } from '../src/models/system/definition.ts';
 import { numberOps } from '../src/models/system/ops.ts';
@@ -129,7 +131,7 @@ export const CARTPOLE_SWINGUP_META: EnvMeta = {
   frame: cartPoleFrame(CARTPOLE_DEFAULTS.halfLength, SWINGUP.xLimit, true),
 };
 
-export class CartPoleSwingUpEnv implements Env {
+export class CartPoleSwingUpEnv implements Env, Draggable {
   readonly id = 'CartPoleSwingUp-v0';
   readonly dt = CARTPOLE_TAU;
   readonly meta = CARTPOLE_SWINGUP_META;
@@ -164,6 +166,7 @@ export class CartPoleSwingUpEnv implements Env {
 
   reset(opts: { seed?: number } = {}): { obs: Float32Array; info: Info } {
     const rng = this.guard.reset(opts.seed);
+    this.sim.release();
     this.lastForce = 0;
     return {
       obs: this.setState({ x: 0.1 * rng.normal(), xDot: 0.1 * rng.normal(), theta: Math.PI + 0.1 * rng.normal(), thetaDot: 0.1 * rng.normal() }),
@@ -190,7 +193,29 @@ export class CartPoleSwingUpEnv implements Env {
       forceMag: SWINGUP.forceMag,
       title: `${this.id} (${this.physics})`,
       hanging: true,
+      grab: this.sim.grabbed(),
     }, opts);
+  }
+
+  /** Holds the cart or the pole nearest `pointer` (m, y up, rail at y = 0); matter physics only (envs/pointer.ts). */
+  grab(pointer: Point, opts?: GrabOptions): GrabState {
+    return this.sim.grab(this.id, pointer, opts);
+  }
+
+  moveGrab(pointer: Point): GrabState {
+    return this.sim.moveGrab(this.id, pointer);
+  }
+
+  release(): boolean {
+    return this.sim.release();
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.sim.grabbed();
+  }
+
+  frameView(width: number, height: number): View {
+    return cartPoleView(width, height, this.sim.params.halfLength, SWINGUP.xLimit, true);
   }
 
   /** The differentiable twin: compileSystem(cartPoleSwingUpSystem) with this env's parameters (track penalty on). */

@@ -27,7 +27,9 @@ import { validateAction } from './action.ts';
 import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { CARTPOLE_DEFAULTS, CARTPOLE_FORCE_MAG, CARTPOLE_PARAMS, CARTPOLE_TAU, CartPoleSim, cartPoleEuler, type CartPoleActuation, type CartPoleParam, type CartPoleState, type Physics } from './cartpole-physics.ts';
-import { cartPoleFrame, drawCartPole } from './cartpole-render.ts';
+import { cartPoleFrame, cartPoleView, drawCartPole } from './cartpole-render.ts';
+import type { Draggable, GrabOptions, GrabState, Point } from './pointer.ts';
+import type { View } from './render.ts';
 import { CARTPOLE_WORLD_DEFAULTS } from './matter/cartpole-world.ts';
 import { defineSystem } from '../src/models/system/definition.ts';
 import { numberOps, type Ops, type Val } from '../src/models/system/ops.ts';
@@ -95,7 +97,7 @@ export const CARTPOLE_META: EnvMeta = {
   frame: cartPoleFrame(CARTPOLE_DEFAULTS.halfLength, CARTPOLE_THRESHOLDS.x, false),
 };
 
-export class CartPoleEnv implements Env {
+export class CartPoleEnv implements Env, Draggable {
   readonly id = 'CartPole-v1';
   readonly dt = CARTPOLE_TAU;
   readonly meta = CARTPOLE_META;
@@ -131,6 +133,7 @@ export class CartPoleEnv implements Env {
 
   reset(opts: { seed?: number } = {}): { obs: Float32Array; info: Info } {
     const rng = this.guard.reset(opts.seed);
+    this.sim.release();
     const [x, xDot, theta, thetaDot] = Array.from({ length: 4 }, () => rng.uniformIn(-0.05, 0.05)) as [number, number, number, number];
     this.lastForce = 0;
     return { obs: this.setState({ x, xDot, theta, thetaDot }), info: {} };
@@ -154,7 +157,29 @@ export class CartPoleEnv implements Env {
       forceMag: CARTPOLE_THRESHOLDS.forceMag,
       title: `${this.id} (${this.physics})`,
       hanging: false,
+      grab: this.sim.grabbed(),
     }, opts);
+  }
+
+  /** Holds the cart or the pole nearest `pointer` (m, y up, rail at y = 0); matter physics only (envs/pointer.ts). */
+  grab(pointer: Point, opts?: GrabOptions): GrabState {
+    return this.sim.grab(this.id, pointer, opts);
+  }
+
+  moveGrab(pointer: Point): GrabState {
+    return this.sim.moveGrab(this.id, pointer);
+  }
+
+  release(): boolean {
+    return this.sim.release();
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.sim.grabbed();
+  }
+
+  frameView(width: number, height: number): View {
+    return cartPoleView(width, height, this.sim.params.halfLength, CARTPOLE_THRESHOLDS.x, false);
   }
 
   /** The differentiable twin: compileSystem(cartPoleSystem) with this env's parameters (action relaxed, surrogate cost). */

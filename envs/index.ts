@@ -9,3 +9,4 @@ export { CartPoleSwingUpEnv, cartPoleSwingUpSystem, defineCartPoleSwingUp, type 
 export { MountainCarContinuousEnv, mountainCarSystem } from './mountain-car-continuous.ts';
 export { planarQuadrotorSystem } from './planar-quadrotor.ts';
 export { acrobotSwingUpSystem, acrobotTipHeight } from './acrobot-swingup.ts';
+export { isDraggable, GRAB_RADIUS, HAND_DEFAULTS, type Draggable, type GrabOptions, type GrabState, type HandConfig, type Point } from './pointer.ts';

@@ -75,6 +75,23 @@ export class MountainCarContinuousEnv implements Env {
     return Float32Array.of(this.p, this.v);
   }
 
+  /** The physical state: position p (m) and velocity v (m/step). */
+  getState(): { position: number; velocity: number } {
+    return { position: this.p, velocity: this.v };
+  }
+
+  /** Overrides the state (stored in float32, as step does); p ∈ [−1.2, 0.6], |v| ≤ 0.07; returns the observation. */
+  setState(position: number, velocity: number): Float32Array {
+    // bounds widened to their float32 neighbours, so an observation read back is always accepted
+    if (!(Number.isFinite(position) && position >= Math.min(K.minPosition, Math.fround(K.minPosition)) && position <= Math.max(K.maxPosition, Math.fround(K.maxPosition)))) {
+      throw new Error(`${this.id}.setState: position must be in [${K.minPosition}, ${K.maxPosition}] m (got ${position})`);
+    }
+    if (!(Number.isFinite(velocity) && Math.abs(velocity) <= Math.max(K.maxSpeed, Math.fround(K.maxSpeed)))) throw new Error(`${this.id}.setState: velocity must be in [−${K.maxSpeed}, ${K.maxSpeed}] m/step (got ${velocity})`);
+    this.p = Math.fround(position);
+    this.v = Math.fround(velocity);
+    return this.obs();
+  }
+
   reset(opts: { seed?: number } = {}): { obs: Float32Array; info: Info } {
     const rng = this.guard.reset(opts.seed);
     this.p = rng.uniformIn(-0.6, -0.4);

@@ -20,6 +20,9 @@
 // constant u ~ U(−2, 2); test/envs/pendulum.test.ts bounds it): max |θ_matter − θ_analytic| = 0.37 rad, while
 // matter stays within 0.11 rad of a 1000×-finer integration of the same ODE: most of the gap is the analytic
 // model's own dt = 0.05 Euler error.
+// Pointer drag (envs/pointer.ts, matter physics only): grab(point) holds the rod at its point nearest the
+// pointer (frame: pivot at the origin, metres, y up) with a soft constraint that pulls it toward the pointer
+// while the env steps; release() lets go; reset() releases.
 import type { Env, Info, StepResult, CanvasLike, RenderOptions } from './types.ts';
 import { target, type EnvMeta } from './meta.ts';
 import { Box } from './spaces.ts';
@@ -28,7 +31,8 @@ import { EpisodeGuard } from './episode-guard.ts';
 import { register } from './registry.ts';
 import { unwrapAngle } from './angle.ts';
 import { PendulumWorld, PENDULUM_WORLD_DEFAULTS } from './matter/pendulum-world.ts';
-import { caption, CAPTION_PX, clear, disc, fitView, line, torqueArrow } from './render.ts';
+import { caption, CAPTION_PX, clear, disc, fitView, line, torqueArrow, type View } from './render.ts';
+import { analyticGrabError, drawGrab, type Draggable, type GrabOptions, type GrabState, type Point } from './pointer.ts';
 import { defineSystem } from '../src/models/system/definition.ts';
 import { numberOps } from '../src/models/system/ops.ts';
 import { compileSystem, type CompiledSystem } from '../src/models/system/compile.ts';
@@ -99,7 +103,7 @@ export const PENDULUM_META: EnvMeta = {
   frame: { width: 400, height: 400 + CAPTION_PX },
 };
 
-export class PendulumEnv implements Env {
+export class PendulumEnv implements Env, Draggable {
   readonly id = 'Pendulum-v1';
   readonly meta = PENDULUM_META;
   readonly dt = pendulumSystem.dt;
@@ -162,6 +166,7 @@ export class PendulumEnv implements Env {
     const theta = rng.uniformIn(-Math.PI, Math.PI);
     const thetaDot = rng.uniformIn(-1, 1);
     this.lastU = 0;
+    this.world?.release();
     return { obs: this.setState(theta, thetaDot), info: {} };
   }
 
@@ -185,11 +190,40 @@ export class PendulumEnv implements Env {
     return { obs: this.obs(), reward, terminated: false, truncated: false, info: {} };
   }
 
-  /** Rod from the pivot, bob at the tip, and the last torque as a circular arrow (clockwise = positive). */
+  private matter(): PendulumWorld {
+    if (!this.world) throw analyticGrabError(this.id);
+    return this.world;
+  }
+
+  /** Holds the rod at its point nearest `pointer` (m, y up, pivot at the origin); matter physics only. */
+  grab(pointer: Point, opts: GrabOptions = {}): GrabState {
+    const w = this.matter();
+    return opts.radius === undefined ? w.grab(pointer) : w.grab(pointer, opts.radius);
+  }
+
+  moveGrab(pointer: Point): GrabState {
+    return this.matter().moveGrab(pointer);
+  }
+
+  release(): boolean {
+    return this.world?.release() ?? false;
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.world?.grabbed();
+  }
+
+  /** The view render draws with: ±1.2 l around the pivot below the caption band. */
+  frameView(width: number, height: number): View {
+    const l = this.params.l;
+    return fitView(width, height, -1.2 * l, 1.2 * l, -1.2 * l, 1.2 * l, CAPTION_PX);
+  }
+
+  /** Rod from the pivot, bob at the tip, the last torque as a circular arrow (clockwise = positive), the grab. */
   render(ctx: CanvasLike, width: number, height: number, opts: RenderOptions = {}): void {
     const l = this.params.l;
     const u = opts.action?.[0] ?? this.lastU;
-    const v = fitView(width, height, -1.2 * l, 1.2 * l, -1.2 * l, 1.2 * l, CAPTION_PX);
+    const v = this.frameView(width, height);
     clear(ctx, width, height);
     const pivot = v.px(0, 0);
     const tip = v.px(l * Math.sin(this.theta), l * Math.cos(this.theta));
@@ -197,6 +231,7 @@ export class PendulumEnv implements Env {
     disc(ctx, tip, Math.max(4, 0.06 * v.scale), '#993333');
     disc(ctx, pivot, 5, '#222222');
     torqueArrow(ctx, pivot, 0.3 * v.scale, u / MAX_TORQUE, '#2a6fdb');
+    drawGrab(ctx, v, this.grabbed());
     caption(ctx, `${this.id} (${this.physics})  u = ${u.toFixed(2)} N·m`, opts.note);
   }
 

@@ -5,6 +5,8 @@ import type { CanvasLike } from './types.ts';
 export interface View {
   /** Pixel position of a world point (metres, y up). */
   px(x: number, y: number): [number, number];
+  /** World point (metres, y up) of a pixel position: the inverse of px. */
+  world(px: number, py: number): [number, number];
   /** Pixels per metre. */
   scale: number;
 }
@@ -20,7 +22,7 @@ export function fitView(width: number, height: number, x0: number, x1: number, y
   const scale = Math.min(width / (x1 - x0), (height - top) / (y1 - y0));
   const ox = width / 2 - ((x0 + x1) / 2) * scale;
   const oy = top + (height - top) / 2 + ((y0 + y1) / 2) * scale;
-  return { scale, px: (x, y) => [ox + x * scale, oy - y * scale] };
+  return { scale, px: (x, y) => [ox + x * scale, oy - y * scale], world: (px, py) => [(px - ox) / scale, (oy - py) / scale] };
 }
 
 export function clear(ctx: CanvasLike, width: number, height: number, color = '#ffffff'): void {

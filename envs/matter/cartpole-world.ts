@@ -9,7 +9,10 @@
 // The rail: the cart's weight is cancelled by an equal upward force, and after every update its height
 // and vertical velocity are reset to the rail (the rail absorbs the vertical pin reaction).
 // Conventions (Gymnasium): x to the right, θ = 0 upright, θ > 0 leaning right (matter's clockwise angle).
+// A hand (./hand.ts) can hold the cart or the pole at a point and drag it toward a pointer while the world
+// steps (the rail still holds the cart's height).
 import Matter from 'matter-js';
+import { GRAB_RADIUS, Hand, nearestOnSegment, type GrabState, type Point } from './hand.ts';
 import {
   MS_PER_S,
   forceToMatter,
@@ -55,6 +58,7 @@ export class CartPoleWorld {
   readonly pin: Matter.Constraint;
   readonly cfg: CartPoleWorldConfig;
   private readonly railY = 0;
+  private readonly hand: Hand;
 
   constructor(cfg: CartPoleWorldConfig) {
     this.cfg = cfg;
@@ -80,6 +84,37 @@ export class CartPoleWorld {
       damping: 0,
     });
     Matter.Composite.add(this.engine.world, [this.cart, this.pole, this.pin]);
+    this.hand = new Hand(this.engine, S);
+  }
+
+  /**
+   * Grabs the cart (its 0.5 × 0.3 m box) or the pole (its axis), whichever is nearer `pointer` (m, y up; the
+   * rail at y = 0), if within `radius` m. The cart is pulled at the held point's height (it runs on the rail).
+   */
+  grab(pointer: Point, radius = GRAB_RADIUS): GrabState {
+    const S = this.cfg.pxPerMeter;
+    const g = this.geometry();
+    const cx = g.cart.x / S;
+    const cart = {
+      name: 'cart',
+      body: this.cart,
+      nearest: (p: Point) => ({ x: Math.min(cx + 0.25, Math.max(cx - 0.25, p.x)), y: Math.min(0.15, Math.max(-0.15, p.y)) }),
+      reach: (p: Point, held: Point) => ({ x: p.x, y: held.y }),
+    };
+    const pole = { name: 'pole', body: this.pole, nearest: (p: Point) => nearestOnSegment(p, { x: cx, y: 0 }, { x: g.tip.x / S, y: -g.tip.y / S }) };
+    return this.hand.grab(pointer, [cart, pole], radius, 'CartPoleWorld');
+  }
+
+  moveGrab(pointer: Point): GrabState {
+    return this.hand.move(pointer, 'CartPoleWorld');
+  }
+
+  release(): boolean {
+    return this.hand.release();
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.hand.state();
   }
 
   private get subMs(): number {
@@ -108,6 +143,7 @@ export class CartPoleWorld {
       h,
     );
     resetPinAnchor(this.pin, { x: 0, y: r }, s.theta);
+    this.hand.reanchor();
   }
 
   getState(): CartPoleState {

@@ -7,7 +7,9 @@
 // numerical damping of matter's position-based constraint.
 // Angle convention: θ is matter's body angle (clockwise on screen, rod tip at pivot + l(sin θ, −cos θ)
 // in y-down pixels), positive torque increases θ. Units: see ./units.ts.
+// A hand (./hand.ts) can hold the rod at a point and drag it toward a pointer while the world steps.
 import Matter from 'matter-js';
+import { GRAB_RADIUS, Hand, nearestOnSegment, reachAbout, type GrabState, type Point } from './hand.ts';
 import {
   MS_PER_S,
   gravityScale,
@@ -45,6 +47,7 @@ export class PendulumWorld {
   readonly pin: Matter.Constraint;
   readonly cfg: PendulumWorldConfig;
   private readonly pivot = { x: 0, y: 0 };
+  private readonly hand: Hand;
 
   constructor(cfg: PendulumWorldConfig) {
     this.cfg = cfg;
@@ -71,6 +74,31 @@ export class PendulumWorld {
       damping: 0,
     });
     Matter.Composite.add(this.engine.world, [this.rod, this.pin]);
+    this.hand = new Hand(this.engine, S);
+  }
+
+  /**
+   * Grabs the rod at its point nearest `pointer` (m, y up; the pivot at the origin) if within `radius` m; the
+   * hand pulls it toward the pointer's direction from the pivot (its point's circle).
+   */
+  grab(pointer: Point, radius = GRAB_RADIUS): GrabState {
+    const S = this.cfg.pxPerMeter;
+    const tip = this.geometry().tip;
+    const pivot = { x: this.pivot.x / S, y: -this.pivot.y / S };
+    const rod = { name: 'rod', body: this.rod, nearest: (p: Point) => nearestOnSegment(p, pivot, { x: tip.x / S, y: -tip.y / S }), reach: reachAbout(pivot) };
+    return this.hand.grab(pointer, [rod], radius, 'PendulumWorld');
+  }
+
+  moveGrab(pointer: Point): GrabState {
+    return this.hand.move(pointer, 'PendulumWorld');
+  }
+
+  release(): boolean {
+    return this.hand.release();
+  }
+
+  grabbed(): GrabState | undefined {
+    return this.hand.state();
   }
 
   private get subMs(): number {
@@ -96,6 +124,7 @@ export class PendulumWorld {
       this.subMs,
     );
     resetPinAnchor(this.pin, { x: 0, y: r }, theta);
+    this.hand.reanchor();
   }
 
   /** θ (unwrapped body angle) and θ̇ (rad/s) after the last update. */

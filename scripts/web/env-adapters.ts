@@ -6,8 +6,10 @@
 //   CartPole-v1         obs [x, ẋ, θ, θ̇]             push ẋ += s, θ̇ −= s
 //   CartPoleSwingUp-v0  obs [x, ẋ, cos θ, sin θ, θ̇]  push ẋ += s, θ̇ −= s
 //   system envs         obs = state [q, q̇]            push q̇₀ += s
-//   MountainCarContinuous-v0 keeps its state private: no ghosts, no push.
-import { CartPoleEnv, CartPoleSwingUpEnv, PendulumEnv, SystemEnv } from '../../envs/index.ts';
+//   MountainCarContinuous-v0  obs [p, v]           push v += 0.015 s (|v| ≤ 0.07 m/step)
+// A pointer drag that holds a body is the env's own hook (envs/pointer.ts), not an adapter.
+import { CartPoleEnv, CartPoleSwingUpEnv, MountainCarContinuousEnv, PendulumEnv, SystemEnv } from '../../envs/index.ts';
+import { MOUNTAIN_CAR } from '../../envs/mountain-car-continuous.ts';
 import type { Env } from '../../envs/types.ts';
 
 export interface EnvAdapter {
@@ -54,11 +56,21 @@ const system: EnvAdapter = {
   },
 };
 
+const mountainCar: EnvAdapter = {
+  setFromObs: (e, o) => void (e as MountainCarContinuousEnv).setState(o[0]!, o[1]!),
+  push: (e, s) => {
+    const m = e as MountainCarContinuousEnv;
+    const { position, velocity } = m.getState();
+    return m.setState(position, Math.max(-MOUNTAIN_CAR.maxSpeed, Math.min(MOUNTAIN_CAR.maxSpeed, velocity + 0.015 * s)));
+  },
+};
+
 /** The adapter of an env instance, or undefined when the env's state cannot be set from outside. */
 export function envAdapter(env: Env): EnvAdapter | undefined {
   if (env instanceof PendulumEnv) return pendulum;
   if (env instanceof CartPoleSwingUpEnv) return cartPoleSwingUp;
   if (env instanceof CartPoleEnv) return cartPole;
   if (env instanceof SystemEnv) return system;
+  if (env instanceof MountainCarContinuousEnv) return mountainCar;
   return undefined;
 }

@@ -34,6 +34,9 @@ const state: PlaygroundState = {
   last: undefined,
   log: [],
   pushes: [],
+  drags: [],
+  terminatedAt: undefined,
+  grabMisses: [],
   bench: undefined,
   train: { running: false, losses: [], mass: [], length: [], done: false },
   draws: {},
@@ -217,7 +220,14 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.last = undefined;
       state.log = [];
       state.pushes = [];
+      state.drags = [];
+      state.terminatedAt = undefined;
+      state.grabMisses = [];
+      $('drag-status').textContent = '';
       history = [];
+      dragMode = undefined;
+      $('drag-hint').textContent = m.env.dragNote;
+      dragLayer.style.cursor = m.env.draggable ? 'grab' : m.env.pushable ? 'ew-resize' : 'default';
       stage(m.env.frame);
       for (const id of ['chart-traces', 'chart-cost', 'chart-trace']) message(id, 'waiting for the first step…');
       if (pendingRun) send({ type: 'run', fast: fast() });
@@ -236,6 +246,24 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'pushed':
       state.pushes.push({ strength: m.strength, before: m.before, after: m.after, atStep: state.steps });
       break;
+    case 'grabbed':
+      state.drags.push({ body: m.body, grabbedAt: m.atStep });
+      $('drag-status').textContent = `holding the ${m.body}`;
+      break;
+    case 'terminated':
+      state.terminatedAt = m.atStep;
+      $('drag-status').textContent = `${state.env?.id ?? 'the env'} terminated at step ${m.atStep}: press R (or apply & reset) for a new episode`;
+      break;
+    case 'grab-missed':
+      state.grabMisses.push(m.message);
+      $('drag-status').textContent = m.message;
+      break;
+    case 'released': {
+      const d = state.drags.at(-1);
+      if (d && d.releasedAt === undefined) Object.assign(d, { releasedAt: m.atStep, moves: m.moves });
+      if (state.terminatedAt === undefined) $('drag-status').textContent = '';
+      break;
+    }
     case 'state':
       state.running = m.running;
       $('run').textContent = m.running ? 'pause' : 'run';
@@ -276,36 +304,64 @@ function stage(frame: { width: number; height: number }): void {
 
 function push(strength: number): void {
   if (state.env && !state.env.pushable) {
-    showError(`push: ${state.env.id} keeps its state private; pushes work on the other envs`);
+    showError(`push: ${state.env.id} offers no push`);
     return;
   }
   send({ type: 'push', strength });
 }
 
-let dragFrom: { x: number; y: number } | undefined;
+/**
+ * A pointer drag on the scene. On an env with a matter-js world (EnvInfo.draggable) it holds the body: the
+ * pointer's frame pixels go to the worker (grab → drag → release) and the worker's env pulls the body there
+ * while it steps. Elsewhere a drag across the scene is a push on release (60 px = a unit push, capped at 3).
+ */
+let dragMode: { kind: 'hold' } | { kind: 'push'; from: { x: number; y: number } } | undefined;
+
+/** The frame pixel (the worker's canvas) under a pointer event on the drag layer. */
+function framePoint(e: PointerEvent): { x: number; y: number } {
+  const f = state.env!.frame;
+  return { x: (e.offsetX * f.width) / dragLayer.clientWidth, y: (e.offsetY * f.height) / dragLayer.clientHeight };
+}
+
 dragLayer.addEventListener('pointerdown', (e) => {
-  dragFrom = { x: e.offsetX, y: e.offsetY };
+  if (!state.env) return;
   dragLayer.setPointerCapture(e.pointerId);
+  if (state.env.draggable) {
+    dragMode = { kind: 'hold' };
+    dragLayer.style.cursor = 'grabbing';
+    send({ type: 'grab', ...framePoint(e) });
+  } else dragMode = { kind: 'push', from: { x: e.offsetX, y: e.offsetY } };
 });
 dragLayer.addEventListener('pointermove', (e) => {
-  if (!dragFrom) return;
+  if (!dragMode) return;
+  if (dragMode.kind === 'hold') {
+    send({ type: 'drag', ...framePoint(e) });
+    return;
+  }
   const g = dragLayer.getContext('2d')!;
   g.clearRect(0, 0, dragLayer.width, dragLayer.height);
   g.strokeStyle = '#D55E00';
   g.lineWidth = 3;
   g.beginPath();
-  g.moveTo(dragFrom.x, dragFrom.y);
+  g.moveTo(dragMode.from.x, dragMode.from.y);
   g.lineTo(e.offsetX, e.offsetY);
   g.stroke();
 });
-dragLayer.addEventListener('pointerup', (e) => {
-  if (!dragFrom) return;
-  const dx = e.offsetX - dragFrom.x;
-  dragFrom = undefined;
+function endDrag(e: PointerEvent): void {
+  const mode = dragMode;
+  dragMode = undefined;
+  if (!mode) return;
+  if (mode.kind === 'hold') {
+    dragLayer.style.cursor = 'grab';
+    send({ type: 'release' });
+    return;
+  }
   dragLayer.getContext('2d')!.clearRect(0, 0, dragLayer.width, dragLayer.height);
-  // a drag of 60 px is a unit push; the strength is capped at 3
-  if (Math.abs(dx) > 5) push(Math.max(-3, Math.min(3, dx / 60)));
-});
+  const dx = e.offsetX - mode.from.x;
+  if (e.type === 'pointerup' && Math.abs(dx) > 5) push(Math.max(-3, Math.min(3, dx / 60)));
+}
+dragLayer.addEventListener('pointerup', endDrag);
+dragLayer.addEventListener('pointercancel', endDrag);
 
 window.addEventListener('keydown', (e) => {
   if ((e.target as HTMLElement).tagName === 'INPUT' || (e.target as HTMLElement).tagName === 'SELECT') return;

@@ -36,6 +36,10 @@ export type ToWorker =
   | { type: 'reset'; seed: number }
   /** A disturbance of signed strength (≈ −3…3): a velocity kick, see scripts/web/env-adapters.ts. */
   | { type: 'push'; strength: number }
+  /** Pointer drag in the env frame's pixels (frame.width × frame.height): grab the body there, move, let go. */
+  | { type: 'grab'; x: number; y: number }
+  | { type: 'drag'; x: number; y: number }
+  | { type: 'release' }
   | { type: 'bench'; plans: number; warmup: number }
   | { type: 'train'; settings: TrainSettings };
 
@@ -50,6 +54,10 @@ export interface EnvInfo {
   signal: 'cost' | 'reward';
   frame: { width: number; height: number };
   pushable: boolean;
+  /** Whether a pointer drag holds a body (a matter-js constraint, envs/pointer.ts); else a drag pushes. */
+  draggable: boolean;
+  /** What a drag does on this env, for the page's hint. */
+  dragNote: string;
 }
 
 export interface StepRecord {
@@ -59,6 +67,8 @@ export interface StepRecord {
   /** Stage cost (or reward, per EnvInfo.signal) of this step. */
   signal: number;
   msPerPlan: number;
+  /** Plan ghosts drawn over the env this step (0 when the env's state cannot be set from the plan). */
+  ghosts: number;
   trace?: SolverTrace;
 }
 
@@ -70,7 +80,14 @@ export type FromWorker =
   | { type: 'configured'; env: EnvInfo; settings: PlannerSettings; obs: number[] }
   | { type: 'step'; record: StepRecord }
   | { type: 'pushed'; strength: number; before: number[]; after: number[] }
+  /** `atStep`: the env step count when the hand took hold / let go (log entries with t > atStep follow it). */
+  | { type: 'grabbed'; body: string; atStep: number; obs: number[] }
+  | { type: 'grab-missed'; message: string }
+  /** `moves`: pointer moves applied to this grab. */
+  | { type: 'released'; atStep: number; obs: number[]; moves: number }
   | { type: 'state'; running: boolean }
+  /** The env's episode ended (e.g. CartPole-v1 past 12°); the run stops until a reset. */
+  | { type: 'terminated'; atStep: number }
   | { type: 'bench'; plans: number; seconds: number; plansPerSec: number; msMedian: number; settings: PlannerSettings }
   | { type: 'train-step'; i: number; loss: number; mass: number; length: number }
   | { type: 'train-done'; losses: number[]; mass: number; length: number };
@@ -91,6 +108,12 @@ export interface PlaygroundState {
   /** Every step since the last configure (t, obs, action), capped at LOG_MAX (5000) entries. */
   log: Array<{ t: number; obs: number[]; action: number[] }>;
   pushes: Array<{ strength: number; before: number[]; after: number[]; atStep: number }>;
+  /** Pointer drags since the last configure: the body held, the steps it was grabbed and released at, the moves applied. */
+  drags: Array<{ body: string; grabbedAt: number; releasedAt?: number; moves?: number }>;
+  /** The step at which the episode terminated, if it did (a reset clears it). */
+  terminatedAt: number | undefined;
+  /** Grabs that found no body (the worker's message). */
+  grabMisses: string[];
   bench: Extract<FromWorker, { type: 'bench' }> | undefined;
   train: { running: boolean; losses: number[]; mass: number[]; length: number[]; done: boolean };
   /** Chart redraws so far, per chart id. */

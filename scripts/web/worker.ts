@@ -3,12 +3,15 @@
 // handed over by the page), and posts one StepRecord per control step (scripts/web/protocol.ts). Each step:
 //   u = MPC.act(obs)  (timed: ms per plan)  →  env.step(u)  →  env.render(canvas)  →  the plan's predicted
 //   states x̂₁…x̂_H (twin rollout of the planned actions) drawn over it as faint copies of the env.
+// Pointer drags (grab/drag/release, in frame pixels) go to the env's own hook (envs/pointer.ts): on the
+// matter-js envs a soft Matter.Constraint holds the body at the pointer while the loop keeps stepping, so
+// the controller fights the hand live and the plan's ghosts keep drawing.
 // A second instance of this worker runs the training tab (imitation through the solver, src/train/imitation.ts).
 // The wasm backend must load: if setBackend('wasm') fails (e.g. the .wasm files are not served), the worker
 // reports a fatal error instead of letting tfjs fall back to another backend.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { envSpec, listEnvs } from '../../envs/index.ts';
+import { envSpec, isDraggable, listEnvs } from '../../envs/index.ts';
 import type { Env } from '../../envs/types.ts';
 import { CAPTION_PX } from '../../envs/render.ts';
 import { MPC, listPlannerNames } from '../../controllers/index.ts';
@@ -41,6 +44,7 @@ interface Session {
   obs: Float32Array;
   t: number;
   info: EnvInfo;
+  terminated: boolean;
 }
 
 let canvas: OffscreenCanvas | undefined;
@@ -49,6 +53,10 @@ let session: Session | undefined;
 let running = false;
 let loopId = 0;
 let ready = false;
+/** The last plan's predicted observations, redrawn when a drag moves while paused. */
+let plan: number[][] | undefined;
+/** Pointer moves applied to the current grab. */
+let grabMoves = 0;
 
 /** A registered env without make()'s TimeLimit (the playground runs until paused); physics overrides allowed. */
 function buildEnv(id: string, extra: Record<string, unknown> = {}): Env {
@@ -56,6 +64,16 @@ function buildEnv(id: string, extra: Record<string, unknown> = {}): Env {
   if (!spec) throw new Error(`env "${id}" is not registered; known: ${listEnvs().map((s) => s.id).join(', ')}`);
   const { maxEpisodeSteps: _drop, ...defaults } = spec.defaults;
   return spec.factory({ ...defaults, ...Object.fromEntries(Object.entries(extra).filter(([k]) => k in defaults)) });
+}
+
+/** What a pointer drag does on `env` (the page's hint). */
+function dragNote(env: Env, adapter: EnvAdapter | undefined): { draggable: boolean; dragNote: string } {
+  const physics = (env as { physics?: string }).physics;
+  if (isDraggable(env) && physics !== 'analytic') {
+    return { draggable: true, dragNote: `Drag the ${env.id.startsWith('Pendulum') ? 'pendulum' : 'cart or the pole'} with the mouse: a matter-js constraint holds it at the pointer (this env runs its matter-js physics) while the controller fights it; let go and watch it recover.` };
+  }
+  const why = isDraggable(env) ? `${env.id} runs its analytic physics` : `${env.id} has no matter-js world`;
+  return { draggable: false, dragNote: adapter ? `${why}: drag across the scene (or press ← →) to give it a velocity push.` : `${why} and no push.` };
 }
 
 function envInfo(env: Env, adapter: EnvAdapter | undefined): EnvInfo {
@@ -71,6 +89,7 @@ function envInfo(env: Env, adapter: EnvAdapter | undefined): EnvInfo {
     signal: meta?.signal ?? 'reward',
     frame: meta?.frame ?? { width: 400, height: 400 },
     pushable: adapter !== undefined,
+    ...dragNote(env, adapter),
   };
 }
 
@@ -96,12 +115,13 @@ function configure(s: PlannerSettings): void {
   });
   const { obs } = env.reset({ seed: s.seed });
   const info = envInfo(env, adapter);
-  session = { settings: s, env, ghostEnv: adapter ? buildEnv(s.env, { physics: 'analytic' }) : undefined, adapter, mpc, obs, t: 0, info };
+  session = { settings: s, env, ghostEnv: adapter ? buildEnv(s.env, { physics: 'analytic' }) : undefined, adapter, mpc, obs, t: 0, info, terminated: false };
   if (canvas) {
     canvas.width = info.frame.width;
     canvas.height = info.frame.height;
     ghostCanvas = new OffscreenCanvas(info.frame.width, info.frame.height);
   }
+  plan = undefined;
   draw(session, undefined);
   post({ type: 'configured', env: info, settings: s, obs: Array.from(obs) });
 }
@@ -127,14 +147,15 @@ function predicted(s: Session, obs: Float32Array, plan: Float32Array): number[][
   return Array.from({ length: H }, (_, t) => Array.from(flat.subarray(t * nx, (t + 1) * nx)));
 }
 
-function draw(s: Session, plan: number[][] | undefined): void {
-  if (!canvas) return;
+/** Draws the env and the plan's ghosts; returns the number of ghosts drawn. */
+function draw(s: Session, plan: number[][] | undefined): number {
+  if (!canvas) return 0;
   const ctx = canvas.getContext('2d')!;
   const { width: W, height: H } = canvas;
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = 'source-over';
   s.env.render?.(ctx, W, H, { note: `${s.info.dt !== undefined ? `t = ${(s.t * s.info.dt).toFixed(2)} s` : `step ${s.t}`}  ${s.settings.solver} H ${s.settings.horizon}${plan && s.ghostEnv ? '  (faint: the plan)' : ''}` });
-  if (!plan || !s.ghostEnv || !s.adapter || !ghostCanvas) return;
+  if (!plan || !s.ghostEnv || !s.adapter || !ghostCanvas) return 0;
   const g = ghostCanvas.getContext('2d')!;
   const top = Math.min(CAPTION_PX, H - 1);
   for (let k = 1; k <= GHOSTS; k++) {
@@ -148,18 +169,21 @@ function draw(s: Session, plan: number[][] | undefined): void {
   }
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = 'source-over';
+  return GHOSTS;
 }
 
-function stepOnce(s: Session): void {
+/** One control step; returns false when the episode terminated (the env then needs a reset). */
+function stepOnce(s: Session): boolean {
+  if (s.terminated) throw new Error(`${s.settings.env} terminated at step ${s.t}; reset (R) to start a new episode`);
   const before = s.obs;
   const t0 = performance.now();
   const action = s.mpc.act(before);
   const msPerPlan = performance.now() - t0;
-  const plan = s.mpc.lastPlan ? predicted(s, before, s.mpc.lastPlan) : undefined;
+  plan = s.mpc.lastPlan ? predicted(s, before, s.mpc.lastPlan) : undefined;
   const r = s.env.step(action);
   s.obs = r.obs;
   s.t += 1;
-  draw(s, plan);
+  const ghosts = draw(s, plan);
   const trace = s.mpc.lastInfo?.trace;
   post({
     type: 'step',
@@ -169,9 +193,15 @@ function stepOnce(s: Session): void {
       action: Array.from(action),
       signal: s.info.signal === 'cost' ? -r.reward : r.reward,
       msPerPlan,
+      ghosts,
       ...(trace ? { trace } : {}),
     },
   });
+  if (r.terminated) {
+    s.terminated = true;
+    post({ type: 'terminated', atStep: s.t });
+  }
+  return !r.terminated;
 }
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
@@ -185,7 +215,11 @@ async function loop(fast: boolean): Promise<void> {
   while (running && id === loopId && session) {
     const t0 = performance.now();
     try {
-      stepOnce(session);
+      if (!stepOnce(session)) {
+        running = false;
+        post({ type: 'state', running });
+        return;
+      }
     } catch (e) {
       running = false;
       post({ type: 'error', message: `step failed: ${errorText(e)}` });
@@ -320,11 +354,43 @@ scope.onmessage = (ev) => {
         break;
       case 'push': {
         if (!session) throw new Error('push: configure an env first');
-        if (!session.adapter) throw new Error(`push: ${session.settings.env} keeps its state private; pushes work on the other envs`);
+        if (!session.adapter) throw new Error(`push: ${session.settings.env} offers no push`);
         const before = Array.from(session.obs);
         session.obs = session.adapter.push(session.env, m.strength);
         draw(session, undefined);
         post({ type: 'pushed', strength: m.strength, before, after: Array.from(session.obs) });
+        break;
+      }
+      case 'grab': {
+        if (!session) throw new Error('grab: configure an env first');
+        const env = session.env;
+        if (!session.info.draggable || !isDraggable(env) || !canvas) {
+          post({ type: 'grab-missed', message: session.info.dragNote });
+          break;
+        }
+        const [x, y] = env.frameView(canvas.width, canvas.height).world(m.x, m.y);
+        try {
+          const g = env.grab({ x, y });
+          grabMoves = 0;
+          post({ type: 'grabbed', body: g.body, atStep: session.t, obs: Array.from(session.obs) });
+        } catch (e) {
+          post({ type: 'grab-missed', message: errorText(e) });
+        }
+        if (!running) draw(session, plan);
+        break;
+      }
+      case 'drag': {
+        if (!session || !isDraggable(session.env) || !session.env.grabbed() || !canvas) break;
+        const [x, y] = session.env.frameView(canvas.width, canvas.height).world(m.x, m.y);
+        session.env.moveGrab({ x, y });
+        grabMoves += 1;
+        if (!running) draw(session, plan);
+        break;
+      }
+      case 'release': {
+        if (!session || !isDraggable(session.env) || !session.env.release()) break;
+        if (!running) draw(session, plan);
+        post({ type: 'released', atStep: session.t, obs: Array.from(session.obs), moves: grabMoves });
         break;
       }
       case 'bench':

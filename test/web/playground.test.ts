@@ -2,13 +2,16 @@
 // loopback port, driven with playwright-core. What would be wrong: console errors; a backend other than
 // wasm (tfjs falls back silently when the .wasm files are missing); MPC that does not swing the pendulum up
 // (|θ| < 0.3 rad within 10 simulated s, with dcem and with novas); an env or solver the page cannot plan
-// with; a drag that is not applied, or not recovered from; charts without data; training whose loss does not
+// with; a mouse drag that does not hold the pendulum (a matter-js constraint, envs/pointer.ts) while the
+// controller fights it, or is not recovered from after release; MountainCar without ghosts or pushes; charts without data; training whose loss does not
 // fall. The planning speed is measured by `diffmpc bench web`, not here. Every wait is bounded.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, playgroundState, startPlayground, waitForPlayground, type Playground, type PlaygroundState } from '../../scripts/web/harness.ts';
+import { PendulumEnv } from '../../envs/pendulum.ts';
+import { CartPoleEnv } from '../../envs/cartpole.ts';
 
 const theta = (obs: readonly number[]): number => Math.atan2(obs[1]!, obs[0]!);
 
@@ -70,41 +73,134 @@ describe('web playground', () => {
     });
   }
 
-  it('applies a mouse drag on the scene and the controller recovers', async () => {
+  it('a mouse drag holds the pendulum away from upright while the controller fights it, and it recovers after release', async () => {
     const { page, errors } = await openPage(pg.browser, pg.server.url, { env: 'Pendulum-v1', solver: 'dcem', fast: '1' });
-    await waitForPlayground(page, 'upright', (st) => st.log.length > 20 && st.log.slice(-20).every((r) => Math.abs(Math.atan2(r.obs[1]!, r.obs[0]!)) < 0.1), null, 90_000);
+    const s0 = await waitForPlayground(page, 'upright', (st) => st.log.length > 20 && st.log.slice(-20).every((r) => Math.abs(Math.atan2(r.obs[1]!, r.obs[0]!)) < 0.1), null, 90_000);
+    expect(s0.env!.draggable).toBe(true);
+    expect(await page.textContent('#drag-hint')).toMatch(/matter-js constraint/);
+    // page pixels of a world point (m, y up), through the env's own frame view and the canvas's CSS scale
     const box = (await page.locator('#drag-layer').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const frame = s0.env!.frame;
+    const view = new PendulumEnv().frameView(frame.width, frame.height);
+    const at = (x: number, y: number): [number, number] => {
+      const [fx, fy] = view.px(x, y);
+      return [box.x + (fx * box.width) / frame.width, box.y + (fy * box.height) / frame.height];
+    };
+    // a press far from the rod grabs nothing, and says so
+    await page.mouse.move(...at(0, -1.1));
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
-    const s = await waitForPlayground(page, 'the push', (st) => st.pushes.length === 1, null, 10_000);
-    const p = s.pushes[0]!;
-    expect(p.strength).toBeCloseTo(2, 1); // 120 px = 2 units
-    expect(p.after[2]! - p.before[2]!).toBeCloseTo(6, 1); // θ̇ += 3 × strength
-    // recovered: upright and nearly still again for 20 steps, within 10 simulated s of the push
+    const miss = await waitForPlayground(page, 'the missed grab', (st) => st.grabMisses.length === 1, null, 10_000);
+    expect(miss.grabMisses[0]).toMatch(/no body within 0.25 m .* the nearest, rod, is 1\.\d\d m away/);
+    expect(miss.drags).toEqual([]);
+    // press on the bob, carry it along its circle to θ = 1 rad and hold it there
+    const th0 = theta(miss.last!.obs);
+    await page.mouse.move(...at(Math.sin(th0), Math.cos(th0)));
+    await page.mouse.down();
+    const HELD = 1.0;
+    for (let k = 1; k <= 10; k++) {
+      const th = th0 + ((HELD - th0) * k) / 10;
+      await page.mouse.move(...at(Math.sin(th), Math.cos(th)));
+    }
+    const held = await waitForPlayground(
+      page,
+      'the pendulum held near θ = 1 rad',
+      (st, want) => st.drags.length === 1 && st.log.filter((r) => r.t > st.drags[0]!.grabbedAt && Math.abs(Math.atan2(r.obs[1]!, r.obs[0]!) - want) < 0.1).length >= 20,
+      HELD,
+      60_000,
+    );
+    expect(held.drags[0]!.body).toBe('rod');
+    expect(held.last!.ghosts).toBe(6); // the plan keeps drawing while held
+    const shots = path.resolve('bench-results');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'playground-drag.png') });
+    await page.mouse.up();
+    const rel = await waitForPlayground(page, 'the release', (st) => st.drags[0]?.releasedAt !== undefined, null, 10_000);
+    const { grabbedAt, releasedAt, moves } = rel.drags[0]!;
+    expect(moves).toBeGreaterThanOrEqual(10); // every move of the carry reached the held grab
+    const during = rel.log.filter((r) => r.t > grabbedAt && r.t <= releasedAt!);
+    const nearHeld = during.filter((r) => Math.abs(theta(r.obs) - HELD) < 0.1);
+    expect(nearHeld.length).toBeGreaterThanOrEqual(20);
+    // the controller fights the hand live: while held near θ = 1 it torques back toward upright
+    const meanU = nearHeld.reduce((a, r) => a + r.action[0]!, 0) / nearHeld.length;
+    expect(meanU, 'mean torque while held at θ ≈ 1 rad').toBeLessThan(-1);
+    // recovered: 20 upright steps (|θ| < 0.3 rad) starting within 10 simulated s (200 steps) of the release
     const after = await waitForPlayground(
       page,
-      'recovery after the push',
-      (st, at) => {
-        const tail = st.log.filter((r) => r.t > at).slice(-20);
+      'recovery after the release',
+      (st, r0) => {
+        const tail = st.log.filter((r) => r.t > r0).slice(-20);
         return tail.length === 20 && tail.every((r) => Math.abs(Math.atan2(r.obs[1]!, r.obs[0]!)) < 0.3 && Math.abs(r.obs[2]!) < 1.5);
       },
-      s.pushes[0]!.atStep,
+      releasedAt!,
       90_000,
     );
-    const since = after.log.filter((r) => r.t > p.atStep);
-    // the push moved it: right after, the velocity is far from rest
-    expect(Math.abs(since[0]!.obs[2]!)).toBeGreaterThan(3);
+    const since = after.log.filter((r) => r.t > releasedAt!);
+    expect(Math.abs(theta(since[0]!.obs))).toBeGreaterThan(0.7); // let go far from upright
     const recoveredAt = since.findIndex((r, i) => since.slice(i, i + 20).length === 20 && since.slice(i, i + 20).every((q) => Math.abs(theta(q.obs)) < 0.3));
     expect(recoveredAt).toBeGreaterThanOrEqual(0);
     expect(recoveredAt).toBeLessThanOrEqual(200);
-    // a key push goes the other way
+    // a key push kicks θ̇ by 3 × 1.5 the other way
     await page.keyboard.press('ArrowLeft');
-    const k = await waitForPlayground(page, 'the key push', (st) => st.pushes.length === 2, null, 10_000);
-    expect(k.pushes[1]!.after[2]! - k.pushes[1]!.before[2]!).toBeCloseTo(-4.5, 1);
+    const k = await waitForPlayground(page, 'the key push', (st) => st.pushes.length === 1, null, 10_000);
+    expect(k.pushes[0]!.after[2]! - k.pushes[0]!.before[2]!).toBeCloseTo(-4.5, 1);
     expect(errors).toEqual([]);
-    expect(after.errors).toEqual([]);
+    expect(k.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('dragging CartPole-v1\'s pole past 12° ends the episode cleanly (no step error), and R starts a new one', async () => {
+    const { page, errors } = await openPage(pg.browser, pg.server.url, { env: 'CartPole-v1', solver: 'dcem', fast: '1' });
+    const s0 = await waitForPlayground(page, 'steps', (st) => st.env?.id === 'CartPole-v1' && st.steps >= 10, null, 90_000);
+    expect(s0.env!.draggable).toBe(true);
+    const box = (await page.locator('#drag-layer').boundingBox())!;
+    const frame = s0.env!.frame;
+    const view = new CartPoleEnv().frameView(frame.width, frame.height);
+    const at = (x: number, y: number): [number, number] => {
+      const [fx, fy] = view.px(x, y);
+      return [box.x + (fx * box.width) / frame.width, box.y + (fy * box.height) / frame.height];
+    };
+    const [x, , th] = s0.last!.obs as [number, number, number];
+    await page.mouse.move(...at(x + Math.sin(th), Math.cos(th))); // the pole's tip (pole length 1 m)
+    await page.mouse.down();
+    for (let k = 1; k <= 8; k++) await page.mouse.move(...at(x + Math.sin(th) + 0.1 * k, Math.cos(th) - 0.05 * k));
+    const t = await waitForPlayground(page, 'the termination', (st) => st.terminatedAt !== undefined || st.errors.length > 0, null, 30_000);
+    await page.mouse.up();
+    expect(t.errors).toEqual([]);
+    expect(t.drags[0]!.body).toBe('pole');
+    expect(Math.abs(t.last!.obs[2]!)).toBeGreaterThan(0.2);
+    await waitForPlayground(page, 'the run to stop', (st) => !st.running, null, 10_000);
+    expect(await page.textContent('#drag-status')).toMatch(/terminated at step \d+: press R/);
+    await page.keyboard.press('r');
+    const r = await waitForPlayground(page, 'the reset', (st) => st.terminatedAt === undefined && st.steps === 0, null, 10_000);
+    expect(r.errors).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('MountainCar draws plan ghosts and takes a key push; a drag there pushes (no matter-js world)', async () => {
+    const { page, errors } = await openPage(pg.browser, pg.server.url, { env: 'MountainCarContinuous-v0', solver: 'dcem', fast: '1' });
+    const s0 = await waitForPlayground(page, 'steps', (st) => st.env?.id === 'MountainCarContinuous-v0' && st.steps >= 5, null, 90_000);
+    expect(s0.env!.pushable).toBe(true);
+    expect(s0.env!.draggable).toBe(false);
+    expect(await page.textContent('#drag-hint')).toMatch(/no matter-js world: drag across the scene/);
+    await page.keyboard.press('ArrowRight');
+    const k = await waitForPlayground(page, 'the key push', (st) => st.pushes.length === 1, null, 10_000);
+    const p = k.pushes[0]!;
+    expect(p.after[1]! - p.before[1]!).toBeCloseTo(Math.min(0.07, p.before[1]! + 0.0225) - p.before[1]!, 6);
+    expect(p.after[0]).toBe(p.before[0]);
+    const box = (await page.locator('#drag-layer').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 90, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const d = await waitForPlayground(page, 'the drag push', (st) => st.pushes.length === 2, null, 10_000);
+    expect(d.pushes[1]!.strength).toBeCloseTo(-1.5, 1);
+    expect(d.drags).toEqual([]);
+    // the plan's ghosts are drawn over the car at every step
+    expect(d.last!.ghosts).toBe(6);
+    expect(errors).toEqual([]);
+    expect(d.errors).toEqual([]);
     await page.context().close();
   });
 
