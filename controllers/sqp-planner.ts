@@ -29,6 +29,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { linearize } from '../src/models/linearize.ts';
+import { hasHostLocalModel, type LocalModel } from '../src/models/local-model.ts';
 import { rolloutCost, rolloutStates } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
@@ -41,6 +42,7 @@ import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
 import { checkBackward } from '../src/solvers/common.ts';
 import type { BackwardKind } from '../src/solvers/types.ts';
+import { condenseHessian } from './condensed-qp.ts';
 import { MAX_PLAN_ELEMENTS } from './plan-limits.ts';
 import type { PlanRequest, PlanResult, Planner } from './planners.ts';
 
@@ -93,9 +95,9 @@ function boundVector(name: string, v: BoundSpec, H: number, nu: number): Float64
 }
 
 /**
- * Hessians of several row-wise scalar functions gᵢ(yᵢ) `[R, mᵢ] → [R]`, each `[R, mᵢ, mᵢ]`, projected onto
- * the PSD cone, from ONE nested backward pass: every row is replicated mᵢ times and replica j's gradient is
- * contracted with e_j, so the outer gradient w.r.t. replica j is row j of the Hessian.
+ * Hessians of several row-wise scalar functions gᵢ(yᵢ) `[R, mᵢ] → [R]`, each `[R, mᵢ, mᵢ]`, from ONE nested
+ * backward pass: every row is replicated mᵢ times and replica j's gradient is contracted with e_j, so the
+ * outer gradient w.r.t. replica j is row j of the Hessian.
  */
 function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor }>): Float64Array[] {
   return scoped(() => {
@@ -110,19 +112,53 @@ function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor
     })(reps.map((r) => r.yr));
     return hs.map((h, i) => {
       const { R, m } = reps[i]!;
-      const out = Float64Array.from(h.reshape([m, R, m]).transpose([1, 0, 2]).dataSync());
-      for (let r = 0; r < R; r++) projectPsd(out, r * m * m, m);
-      return out;
+      return Float64Array.from(h.reshape([m, R, m]).transpose([1, 0, 2]).dataSync());
     });
   });
 }
 
-/** Per-step blocks `[B, m]` (t = 0..H−1) of a `[B·H, m]` array whose row b·H + t is step t of problem b. */
-function splitByStep(flat: Float64Array, B: number, H: number, m: number): Float64Array[] {
-  return Array.from({ length: H }, (_, t) => {
-    const out = new Float64Array(B * m);
-    for (let b = 0; b < B; b++) out.set(flat.subarray((b * H + t) * m, (b * H + t + 1) * m), b * m);
-    return out;
+/**
+ * The local model by tfjs autodiff (any DynamicsModel/CostModel): rollout, `linearize`, the stage Hessians in
+ * one nested backward pass (one per step unless the cost is `stationary`) and ∇_U J through rolloutCost.
+ */
+function tfjsLocalModel(cfg: SqpPlanConfig, U: tf.Tensor): LocalModel {
+  const { model, cost, x0, horizon: H } = cfg;
+  const [B, nx] = x0.shape as [number, number];
+  const nu = model.actionDim;
+  const n = H * nu;
+  const k = nx + nu;
+  return scoped(() => {
+    const xs = rolloutStates(model, x0, U, H); // [B, H+1, nx]
+    const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
+    const ut = U.reshape([B * H, nu]);
+    const lin = linearize(model, xt, ut);
+    const stageFn = (t: number) => (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t);
+    // A stationary cost takes all B·H stage rows (row b·H + t) in one part: one nested backward pass, not H.
+    const parts = cost.stationary
+      ? [{ g: stageFn(0), y: tf.concat([tf.slice(xs, [0, 0, 0], [B, H, nx]), U.reshape([B, H, nu])], 2).reshape([B * H, k]) }]
+      : Array.from({ length: H }, (_, t) => ({
+          g: stageFn(t),
+          y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
+        }));
+    const stages = parts.length;
+    if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
+    const all = rowHessians(parts);
+    let stage = all[0]!;
+    if (!cost.stationary) {
+      // Per-step parts [B, k, k] (t = 0..H−1) → rows b·H + t.
+      stage = new Float64Array(B * H * k * k);
+      for (let t = 0; t < H; t++) for (let b = 0; b < B; b++) stage.set(all[t]!.subarray(b * k * k, (b + 1) * k * k), (b * H + t) * k * k);
+    }
+    const terminal = cost.terminal ? all[stages] : undefined;
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
+    return {
+      J: new Float64Array(0),
+      A: Float64Array.from(lin.A.dataSync()),
+      B: Float64Array.from(lin.B.dataSync()),
+      stage,
+      ...(terminal ? { terminal } : {}),
+      grad: Float64Array.from(g!.dataSync()),
+    };
   });
 }
 
@@ -132,88 +168,25 @@ interface LocalQp {
   grad: Float64Array;
 }
 
-/** Builds the condensed QP's Q (and ∇J) around U `[B, n]`. */
-function localQp(cfg: SqpPlanConfig, U: tf.Tensor, rho: number | undefined): LocalQp {
+/**
+ * Builds the condensed QP's Q (and ∇J) around U `[B, n]`: from the model's host local model when it offers one
+ * for this cost (a compiled system: generated code on Float64), else by tfjs autodiff. Stage and terminal
+ * Hessians are projected onto the PSD cone before condensing.
+ */
+function localQp(cfg: SqpPlanConfig, U: Float64Array, x0h: Float64Array, rho: number | undefined): LocalQp {
   const { model, cost, x0, horizon: H } = cfg;
   const [B, nx] = x0.shape as [number, number];
   const nu = model.actionDim;
-  const n = H * nu;
   const k = nx + nu;
-  const { A, Bm, Hs, HT, grad } = scoped(() => {
-    const xs = rolloutStates(model, x0, U, H); // [B, H+1, nx]
-    const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
-    const ut = U.reshape([B * H, nu]);
-    const lin = linearize(model, xt, ut);
-    const stage = (t: number) => (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t);
-    // A stationary cost takes all B·H stage rows (row b·H + t) in one part: one nested backward pass, not H.
-    const parts = cost.stationary
-      ? [{ g: stage(0), y: tf.concat([tf.slice(xs, [0, 0, 0], [B, H, nx]), U.reshape([B, H, nu])], 2).reshape([B * H, k]) }]
-      : Array.from({ length: H }, (_, t) => ({
-          g: stage(t),
-          y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
-        }));
-    const stages = parts.length;
-    if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
-    const all = rowHessians(parts);
-    const Hs = cost.stationary ? splitByStep(all[0]!, B, H, k * k) : all.slice(0, H);
-    const HT = cost.terminal ? all[stages] : undefined;
-    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
-    return { A: Float64Array.from(lin.A.dataSync()), Bm: Float64Array.from(lin.B.dataSync()), Hs, HT, grad: Float64Array.from(g!.dataSync()) };
-  });
-  const Q = new Float64Array(B * n * n);
-  const S = new Float64Array(nx * n), S2 = new Float64Array(nx * n);
-  const M = new Float64Array(k * n), HM = new Float64Array(k * n);
-  for (let b = 0; b < B; b++) {
-    S.fill(0);
-    const qo = b * n * n;
-    const addQuad = (Hm: Float64Array, ho: number, rows: number) => {
-      // Q += Mᵀ Hm M with M the first `rows` rows of M.
-      for (let i = 0; i < rows; i++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let j = 0; j < rows; j++) acc += Hm[ho + i * rows + j]! * M[j * n + c]!;
-          HM[i * n + c] = acc;
-        }
-      }
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let i = 0; i < rows; i++) acc += M[i * n + r]! * HM[i * n + c]!;
-          Q[qo + r * n + c]! += acc;
-        }
-      }
-    };
-    for (let t = 0; t < H; t++) {
-      M.fill(0);
-      M.set(S, 0);
-      for (let j = 0; j < nu; j++) M[(nx + j) * n + t * nu + j] = 1;
-      addQuad(Hs[t]!, b * k * k, k);
-      // S ← A_t S + B_t E_t
-      const ao = (b * H + t) * nx * nx, bo = (b * H + t) * nx * nu;
-      for (let i = 0; i < nx; i++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let j = 0; j < nx; j++) acc += A[ao + i * nx + j]! * S[j * n + c]!;
-          S2[i * n + c] = acc;
-        }
-        for (let j = 0; j < nu; j++) S2[i * n + t * nu + j]! += Bm[bo + i * nu + j]!;
-      }
-      S.set(S2);
-    }
-    if (HT) {
-      M.fill(0);
-      M.set(S, 0);
-      addQuad(HT, b * nx * nx, nx);
-    }
-    let dmax = 0;
-    for (let i = 0; i < n; i++) dmax = Math.max(dmax, Q[qo + i * n + i]!);
-    const reg = rho ?? 1e-6 * (1 + dmax);
-    for (let i = 0; i < n; i++) {
-      Q[qo + i * n + i]! += reg;
-      for (let j = 0; j < i; j++) Q[qo + i * n + j] = Q[qo + j * n + i] = 0.5 * (Q[qo + i * n + j]! + Q[qo + j * n + i]!);
-    }
+  let lm = hasHostLocalModel(model) ? model.hostLocalModel(cost, x0h, U, B, H) : undefined;
+  if (!lm) {
+    const Ut = tf.tensor(Float32Array.from(U), [B, H * nu]);
+    lm = tfjsLocalModel(cfg, Ut);
+    Ut.dispose();
   }
-  return { Q, grad };
+  for (let r = 0; r < B * H; r++) projectPsd(lm.stage, r * k * k, k);
+  if (lm.terminal) for (let b = 0; b < B; b++) projectPsd(lm.terminal, b * nx * nx, nx);
+  return { Q: condenseHessian(lm, B, H, nx, nu, rho), grad: lm.grad };
 }
 
 /** p = ∇J − Q U for the QP in the new sequence z. */
@@ -246,6 +219,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   if (!Number.isInteger(H) || H < 1) throw new Error(`horizon: expected an integer ≥ 1 (got ${H})`);
   const B = x0.shape[0]!;
+  const nx = model.stateDim;
   const nu = model.actionDim;
   const n = H * nu;
   // The condensed QP holds B dense n × n matrices: refuse sizes that cannot be allocated before trying.
@@ -273,17 +247,24 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
     for (let i = 0; i < B * n; i++) U[i] = Math.min(hi[i % n]!, Math.max(lo[i % n]!, U[i]!));
   } else U = Float64Array.from({ length: B * n }, (_, i) => 0.5 * (lo[i % n]! + hi[i % n]!));
 
-  const evalCosts = (X: Float64Array, N: number): Float64Array =>
-    scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
+  const x0h = Float64Array.from(x0.dataSync());
+  const host = hasHostLocalModel(model) ? model : undefined;
+  const xRep = new Map<number, Float64Array>(); // x0 repeated N times per problem, for the host rollout
+  const evalCosts = (X: Float64Array, N: number): Float64Array => {
+    if (host) {
+      if (!xRep.has(N)) xRep.set(N, Float64Array.from({ length: B * N * nx }, (_, i) => x0h[Math.floor(i / (N * nx)) * nx + (i % nx)]!));
+      const J = host.hostRolloutCost(cost, xRep.get(N)!, X, B * N, H);
+      if (J) return J;
+    }
+    return scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
+  };
   const start = evalCosts(U, 1);
   checkFinite('objective', start, B, 0, iterations);
   const costs: number[][] = [Array.from(start)];
   let lastStatus: QpStatus[] = new Array(B).fill('optimal');
   // The line search keeps the current U (α = 0, finite cost) over any step whose cost is not finite.
   for (let it = 0; it < iterations; it++) {
-    const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-    const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
-    Ut.dispose();
+    const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
     checkFinite('gradient', grad, B, it + 1, iterations);
     checkFinite('hessian', Q, B, it + 1, iterations);
     const sol = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: linearTerm(Q, grad, U, B, n), shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), cfg.qp);
@@ -317,7 +298,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   // Final QP at U with a differentiable linear term.
   const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-  const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
+  const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
   checkFinite('gradient', grad, B, 'solution', iterations);
   checkFinite('hessian', Q, B, 'solution', iterations);
   let status: QpStatus[] = [];
