@@ -7,7 +7,8 @@
 //   Q_jj = Huu_j + B_jᵀ P_{j+1} B_j,
 //   Q_ij = S_{j,i}ᵀ N_j  with  N_j = A_jᵀ P_{j+1} B_j + Hxu_j,  i < j,
 // where S_{j,i}ᵀ N_j = B_iᵀ Z_i, Z_{j−1} = N_j, Z_{i−1} = A_iᵀ Z_i: (H²/2)·(nx²·nu + nx·nu²) multiply-adds per
-// problem instead of H·(H·nu)²·(nx + nu) for the dense products. Then ρ·I is added and Q symmetrized.
+// problem instead of H·(H·nu)²·(nx + nu) for the dense products, fewer where A and B have zeros (the O(H²)
+// products skip the entries that are zero at every step). Then ρ·I is added and Q symmetrized.
 
 /** Stage matrices of B problems, row b·H + t (k = nx + nu). */
 export interface CondenseInput {
@@ -21,6 +22,15 @@ export interface CondenseInput {
   terminal?: Float64Array;
 }
 
+/** (row, column) pairs, flattened, of the entries of `[R, r, c]` matrices that are nonzero in any of them. */
+function nonzeros(M: Float64Array, R: number, rows: number, cols: number): Int32Array {
+  const any = new Uint8Array(rows * cols);
+  for (let q = 0; q < R; q++) for (let e = 0; e < rows * cols; e++) if (M[q * rows * cols + e] !== 0) any[e] = 1;
+  const out: number[] = [];
+  for (let e = 0; e < rows * cols; e++) if (any[e]) out.push(Math.floor(e / cols), e % cols);
+  return Int32Array.from(out);
+}
+
 /**
  * Q `[B, n, n]` (n = H·nu) of the condensed QP, plus ρ·I with ρ = `rho` or 1e-6·(1 + max Qᵢᵢ) per problem.
  */
@@ -28,7 +38,10 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
   const n = H * nu, k = nx + nu;
   const Q = new Float64Array(Bn * n * n);
   const P = new Float64Array(nx * nx), P2 = new Float64Array(nx * nx), PA = new Float64Array(nx * nx);
-  const PB = new Float64Array(nx * nu), Z = new Float64Array(nx * nu), Z2 = new Float64Array(nx * nu);
+  const PB = new Float64Array(nx * nu), Z = new Float64Array(nx * nu), Z2 = new Float64Array(nx * nu), blk = new Float64Array(nu * nu);
+  // The O(H²) products run over the entries (s, r) of A and B that are nonzero at some step (most
+  // transitions' Jacobians are sparse: a position depends on its own velocity only).
+  const aNz = nonzeros(m.A, Bn * H, nx, nx), bNz = nonzeros(m.B, Bn * H, nx, nu);
   for (let b = 0; b < Bn; b++) {
     const qo = b * n * n;
     if (m.terminal) P.set(m.terminal.subarray(b * nx * nx, (b + 1) * nx * nx));
@@ -64,22 +77,26 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
         for (let i = j - 1; i >= 0; i--) {
           const ri = b * H + i;
           const bi = ri * nx * nu, ai = ri * nx * nx;
+          for (let e = 0; e < nu * nu; e++) blk[e] = 0;
+          for (let e = 0; e < bNz.length; e += 2) {
+            const sIdx = bNz[e]!, r = bNz[e + 1]!;
+            const v = m.B[bi + sIdx * nu + r]!;
+            for (let c = 0; c < nu; c++) blk[r * nu + c]! += v * Z[sIdx * nu + c]!;
+          }
           for (let r = 0; r < nu; r++) {
             for (let c = 0; c < nu; c++) {
-              let acc = 0;
-              for (let s = 0; s < nx; s++) acc += m.B[bi + s * nu + r]! * Z[s * nu + c]!;
-              Q[qo + (i * nu + r) * n + j * nu + c] = acc;
-              Q[qo + (j * nu + c) * n + i * nu + r] = acc;
+              const v = blk[r * nu + c]!;
+              Q[qo + (i * nu + r) * n + j * nu + c] = v;
+              Q[qo + (j * nu + c) * n + i * nu + r] = v;
             }
           }
           if (i === 0) break;
           // Z ← A_iᵀ Z
-          for (let r = 0; r < nx; r++) {
-            for (let c = 0; c < nu; c++) {
-              let acc = 0;
-              for (let s = 0; s < nx; s++) acc += m.A[ai + s * nx + r]! * Z[s * nu + c]!;
-              Z2[r * nu + c] = acc;
-            }
+          Z2.fill(0);
+          for (let e = 0; e < aNz.length; e += 2) {
+            const sIdx = aNz[e]!, r = aNz[e + 1]!;
+            const v = m.A[ai + sIdx * nx + r]!;
+            for (let c = 0; c < nu; c++) Z2[r * nu + c]! += v * Z[sIdx * nu + c]!;
           }
           Z.set(Z2);
         }

@@ -36,9 +36,8 @@ import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
 import { NonFiniteObjectiveError, countNonFiniteHost, type NonFiniteWhat } from '../src/solvers/non-finite.ts';
 import { qpLayer } from '../src/solvers/qp/layer.ts';
-import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
+import { solveBoxQpWithFallback } from '../src/solvers/qp/box.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
-import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
 import { checkBackward } from '../src/solvers/common.ts';
 import type { BackwardKind } from '../src/solvers/types.ts';
@@ -56,8 +55,13 @@ export interface SqpPlanConfig {
   horizon: number;
   /** Control box [lo, hi]: scalars, length-nu or length-H·nu arrays/tensors. */
   bounds: [BoundSpec, BoundSpec];
-  /** SQP iterations before the final (differentiable) QP. Default 3. */
+  /** At most this many SQP iterations before the final (differentiable) QP. Default 3. */
   iterations?: number;
+  /**
+   * The iterations stop early once every problem's QP step satisfies max|z* − U| ≤ tol·(1 + max(hi − lo))
+   * (converged: further iterations would not move U). Default 1e-8; 0 always runs `iterations`.
+   */
+  tol?: number;
   /** `[B, H·nu]` or `[B, H, nu]` initial sequence; default the box centre. */
   warmStart?: tf.Tensor;
   /** Levenberg term ρ added to Q's diagonal. Default 1e-6·(1 + max Qᵢᵢ). */
@@ -80,7 +84,7 @@ export interface SqpPlan {
   value: tf.Tensor;
   /** Status of each problem's final QP. */
   status: QpStatus[];
-  /** `[iterations + 1][B]` rollout cost after each SQP iteration (first entry: the warm start). */
+  /** `[iterations run + 1][B]` rollout cost after each SQP iteration (first entry: the warm start). */
   costs: number[][];
 }
 
@@ -230,6 +234,11 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   const hi = boundVector('bounds[1]', cfg.bounds[1], H, nu);
   for (let i = 0; i < n; i++) if (!(lo[i]! <= hi[i]!)) throw new Error(`bounds: lower bound ${lo[i]} exceeds upper bound ${hi[i]} at entry ${i}`);
   const iterations = cfg.iterations ?? 3;
+  const tol = cfg.tol ?? 1e-8;
+  if (!(tol >= 0)) throw new Error(`tol: expected a number ≥ 0 (got ${tol})`);
+  let range = 0;
+  for (let i = 0; i < n; i++) range = Math.max(range, hi[i]! - lo[i]!);
+  const stepTol = tol * (1 + range);
   const steps = [...(cfg.steps ?? [1, 0.5, 0.25, 0.125]), 0];
   // G = [I; −I], h = [hi; −lo] (shared over the batch).
   const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
@@ -267,8 +276,15 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
     const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
     checkFinite('gradient', grad, B, it + 1, iterations);
     checkFinite('hessian', Q, B, it + 1, iterations);
-    const sol = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: linearTerm(Q, grad, U, B, n), shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), cfg.qp);
+    // A box-constrained QP: projected Newton from the current U, the interior-point solver where it fails.
+    const sol = solveBoxQpWithFallback({ B, n, Q, p: linearTerm(Q, grad, U, B, n), lo, hi, start: U }, {}, cfg.qp);
     lastStatus = sol.status;
+    // Converged when every QP step z* − U is below stepTol: the remaining iterations would not move U further.
+    let converged = stepTol > 0;
+    for (let b = 0; b < B && converged; b++) {
+      converged = sol.status[b] === 'optimal';
+      for (let i = 0; i < n && converged; i++) converged = Math.abs(sol.z[b * n + i]! - U[b * n + i]!) <= stepTol;
+    }
     const X = new Float64Array(B * steps.length * n);
     for (let b = 0; b < B; b++) {
       const ok = sol.status[b] === 'optimal';
@@ -286,6 +302,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
       U.set(X.subarray((b * steps.length + best) * n, (b * steps.length + best + 1) * n), b * n);
     }
     costs.push(Array.from({ length: B }, (_, b) => Math.min(...Array.from(vals.subarray(b * steps.length, (b + 1) * steps.length)))));
+    if (converged) break;
   }
 
   if (cfg.differentiable === false) {
@@ -330,15 +347,16 @@ export const SQP_BACKWARD_MODES: readonly BackwardKind[] = ['implicit', 'none'];
 
 /**
  * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
- * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]) and `qp`
- * (QpOptions); other keys are rejected. A plan returns `{ solution [B, H·nu], value [B], info }`.
+ * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]), `qp`
+ * (QpOptions) and `tol` (number ≥ 0, the early stop of SqpPlanConfig); other keys are rejected. A plan returns `{ solution [B, H·nu], value [B], info }`.
  */
 export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { plan(req: SqpPlanRequest): PlanResult } {
-  const known = ['regularization', 'steps', 'qp'];
+  const known = ['regularization', 'steps', 'qp', 'tol'];
   for (const k of Object.keys(config)) {
     if (!known.includes(k)) throw new Error(`sqpPlanner: unknown option "${k}"; accepted: ${known.join(', ')}`);
   }
-  const { regularization, steps, qp } = config;
+  const { regularization, steps, qp, tol } = config;
+  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) throw new Error(`sqpPlanner: tol must be a number ≥ 0 (got ${JSON.stringify(tol)})`);
   if (regularization !== undefined && typeof regularization !== 'number') throw new Error(`sqpPlanner: regularization must be a number (got ${JSON.stringify(regularization)})`);
   if (steps !== undefined && !(Array.isArray(steps) && steps.every((s) => typeof s === 'number'))) throw new Error(`sqpPlanner: steps must be an array of numbers (got ${JSON.stringify(steps)})`);
   if (qp !== undefined && (typeof qp !== 'object' || qp === null)) throw new Error(`sqpPlanner: qp must be an object of QpOptions (got ${JSON.stringify(qp)})`);
@@ -364,6 +382,7 @@ export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { pl
         ...(regularization !== undefined ? { regularization } : {}),
         ...(steps !== undefined ? { steps: steps as number[] } : {}),
         ...(qp !== undefined ? { qp: qp as QpOptions } : {}),
+        ...(tol !== undefined ? { tol: tol as number } : {}),
       });
       const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
       plan.actions.dispose();
