@@ -42,6 +42,7 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
   // The O(H²) products run over the entries (s, r) of A and B that are nonzero at some step (most
   // transitions' Jacobians are sparse: a position depends on its own velocity only).
   const aNz = nonzeros(m.A, Bn * H, nx, nx), bNz = nonzeros(m.B, Bn * H, nx, nu);
+  const { A, B: Bm, stage } = m;
   for (let b = 0; b < Bn; b++) {
     const qo = b * n * n;
     if (m.terminal) P.set(m.terminal.subarray(b * nx * nx, (b + 1) * nx * nx));
@@ -53,15 +54,15 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
       for (let r = 0; r < nx; r++) {
         for (let c = 0; c < nu; c++) {
           let acc = 0;
-          for (let s = 0; s < nx; s++) acc += P[r * nx + s]! * m.B[bo + s * nu + c]!;
+          for (let s = 0; s < nx; s++) acc += P[r * nx + s]! * Bm[bo + s * nu + c]!;
           PB[r * nu + c] = acc;
         }
       }
       // Q_jj = Huu_j + B_jᵀ PB
       for (let r = 0; r < nu; r++) {
         for (let c = 0; c < nu; c++) {
-          let acc = m.stage[ho + (nx + r) * k + nx + c]!;
-          for (let s = 0; s < nx; s++) acc += m.B[bo + s * nu + r]! * PB[s * nu + c]!;
+          let acc = stage[ho + (nx + r) * k + nx + c]!;
+          for (let s = 0; s < nx; s++) acc += Bm[bo + s * nu + r]! * PB[s * nu + c]!;
           Q[qo + (j * nu + r) * n + j * nu + c] = acc;
         }
       }
@@ -69,8 +70,8 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
         // Z = N_j = A_jᵀ PB + Hxu_j, then Q_ij = B_iᵀ Z_i for i = j−1 … 0.
         for (let r = 0; r < nx; r++) {
           for (let c = 0; c < nu; c++) {
-            let acc = m.stage[ho + r * k + nx + c]!;
-            for (let s = 0; s < nx; s++) acc += m.A[ao + s * nx + r]! * PB[s * nu + c]!;
+            let acc = stage[ho + r * k + nx + c]!;
+            for (let s = 0; s < nx; s++) acc += A[ao + s * nx + r]! * PB[s * nu + c]!;
             Z[r * nu + c] = acc;
           }
         }
@@ -80,7 +81,7 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
           for (let e = 0; e < nu * nu; e++) blk[e] = 0;
           for (let e = 0; e < bNz.length; e += 2) {
             const sIdx = bNz[e]!, r = bNz[e + 1]!;
-            const v = m.B[bi + sIdx * nu + r]!;
+            const v = Bm[bi + sIdx * nu + r]!;
             for (let c = 0; c < nu; c++) blk[r * nu + c]! += v * Z[sIdx * nu + c]!;
           }
           for (let r = 0; r < nu; r++) {
@@ -95,7 +96,7 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
           Z2.fill(0);
           for (let e = 0; e < aNz.length; e += 2) {
             const sIdx = aNz[e]!, r = aNz[e + 1]!;
-            const v = m.A[ai + sIdx * nx + r]!;
+            const v = A[ai + sIdx * nx + r]!;
             for (let c = 0; c < nu; c++) Z2[r * nu + c]! += v * Z[sIdx * nu + c]!;
           }
           Z.set(Z2);
@@ -104,14 +105,14 @@ export function condenseHessian(m: CondenseInput, Bn: number, H: number, nx: num
         for (let r = 0; r < nx; r++) {
           for (let c = 0; c < nx; c++) {
             let acc = 0;
-            for (let s = 0; s < nx; s++) acc += P[r * nx + s]! * m.A[ao + s * nx + c]!;
+            for (let s = 0; s < nx; s++) acc += P[r * nx + s]! * A[ao + s * nx + c]!;
             PA[r * nx + c] = acc;
           }
         }
         for (let r = 0; r < nx; r++) {
           for (let c = 0; c < nx; c++) {
-            let acc = m.stage[ho + r * k + c]!;
-            for (let s = 0; s < nx; s++) acc += m.A[ao + s * nx + r]! * PA[s * nx + c]!;
+            let acc = stage[ho + r * k + c]!;
+            for (let s = 0; s < nx; s++) acc += A[ao + s * nx + r]! * PA[s * nx + c]!;
             P2[r * nx + c] = acc;
           }
         }

@@ -5,15 +5,21 @@
 // Problem, for each of B initial observations x0 `[B, nx]` (horizon H, controls u_t ∈ [lo, hi]):
 //   min_U J(U) = Σ_{t<H} c(x_t, u_t, t) + c_T(x_H),   x_{t+1} = f(x_t, u_t),   U = (u_0..u_{H−1}) `[B, H·nu]`.
 // Each SQP iteration, around the nominal U:
-//   1. roll out x_t and linearize the dynamics, A_t = ∂f/∂x, B_t = ∂f/∂u (src/models/linearize.ts, all B·H
-//      rows in one backward pass);
-//   2. quadratize the stage costs: H_t = ∇²_(x,u) c(x_t, u_t, t) by nested autodiff, projected onto the PSD
-//      cone (eigenvalues clipped at 0; the dynamics' own curvature is dropped, as in iLQR/Gauss–Newton);
-//   3. condense: δx_t = S_t δU with S_0 = 0, S_{t+1} = A_t S_t + B_t E_t (E_t picks u_t from U), giving
-//        Q = Σ_t [S_t; E_t]ᵀ H_t [S_t; E_t] + S_Hᵀ H_T S_H + ρ·I,   p = ∇_U J(U) − Q U   (∇_U J exact, by autodiff)
-//      so the QP  min_z ½ zᵀQz + pᵀz  s.t.  [I; −I] z ≤ [hi; −lo]  is the local model in the new sequence z;
-//   4. solve it (Float64 PDIPM, pdipm.ts) and line-search U ← U + α(z* − U), α ∈ {1, ½, ¼, ⅛, 0}, on the
-//      true rollout cost (one batched rollout of all candidates).
+//   1. roll out x_t and linearize the dynamics, A_t = ∂f/∂x, B_t = ∂f/∂u;
+//   2. quadratize the stage costs: H_t = ∇²_(x,u) c(x_t, u_t, t), projected onto the PSD cone (eigenvalues
+//      clipped at 0; the dynamics' own curvature is dropped, as in iLQR/Gauss–Newton);
+//   3. condense (condensed-qp.ts): δx_t = S_t δU with S_0 = 0, S_{t+1} = A_t S_t + B_t E_t (E_t picks u_t), giving
+//        Q = Σ_t [S_t; E_t]ᵀ H_t [S_t; E_t] + S_Hᵀ H_T S_H + ρ·I,   p = ∇_U J(U) − Q U   (∇_U J exact)
+//      so the QP  min_z ½ zᵀQz + pᵀz  s.t.  lo ≤ z ≤ hi  is the local model in the new sequence z;
+//   4. solve it by projected Newton warm-started at U (src/solvers/qp/box.ts; the Float64 interior-point
+//      solver pdipm.ts where that fails) and line-search U ← U + α(z* − U), α ∈ {1, ½, ¼, ⅛, 0}, on the true
+//      rollout cost (one batched rollout of all candidates).
+// The iterations stop early once every QP step max|z* − U| is below `tol` (relative to the box): converged.
+// Steps 1–2 and the rollouts come from a compiled system's generated code on Float64 when the model offers
+// them for this cost (src/models/local-model.ts: rollout, adjoint ∇_U J, stage Jacobians, cost Hessians);
+// otherwise from tfjs autodiff: `linearize` (src/models/linearize.ts, all B·H rows in one backward pass), the
+// stage Hessians by one nested backward pass (one per step unless the cost is `stationary`), ∇_U J and the
+// rollout values through rolloutCost.
 // The returned plan is the solution z* of one more QP built at the final U with p as a tfjs tensor, through the
 // differentiable op qpLayer: gradients of a loss on the plan reach the model and cost variables (and x0)
 // through p = ∇_U J(U; θ) (second-order autodiff). With Q held constant this is the implicit-function gradient
@@ -23,9 +29,9 @@
 // itself differentiable) and rolloutCost falls back to the generic loop, so p stays differentiable in θ.
 // Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
 // none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask); their zero gradients are
-// registered when the tensor layer loads (src/tensor/boolean-grads.ts; the call below is a no-op then). Cost: per iteration one rollout, one linearization
-// pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
-// plus B QPs over H·nu variables.
+// registered when the tensor layer loads (src/tensor/boolean-grads.ts). Cost per iteration: the local model
+// (O(B·H) generated stage evaluations, or the tfjs passes above), condensing in O(B·H²) small blocks, and B box
+// QPs over H·nu variables (a few Cholesky factorizations of the free block each).
 import * as tf from '@tensorflow/tfjs';
 import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { linearize } from '../src/models/linearize.ts';
