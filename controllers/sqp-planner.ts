@@ -5,15 +5,21 @@
 // Problem, for each of B initial observations x0 `[B, nx]` (horizon H, controls u_t ∈ [lo, hi]):
 //   min_U J(U) = Σ_{t<H} c(x_t, u_t, t) + c_T(x_H),   x_{t+1} = f(x_t, u_t),   U = (u_0..u_{H−1}) `[B, H·nu]`.
 // Each SQP iteration, around the nominal U:
-//   1. roll out x_t and linearize the dynamics, A_t = ∂f/∂x, B_t = ∂f/∂u (src/models/linearize.ts, all B·H
-//      rows in one backward pass);
-//   2. quadratize the stage costs: H_t = ∇²_(x,u) c(x_t, u_t, t) by nested autodiff, projected onto the PSD
-//      cone (eigenvalues clipped at 0; the dynamics' own curvature is dropped, as in iLQR/Gauss–Newton);
-//   3. condense: δx_t = S_t δU with S_0 = 0, S_{t+1} = A_t S_t + B_t E_t (E_t picks u_t from U), giving
-//        Q = Σ_t [S_t; E_t]ᵀ H_t [S_t; E_t] + S_Hᵀ H_T S_H + ρ·I,   p = ∇_U J(U) − Q U   (∇_U J exact, by autodiff)
-//      so the QP  min_z ½ zᵀQz + pᵀz  s.t.  [I; −I] z ≤ [hi; −lo]  is the local model in the new sequence z;
-//   4. solve it (Float64 PDIPM, pdipm.ts) and line-search U ← U + α(z* − U), α ∈ {1, ½, ¼, ⅛, 0}, on the
-//      true rollout cost (one batched rollout of all candidates).
+//   1. roll out x_t and linearize the dynamics, A_t = ∂f/∂x, B_t = ∂f/∂u;
+//   2. quadratize the stage costs: H_t = ∇²_(x,u) c(x_t, u_t, t), projected onto the PSD cone (eigenvalues
+//      clipped at 0; the dynamics' own curvature is dropped, as in iLQR/Gauss–Newton);
+//   3. condense (condensed-qp.ts): δx_t = S_t δU with S_0 = 0, S_{t+1} = A_t S_t + B_t E_t (E_t picks u_t), giving
+//        Q = Σ_t [S_t; E_t]ᵀ H_t [S_t; E_t] + S_Hᵀ H_T S_H + ρ·I,   p = ∇_U J(U) − Q U   (∇_U J exact)
+//      so the QP  min_z ½ zᵀQz + pᵀz  s.t.  lo ≤ z ≤ hi  is the local model in the new sequence z;
+//   4. solve it by projected Newton warm-started at U (src/solvers/qp/box.ts; the Float64 interior-point
+//      solver pdipm.ts where that fails) and line-search U ← U + α(z* − U), α ∈ {1, ½, ¼, ⅛, 0}, on the true
+//      rollout cost (one batched rollout of all candidates).
+// The iterations stop early once every QP step max|z* − U| is below `tol` (relative to the box): converged.
+// Steps 1–2 and the rollouts come from a compiled system's generated code on Float64 when the model offers
+// them for this cost (src/models/local-model.ts: rollout, adjoint ∇_U J, stage Jacobians, cost Hessians);
+// otherwise from tfjs autodiff: `linearize` (src/models/linearize.ts, all B·H rows in one backward pass), the
+// stage Hessians by one nested backward pass (one per step unless the cost is `stationary`), ∇_U J and the
+// rollout values through rolloutCost.
 // The returned plan is the solution z* of one more QP built at the final U with p as a tfjs tensor, through the
 // differentiable op qpLayer: gradients of a loss on the plan reach the model and cost variables (and x0)
 // through p = ∇_U J(U; θ) (second-order autodiff). With Q held constant this is the implicit-function gradient
@@ -23,24 +29,25 @@
 // itself differentiable) and rolloutCost falls back to the generic loop, so p stays differentiable in θ.
 // Second-order autodiff needs a gradient for every op inside a gradient; tfjs has
 // none for its boolean kernels (tf.clipByValue's gradient builds a LogicalAnd mask); their zero gradients are
-// registered when the tensor layer loads (src/tensor/boolean-grads.ts; the call below is a no-op then). Cost: per iteration one rollout, one linearization
-// pass and one nested backward pass for all H stage Hessians (one per step unless the cost is `stationary`),
-// plus B QPs over H·nu variables.
+// registered when the tensor layer loads (src/tensor/boolean-grads.ts). Cost per iteration: the local model
+// (O(B·H) generated stage evaluations, or the tfjs passes above), condensing in O(B·H²) small blocks, and B box
+// QPs over H·nu variables (a few Cholesky factorizations of the free block each).
 import * as tf from '@tensorflow/tfjs';
 import { assertActionGradient } from '../src/models/action-gradient.ts';
 import { linearize } from '../src/models/linearize.ts';
+import { hasHostLocalModel, type LocalModel } from '../src/models/local-model.ts';
 import { rolloutCost, rolloutStates } from '../src/models/rollout.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
 import { NonFiniteObjectiveError, countNonFiniteHost, type NonFiniteWhat } from '../src/solvers/non-finite.ts';
 import { qpLayer } from '../src/solvers/qp/layer.ts';
-import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
+import { solveBoxQpWithFallback } from '../src/solvers/qp/box.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
-import { packQp } from '../src/solvers/qp/problem.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
 import { checkBackward } from '../src/solvers/common.ts';
 import type { BackwardKind } from '../src/solvers/types.ts';
+import { condenseHessian } from './condensed-qp.ts';
 import { MAX_PLAN_ELEMENTS } from './plan-limits.ts';
 import type { PlanRequest, PlanResult, Planner } from './planners.ts';
 
@@ -54,8 +61,13 @@ export interface SqpPlanConfig {
   horizon: number;
   /** Control box [lo, hi]: scalars, length-nu or length-H·nu arrays/tensors. */
   bounds: [BoundSpec, BoundSpec];
-  /** SQP iterations before the final (differentiable) QP. Default 3. */
+  /** At most this many SQP iterations before the final (differentiable) QP. Default 3. */
   iterations?: number;
+  /**
+   * The iterations stop early once every problem's QP step satisfies max|z* − U| ≤ tol·(1 + max(hi − lo))
+   * (converged: further iterations would not move U). Default 1e-8; 0 always runs `iterations`.
+   */
+  tol?: number;
   /** `[B, H·nu]` or `[B, H, nu]` initial sequence; default the box centre. */
   warmStart?: tf.Tensor;
   /** Levenberg term ρ added to Q's diagonal. Default 1e-6·(1 + max Qᵢᵢ). */
@@ -78,7 +90,7 @@ export interface SqpPlan {
   value: tf.Tensor;
   /** Status of each problem's final QP. */
   status: QpStatus[];
-  /** `[iterations + 1][B]` rollout cost after each SQP iteration (first entry: the warm start). */
+  /** `[iterations run + 1][B]` rollout cost after each SQP iteration (first entry: the warm start). */
   costs: number[][];
 }
 
@@ -93,9 +105,9 @@ function boundVector(name: string, v: BoundSpec, H: number, nu: number): Float64
 }
 
 /**
- * Hessians of several row-wise scalar functions gᵢ(yᵢ) `[R, mᵢ] → [R]`, each `[R, mᵢ, mᵢ]`, projected onto
- * the PSD cone, from ONE nested backward pass: every row is replicated mᵢ times and replica j's gradient is
- * contracted with e_j, so the outer gradient w.r.t. replica j is row j of the Hessian.
+ * Hessians of several row-wise scalar functions gᵢ(yᵢ) `[R, mᵢ] → [R]`, each `[R, mᵢ, mᵢ]`, from ONE nested
+ * backward pass: every row is replicated mᵢ times and replica j's gradient is contracted with e_j, so the
+ * outer gradient w.r.t. replica j is row j of the Hessian.
  */
 function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor }>): Float64Array[] {
   return scoped(() => {
@@ -110,19 +122,53 @@ function rowHessians(parts: Array<{ g: (y: tf.Tensor) => tf.Tensor; y: tf.Tensor
     })(reps.map((r) => r.yr));
     return hs.map((h, i) => {
       const { R, m } = reps[i]!;
-      const out = Float64Array.from(h.reshape([m, R, m]).transpose([1, 0, 2]).dataSync());
-      for (let r = 0; r < R; r++) projectPsd(out, r * m * m, m);
-      return out;
+      return Float64Array.from(h.reshape([m, R, m]).transpose([1, 0, 2]).dataSync());
     });
   });
 }
 
-/** Per-step blocks `[B, m]` (t = 0..H−1) of a `[B·H, m]` array whose row b·H + t is step t of problem b. */
-function splitByStep(flat: Float64Array, B: number, H: number, m: number): Float64Array[] {
-  return Array.from({ length: H }, (_, t) => {
-    const out = new Float64Array(B * m);
-    for (let b = 0; b < B; b++) out.set(flat.subarray((b * H + t) * m, (b * H + t + 1) * m), b * m);
-    return out;
+/**
+ * The local model by tfjs autodiff (any DynamicsModel/CostModel): rollout, `linearize`, the stage Hessians in
+ * one nested backward pass (one per step unless the cost is `stationary`) and ∇_U J through rolloutCost.
+ */
+function tfjsLocalModel(cfg: SqpPlanConfig, U: tf.Tensor): LocalModel {
+  const { model, cost, x0, horizon: H } = cfg;
+  const [B, nx] = x0.shape as [number, number];
+  const nu = model.actionDim;
+  const n = H * nu;
+  const k = nx + nu;
+  return scoped(() => {
+    const xs = rolloutStates(model, x0, U, H); // [B, H+1, nx]
+    const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
+    const ut = U.reshape([B * H, nu]);
+    const lin = linearize(model, xt, ut);
+    const stageFn = (t: number) => (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t);
+    // A stationary cost takes all B·H stage rows (row b·H + t) in one part: one nested backward pass, not H.
+    const parts = cost.stationary
+      ? [{ g: stageFn(0), y: tf.concat([tf.slice(xs, [0, 0, 0], [B, H, nx]), U.reshape([B, H, nu])], 2).reshape([B * H, k]) }]
+      : Array.from({ length: H }, (_, t) => ({
+          g: stageFn(t),
+          y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
+        }));
+    const stages = parts.length;
+    if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
+    const all = rowHessians(parts);
+    let stage = all[0]!;
+    if (!cost.stationary) {
+      // Per-step parts [B, k, k] (t = 0..H−1) → rows b·H + t.
+      stage = new Float64Array(B * H * k * k);
+      for (let t = 0; t < H; t++) for (let b = 0; b < B; b++) stage.set(all[t]!.subarray(b * k * k, (b + 1) * k * k), (b * H + t) * k * k);
+    }
+    const terminal = cost.terminal ? all[stages] : undefined;
+    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
+    return {
+      J: new Float64Array(0),
+      A: Float64Array.from(lin.A.dataSync()),
+      B: Float64Array.from(lin.B.dataSync()),
+      stage,
+      ...(terminal ? { terminal } : {}),
+      grad: Float64Array.from(g!.dataSync()),
+    };
   });
 }
 
@@ -132,88 +178,25 @@ interface LocalQp {
   grad: Float64Array;
 }
 
-/** Builds the condensed QP's Q (and ∇J) around U `[B, n]`. */
-function localQp(cfg: SqpPlanConfig, U: tf.Tensor, rho: number | undefined): LocalQp {
+/**
+ * Builds the condensed QP's Q (and ∇J) around U `[B, n]`: from the model's host local model when it offers one
+ * for this cost (a compiled system: generated code on Float64), else by tfjs autodiff. Stage and terminal
+ * Hessians are projected onto the PSD cone before condensing.
+ */
+function localQp(cfg: SqpPlanConfig, U: Float64Array, x0h: Float64Array, rho: number | undefined): LocalQp {
   const { model, cost, x0, horizon: H } = cfg;
   const [B, nx] = x0.shape as [number, number];
   const nu = model.actionDim;
-  const n = H * nu;
   const k = nx + nu;
-  const { A, Bm, Hs, HT, grad } = scoped(() => {
-    const xs = rolloutStates(model, x0, U, H); // [B, H+1, nx]
-    const xt = tf.slice(xs, [0, 0, 0], [B, H, nx]).reshape([B * H, nx]);
-    const ut = U.reshape([B * H, nu]);
-    const lin = linearize(model, xt, ut);
-    const stage = (t: number) => (y: tf.Tensor) => cost.cost(tf.slice(y, [0, 0], [-1, nx]), tf.slice(y, [0, nx], [-1, nu]), t);
-    // A stationary cost takes all B·H stage rows (row b·H + t) in one part: one nested backward pass, not H.
-    const parts = cost.stationary
-      ? [{ g: stage(0), y: tf.concat([tf.slice(xs, [0, 0, 0], [B, H, nx]), U.reshape([B, H, nu])], 2).reshape([B * H, k]) }]
-      : Array.from({ length: H }, (_, t) => ({
-          g: stage(t),
-          y: tf.concat([tf.slice(xs, [0, t, 0], [B, 1, nx]).reshape([B, nx]), tf.slice(U, [0, t * nu], [B, nu])], 1),
-        }));
-    const stages = parts.length;
-    if (cost.terminal) parts.push({ g: (y: tf.Tensor) => cost.terminal!(y), y: tf.slice(xs, [0, H, 0], [B, 1, nx]).reshape([B, nx]) });
-    const all = rowHessians(parts);
-    const Hs = cost.stationary ? splitByStep(all[0]!, B, H, k * k) : all.slice(0, H);
-    const HT = cost.terminal ? all[stages] : undefined;
-    const [g] = tf.grads((u: tf.Tensor) => tf.sum(rolloutCost(model, cost, x0, u.reshape([B, 1, n]), H)))([U]);
-    return { A: Float64Array.from(lin.A.dataSync()), Bm: Float64Array.from(lin.B.dataSync()), Hs, HT, grad: Float64Array.from(g!.dataSync()) };
-  });
-  const Q = new Float64Array(B * n * n);
-  const S = new Float64Array(nx * n), S2 = new Float64Array(nx * n);
-  const M = new Float64Array(k * n), HM = new Float64Array(k * n);
-  for (let b = 0; b < B; b++) {
-    S.fill(0);
-    const qo = b * n * n;
-    const addQuad = (Hm: Float64Array, ho: number, rows: number) => {
-      // Q += Mᵀ Hm M with M the first `rows` rows of M.
-      for (let i = 0; i < rows; i++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let j = 0; j < rows; j++) acc += Hm[ho + i * rows + j]! * M[j * n + c]!;
-          HM[i * n + c] = acc;
-        }
-      }
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let i = 0; i < rows; i++) acc += M[i * n + r]! * HM[i * n + c]!;
-          Q[qo + r * n + c]! += acc;
-        }
-      }
-    };
-    for (let t = 0; t < H; t++) {
-      M.fill(0);
-      M.set(S, 0);
-      for (let j = 0; j < nu; j++) M[(nx + j) * n + t * nu + j] = 1;
-      addQuad(Hs[t]!, b * k * k, k);
-      // S ← A_t S + B_t E_t
-      const ao = (b * H + t) * nx * nx, bo = (b * H + t) * nx * nu;
-      for (let i = 0; i < nx; i++) {
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let j = 0; j < nx; j++) acc += A[ao + i * nx + j]! * S[j * n + c]!;
-          S2[i * n + c] = acc;
-        }
-        for (let j = 0; j < nu; j++) S2[i * n + t * nu + j]! += Bm[bo + i * nu + j]!;
-      }
-      S.set(S2);
-    }
-    if (HT) {
-      M.fill(0);
-      M.set(S, 0);
-      addQuad(HT, b * nx * nx, nx);
-    }
-    let dmax = 0;
-    for (let i = 0; i < n; i++) dmax = Math.max(dmax, Q[qo + i * n + i]!);
-    const reg = rho ?? 1e-6 * (1 + dmax);
-    for (let i = 0; i < n; i++) {
-      Q[qo + i * n + i]! += reg;
-      for (let j = 0; j < i; j++) Q[qo + i * n + j] = Q[qo + j * n + i] = 0.5 * (Q[qo + i * n + j]! + Q[qo + j * n + i]!);
-    }
+  let lm = hasHostLocalModel(model) ? model.hostLocalModel(cost, x0h, U, B, H) : undefined;
+  if (!lm) {
+    const Ut = tf.tensor(Float32Array.from(U), [B, H * nu]);
+    lm = tfjsLocalModel(cfg, Ut);
+    Ut.dispose();
   }
-  return { Q, grad };
+  for (let r = 0; r < B * H; r++) projectPsd(lm.stage, r * k * k, k);
+  if (lm.terminal) for (let b = 0; b < B; b++) projectPsd(lm.terminal, b * nx * nx, nx);
+  return { Q: condenseHessian(lm, B, H, nx, nu, rho), grad: lm.grad };
 }
 
 /** p = ∇J − Q U for the QP in the new sequence z. */
@@ -246,6 +229,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   if (!Number.isInteger(H) || H < 1) throw new Error(`horizon: expected an integer ≥ 1 (got ${H})`);
   const B = x0.shape[0]!;
+  const nx = model.stateDim;
   const nu = model.actionDim;
   const n = H * nu;
   // The condensed QP holds B dense n × n matrices: refuse sizes that cannot be allocated before trying.
@@ -256,6 +240,11 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   const hi = boundVector('bounds[1]', cfg.bounds[1], H, nu);
   for (let i = 0; i < n; i++) if (!(lo[i]! <= hi[i]!)) throw new Error(`bounds: lower bound ${lo[i]} exceeds upper bound ${hi[i]} at entry ${i}`);
   const iterations = cfg.iterations ?? 3;
+  const tol = cfg.tol ?? 1e-8;
+  if (!(tol >= 0)) throw new Error(`tol: expected a number ≥ 0 (got ${tol})`);
+  let range = 0;
+  for (let i = 0; i < n; i++) range = Math.max(range, hi[i]! - lo[i]!);
+  const stepTol = tol * (1 + range);
   const steps = [...(cfg.steps ?? [1, 0.5, 0.25, 0.125]), 0];
   // G = [I; −I], h = [hi; −lo] (shared over the batch).
   const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
@@ -273,21 +262,35 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
     for (let i = 0; i < B * n; i++) U[i] = Math.min(hi[i % n]!, Math.max(lo[i % n]!, U[i]!));
   } else U = Float64Array.from({ length: B * n }, (_, i) => 0.5 * (lo[i % n]! + hi[i % n]!));
 
-  const evalCosts = (X: Float64Array, N: number): Float64Array =>
-    scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
+  const x0h = Float64Array.from(x0.dataSync());
+  const host = hasHostLocalModel(model) ? model : undefined;
+  const xRep = new Map<number, Float64Array>(); // x0 repeated N times per problem, for the host rollout
+  const evalCosts = (X: Float64Array, N: number): Float64Array => {
+    if (host) {
+      if (!xRep.has(N)) xRep.set(N, Float64Array.from({ length: B * N * nx }, (_, i) => x0h[Math.floor(i / (N * nx)) * nx + (i % nx)]!));
+      const J = host.hostRolloutCost(cost, xRep.get(N)!, X, B * N, H);
+      if (J) return J;
+    }
+    return scoped(() => Float64Array.from(rolloutCost(model, cost, x0, tf.tensor(Float32Array.from(X), [B, N, n]), H).dataSync()));
+  };
   const start = evalCosts(U, 1);
   checkFinite('objective', start, B, 0, iterations);
   const costs: number[][] = [Array.from(start)];
   let lastStatus: QpStatus[] = new Array(B).fill('optimal');
   // The line search keeps the current U (α = 0, finite cost) over any step whose cost is not finite.
   for (let it = 0; it < iterations; it++) {
-    const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-    const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
-    Ut.dispose();
+    const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
     checkFinite('gradient', grad, B, it + 1, iterations);
     checkFinite('hessian', Q, B, it + 1, iterations);
-    const sol = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: linearTerm(Q, grad, U, B, n), shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), cfg.qp);
+    // A box-constrained QP: projected Newton from the current U, the interior-point solver where it fails.
+    const sol = solveBoxQpWithFallback({ B, n, Q, p: linearTerm(Q, grad, U, B, n), lo, hi, start: U }, {}, cfg.qp);
     lastStatus = sol.status;
+    // Converged when every QP step z* − U is below stepTol: the remaining iterations would not move U further.
+    let converged = stepTol > 0;
+    for (let b = 0; b < B && converged; b++) {
+      converged = sol.status[b] === 'optimal';
+      for (let i = 0; i < n && converged; i++) converged = Math.abs(sol.z[b * n + i]! - U[b * n + i]!) <= stepTol;
+    }
     const X = new Float64Array(B * steps.length * n);
     for (let b = 0; b < B; b++) {
       const ok = sol.status[b] === 'optimal';
@@ -305,6 +308,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
       U.set(X.subarray((b * steps.length + best) * n, (b * steps.length + best + 1) * n), b * n);
     }
     costs.push(Array.from({ length: B }, (_, b) => Math.min(...Array.from(vals.subarray(b * steps.length, (b + 1) * steps.length)))));
+    if (converged) break;
   }
 
   if (cfg.differentiable === false) {
@@ -317,7 +321,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   // Final QP at U with a differentiable linear term.
   const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-  const { Q, grad } = localQp(cfg, Ut, cfg.regularization);
+  const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
   checkFinite('gradient', grad, B, 'solution', iterations);
   checkFinite('hessian', Q, B, 'solution', iterations);
   let status: QpStatus[] = [];
@@ -349,15 +353,16 @@ export const SQP_BACKWARD_MODES: readonly BackwardKind[] = ['implicit', 'none'];
 
 /**
  * Planner factory for the MPC registry: `registerPlanner('qp', sqpPlanner)` makes `new MPC({ solver: 'qp' })`
- * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]) and `qp`
- * (QpOptions); other keys are rejected. A plan returns `{ solution [B, H·nu], value [B], info }`.
+ * plan by SQP. `config` (MPC's solverConfig) may set `regularization` (number), `steps` (number[]), `qp`
+ * (QpOptions) and `tol` (number ≥ 0, the early stop of SqpPlanConfig); other keys are rejected. A plan returns `{ solution [B, H·nu], value [B], info }`.
  */
 export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { plan(req: SqpPlanRequest): PlanResult } {
-  const known = ['regularization', 'steps', 'qp'];
+  const known = ['regularization', 'steps', 'qp', 'tol'];
   for (const k of Object.keys(config)) {
     if (!known.includes(k)) throw new Error(`sqpPlanner: unknown option "${k}"; accepted: ${known.join(', ')}`);
   }
-  const { regularization, steps, qp } = config;
+  const { regularization, steps, qp, tol } = config;
+  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) throw new Error(`sqpPlanner: tol must be a number ≥ 0 (got ${JSON.stringify(tol)})`);
   if (regularization !== undefined && typeof regularization !== 'number') throw new Error(`sqpPlanner: regularization must be a number (got ${JSON.stringify(regularization)})`);
   if (steps !== undefined && !(Array.isArray(steps) && steps.every((s) => typeof s === 'number'))) throw new Error(`sqpPlanner: steps must be an array of numbers (got ${JSON.stringify(steps)})`);
   if (qp !== undefined && (typeof qp !== 'object' || qp === null)) throw new Error(`sqpPlanner: qp must be an object of QpOptions (got ${JSON.stringify(qp)})`);
@@ -383,6 +388,7 @@ export function sqpPlanner(config: Record<string, unknown> = {}): Planner & { pl
         ...(regularization !== undefined ? { regularization } : {}),
         ...(steps !== undefined ? { steps: steps as number[] } : {}),
         ...(qp !== undefined ? { qp: qp as QpOptions } : {}),
+        ...(tol !== undefined ? { tol: tol as number } : {}),
       });
       const solution = plan.actions.reshape([req.x0.shape[0]!, req.horizon * req.model.actionDim]);
       plan.actions.dispose();

@@ -9,6 +9,7 @@ import type { CostModel, DynamicsModel } from '../../src/models/types.ts';
 import { sqpPlan, sqpPlanner } from '../../controllers/sqp-planner.ts';
 import { compileSystem } from '../../src/models/system/compile.ts';
 import { pendulumSystem } from '../../envs/pendulum.ts';
+import { pointMassSystem } from '../../envs/systems/point-mass.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 
 const DT = 0.1;
@@ -121,7 +122,7 @@ describe('sqpPlan', () => {
     const x0 = tf.tensor(X0);
     const bounds: [tf.Tensor, tf.Tensor] = [tf.fill([H], -100), tf.fill([H], 100)];
     const mean = tf.zeros([3, H]);
-    expect(() => sqpPlanner({ elites: 5 })).toThrow(/sqpPlanner: unknown option "elites"; accepted: regularization, steps, qp/);
+    expect(() => sqpPlanner({ elites: 5 })).toThrow(/sqpPlanner: unknown option "elites"; accepted: regularization, steps, qp, tol/);
     const planner = sqpPlanner({ regularization: 0 });
     const r = planner.plan({ model, cost: quadCost, x0, horizon: H, bounds, mean, iterations: 1, backward: 'none' });
     expect(r.info).toEqual({ planner: 'qp', status: ['optimal', 'optimal', 'optimal'], iterations: 1, backward: 'none' });
@@ -156,8 +157,25 @@ describe('sqpPlan', () => {
     tf.dispose([x0, a.actions, a.value, b.actions, b.value, ...dynamics.variables()]);
   });
 
+  it('stops once converged with the plan of all iterations (the point mass is linear–quadratic inside its box)', () => {
+    const { dynamics, cost } = compileSystem(pointMassSystem);
+    const x0 = tf.tensor([[0.3, -0.2, 0.1, 0.2], [1.5, 1, -1, 0.5]]);
+    const opts = { model: dynamics, cost, x0, horizon: 10, bounds: [-1, 1] as [number, number], iterations: 6, differentiable: false };
+    const early = sqpPlan(opts);
+    const all = sqpPlan({ ...opts, tol: 0 });
+    expect(all.costs.length).toBe(7);
+    expect(early.costs.length).toBeLessThan(7);
+    expect(early.costs).toEqual(all.costs.slice(0, early.costs.length));
+    const a = early.actions.dataSync(), b = all.actions.dataSync();
+    expect(Array.from(a).some((u) => Math.abs(u) === 1)).toBe(true); // bounds active
+    a.forEach((u, i) => expect(Math.abs(u - b[i]!)).toBeLessThan(1e-6));
+    tf.dispose([x0, early.actions, early.value, all.actions, all.value, ...dynamics.variables()]);
+  });
+
   it('rejects bad input naming the field', () => {
+    expect(() => sqpPlanner({ tol: -1 })).toThrow(/sqpPlanner: tol must be a number ≥ 0/);
     const model = new DoubleIntegrator(1);
+    expect(() => sqpPlan({ model, cost: quadCost, x0: tf.zeros([2, 2]), horizon: 5, bounds: [-1, 1], tol: Number.NaN })).toThrow(/tol: expected a number ≥ 0/);
     expect(() => sqpPlan({ model, cost: quadCost, x0: tf.zeros([2, 3]), horizon: 5, bounds: [-1, 1] })).toThrow(/x0: expected shape \[B, nx\] = \[B, 2\]/);
     expect(() => sqpPlan({ model, cost: quadCost, x0: tf.zeros([2, 2]), horizon: 5, bounds: [[-1, -1], 1] })).toThrow(/bounds\[0\]: expected a scalar, \[nu\] = \[1\] or \[H·nu\] = \[5\]/);
     model.k.dispose();

@@ -6,6 +6,8 @@
 //   dynamics.fusedRolloutCost(cost, x0, U) runs the kernel generated from the traced definition (codegen.ts)
 //   as one op (fused-op.ts) when `cost` is the cost this same call compiled (a private registry; any other
 //   cost, e.g. a user's wrapper, gets the generic loop).
+//   dynamics.hostRolloutCost / hostLocalModel (src/models/local-model.ts) give the SQP/QP planner the same
+//   rollout, the generated stage Jacobians (jacobians.ts) and stage-cost Hessians (hessians.ts) on Float64.
 // variables(): the dynamics lists the parameters its transition reads, the cost those only its costs read,
 // so each Variable appears once (restricted to `trainable` when given).
 import * as tf from '@tensorflow/tfjs';
@@ -15,8 +17,10 @@ import type { CostModel, DynamicsModel } from '../types.ts';
 import { compileKernel, type GeneratedKernel } from './codegen.ts';
 import { paramNames, type SystemDefinition } from './definition.ts';
 import { fusedSystemRollout } from './fused-op.ts';
+import { generateCostHessians, type CostHessianFn } from './hessians.ts';
 import { generateJacobians, type JacobianFn } from './jacobians.ts';
 import type { Linearization } from '../linearize.ts';
+import type { HostLocalModel, LocalModel } from '../local-model.ts';
 import { tensorOps } from './tensor-ops.ts';
 
 export interface CompileOptions<P extends string> {
@@ -49,7 +53,7 @@ function rowsOf(cols: tf.Tensor[], R: number): tf.Tensor {
   return c2.length === 1 ? c2[0]! : tf.concat(c2, 1);
 }
 
-export class SystemDynamics<P extends string> implements DynamicsModel, FusedRolloutModel {
+export class SystemDynamics<P extends string> implements DynamicsModel, FusedRolloutModel, HostLocalModel {
   readonly stateDim: number;
   readonly actionDim: number;
   readonly dt: number;
@@ -62,6 +66,8 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
   private readonly order: P[];
   private readonly own: tf.Variable[];
   private jac?: JacobianFn;
+  private stageHess?: CostHessianFn;
+  private terminalHess?: CostHessianFn;
 
   constructor(
     readonly def: SystemDefinition<P>,
@@ -123,6 +129,54 @@ export class SystemDynamics<P extends string> implements DynamicsModel, FusedRol
       A: tf.tensor(Float32Array.from(A), [R, this.stateDim, this.stateDim], 'float32'),
       B: tf.tensor(Float32Array.from(B), [R, this.stateDim, this.actionDim], 'float32'),
     };
+  }
+
+  /** Parameter values in the kernel's order `[np]`. */
+  private paramValues(): Float64Array {
+    return Float64Array.from(this.order, (p) => this.params[p].dataSync()[0]!);
+  }
+
+  /** J `[R]` of x0 `[R, nx]`, U `[R, H, nu]` by the generated forward loop (Float64), for this system's compiled cost. */
+  hostRolloutCost(cost: CostModel, x0: ArrayLike<number>, U: ArrayLike<number>, R: number, H: number): Float64Array | undefined {
+    if (compiledCosts.get(cost) !== this) return undefined;
+    this.checkHostSizes('hostRolloutCost', x0, U, R, H);
+    return this.kernel.forward(x0, U, this.paramValues(), R, H, false).J;
+  }
+
+  /**
+   * The local model around U `[B, H·nu]` from x0 `[B, nx]` (src/models/local-model.ts), all generated code on
+   * Float64: the rollout with its trajectory, ∇_U J by the adjoint loop, A_t and B_t, and the stage and
+   * terminal cost Hessians. Undefined when `cost` is not this system's compiled cost.
+   */
+  hostLocalModel(cost: CostModel, x0: ArrayLike<number>, U: ArrayLike<number>, B: number, H: number): LocalModel | undefined {
+    if (compiledCosts.get(cost) !== this) return undefined;
+    this.checkHostSizes('hostLocalModel', x0, U, B, H);
+    const nx = this.stateDim, nu = this.actionDim;
+    const P = this.paramValues();
+    const { J, traj } = this.kernel.forward(x0, U, P, B, H, true);
+    const grad = this.kernel.backward(traj, U, P, new Float64Array(B).fill(1), B, H).dU;
+    const xt = new Float64Array(B * H * nx);
+    const xH = new Float64Array(B * nx);
+    for (let b = 0; b < B; b++) {
+      xt.set(traj.subarray(b * (H + 1) * nx, (b * (H + 1) + H) * nx), b * H * nx);
+      xH.set(traj.subarray((b * (H + 1) + H) * nx, (b * (H + 1) + H + 1) * nx), b * nx);
+    }
+    this.jac ??= generateJacobians(this.kernel, nx, nu).fn;
+    this.stageHess ??= generateCostHessians(this.kernel, nx, nu, 'stage').fn;
+    const lin = this.jac(xt, U, P, B * H);
+    const stage = this.stageHess(xt, U, P, B * H).H;
+    let terminal: Float64Array | undefined;
+    if (this.kernel.terminal !== undefined) {
+      this.terminalHess ??= generateCostHessians(this.kernel, nx, nu, 'terminal').fn;
+      terminal = this.terminalHess(xH, [], P, B).H;
+    }
+    return { J, A: lin.A, B: lin.B, stage, ...(terminal ? { terminal } : {}), grad };
+  }
+
+  private checkHostSizes(what: string, x0: ArrayLike<number>, U: ArrayLike<number>, R: number, H: number): void {
+    if (!Number.isInteger(R) || R < 0 || !Number.isInteger(H) || H < 1) throw new Error(`${this.def.name} ${what}: rows ${R} and horizon ${H} must be integers (rows ≥ 0, horizon ≥ 1)`);
+    if (x0.length !== R * this.stateDim) throw new Error(`${this.def.name} ${what}: x0 has ${x0.length} values, expected [R, nx] = [${R}, ${this.stateDim}]`);
+    if (U.length !== R * H * this.actionDim) throw new Error(`${this.def.name} ${what}: U has ${U.length} values, expected [R, H, nu] = [${R}, ${H}, ${this.actionDim}]`);
   }
 
   /** Current parameter values. */

@@ -1,10 +1,17 @@
 // Projection of a small symmetric matrix onto the positive-semidefinite cone (nearest PSD matrix in the
 // Frobenius norm): A = V diag(λ) Vᵀ  →  V diag(max(λ, 0)) Vᵀ, with the eigen-decomposition by cyclic Jacobi
 // rotations (Golub & Van Loan §8.5). Used on the stage-cost Hessians of the SQP planner (controllers/sqp-planner.ts) so the
-// condensed QP is convex.
+// condensed QP is convex. A matrix that has a Cholesky factor is positive definite, hence its own projection, and
+// is kept without the decomposition.
+import { choleskyInPlace } from '../../linalg/cholesky.ts';
+
+let scratch = new Float64Array(0);
 
 /** Symmetric k×k matrix at `o` projected onto the PSD cone in place (cyclic Jacobi, eigenvalues clipped at 0). */
 export function projectPsd(a: Float64Array, o: number, k: number): void {
+  if (scratch.length < k * k) scratch = new Float64Array(k * k);
+  scratch.set(a.subarray(o, o + k * k));
+  if (choleskyInPlace(scratch, 0, k) === 0) return;
   const A = Float64Array.from(a.subarray(o, o + k * k));
   const V = new Float64Array(k * k);
   for (let i = 0; i < k; i++) V[i * k + i] = 1;

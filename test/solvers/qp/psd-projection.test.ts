@@ -14,6 +14,23 @@ describe('projectPsd', () => {
     expect(Array.from(b).map((v) => Number(v.toFixed(12)))).toEqual([2, 1, 0, 1, 2, 0, 0, 0, 1]);
   });
 
+  it('keeps a positive definite matrix bit for bit (its Cholesky factor exists, no decomposition)', () => {
+    const rng = new Rng(11);
+    for (let trial = 0; trial < 10; trial++) {
+      const k = 2 + (trial % 5);
+      const L = Array.from({ length: k * k }, () => rng.normal());
+      const a = new Float64Array(k * k);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+        let s = i === j ? 0.5 : 0;
+        for (let e = 0; e < k; e++) s += L[i * k + e]! * L[j * k + e]!;
+        a[i * k + j] = s;
+      }
+      const before = Float64Array.from(a);
+      projectPsd(a, 0, k);
+      expect(a).toEqual(before);
+    }
+  });
+
   it('random symmetric matrices become PSD and are unchanged by a second projection', () => {
     const rng = new Rng(8);
     for (let trial = 0; trial < 20; trial++) {
