@@ -14,6 +14,9 @@
 // Methods (the argmin), unbounded in y as in both references:
 //   'gd-10' 10 steps of y ← y − 0.1 ∂E/∂y, unrolled (regression.py UnrollEnergyGD).
 //   'dcem'  DCEM, 10 iterations, 100 samples, 10 elites, σ₀ 7, τ 1, normalized, unrolled (UnrollEnergyCEM).
+//   Both run as fused ops over the network (energy-gd-fused.ts, energy-dcem-fused.ts: the same values and
+//   gradients as the generic solvers, without their per-iteration tfjs kernels); `{ fused: false }` in
+//   gdPredict / dcemPredict takes the generic solvers.
 //   'novas' NOVAS, 100 samples, 10 iterations, α 1, σ₀ 10, shape 'soft-ce-raw' (s₀ 1000, 10 % elites),
 //           σ'² = Σ S (X − μ')² + 0.001; the first 9 iterations run without a tape and only the last is
 //           differentiated (pre_compute_init in SPEN/regression.py). κ 10 is in the reference config but only
