@@ -14,6 +14,9 @@
 // Methods (the argmin), unbounded in y as in both references:
 //   'gd-10' 10 steps of y ← y − 0.1 ∂E/∂y, unrolled (regression.py UnrollEnergyGD).
 //   'dcem'  DCEM, 10 iterations, 100 samples, 10 elites, σ₀ 7, τ 1, normalized, unrolled (UnrollEnergyCEM).
+//   Both run as fused ops over the network (energy-gd-fused.ts, energy-dcem-fused.ts: the same values and
+//   gradients as the generic solvers, without their per-iteration tfjs kernels); `{ fused: false }` in
+//   gdPredict / dcemPredict takes the generic solvers.
 //   'novas' NOVAS, 100 samples, 10 iterations, α 1, σ₀ 10, shape 'soft-ce-raw' (s₀ 1000, 10 % elites),
 //           σ'² = Σ S (X − μ')² + 0.001; the first 9 iterations run without a tape and only the last is
 //           differentiated (pre_compute_init in SPEN/regression.py). κ 10 is in the reference config but only
@@ -26,6 +29,8 @@ import { GradientDescent } from '../solvers/gd.ts';
 import { novasStep, type NovasStepOptions } from '../solvers/novas.ts';
 import { Rng } from '../tensor/rng.ts';
 import { tapeDepth } from '../tensor/tape.ts';
+import { fusedDcemSupports, fusedEnergyDcem } from './energy-dcem-fused.ts';
+import { fusedEnergyGd, fusedGdSupports } from './energy-gd-fused.ts';
 import { groundTruth, EnergyNet } from './energy-regression.ts';
 import { clipGlobalNorm } from './grad-clip.ts';
 import { ReduceLROnPlateau } from './lr-plateau.ts';
@@ -144,23 +149,47 @@ function shuffle(a: number[], rng: Rng): void {
 
 /** ŷ `[B]` for x `[B]` with T inner iterations of `method`; differentiable when called under a tape. */
 export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100): tf.Tensor {
+  if (method === 'gd-10') return gdPredict(net, x, T);
+  if (method === 'dcem') return dcemPredict(net, x, T, rng, samples);
   const B = x.shape[0]!;
   const f = net.objective(x);
-  const taped = tapeDepth() > 0;
-  if (method === 'gd-10') {
-    return tf.tidy(() => new GradientDescent({ steps: T, lr: 0.1 }).solve(f, { mean: tf.zeros([B, 1]) }, { backward: taped ? 'unroll' : 'none' }).solution.reshape([B]));
-  }
-  if (method === 'dcem') {
-    return tf.tidy(() =>
-      dcem(f, { mean: tf.zeros([B, 1]), std: tf.fill([B, 1], 7) }, { iterations: T, samples, elites: Math.min(10, samples - 1), temp: 1, normalize: true, backward: taped ? 'unroll' : 'none', rng }).solution.reshape([B]),
-    );
-  }
   const start = novasWarmStart(net, x, T - 1, rng, samples);
   try {
     return tf.tidy(() => novasStep(f, start.mu, start.sigma, rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B]));
   } finally {
     tf.dispose([start.mu, start.sigma]);
   }
+}
+
+/**
+ * Unrolled GD's ŷ `[B]` (T steps of lr 0.1 from y = 0, second order under a tape): by default the fused op
+ * (src/train/energy-gd-fused.ts, plain Float64 JS), else, or for an activation it does not cover, the generic
+ * solver (src/solvers/gd.ts).
+ */
+export function gdPredict(net: EnergyNet, x: tf.Tensor, T: number, opts: { fused?: boolean } = {}): tf.Tensor {
+  const B = x.shape[0]!;
+  const activation = net.mlp.config.activation;
+  if ((opts.fused ?? true) && fusedGdSupports(activation)) {
+    return tf.tidy(() => fusedEnergyGd({ weights: net.mlp.weights, biases: net.mlp.biases, activation }, x, { steps: T, lr: 0.1 }));
+  }
+  const backward = tapeDepth() > 0 ? 'unroll' : 'none';
+  return tf.tidy(() => new GradientDescent({ steps: T, lr: 0.1 }).solve(net.objective(x), { mean: tf.zeros([B, 1]) }, { backward }).solution.reshape([B]));
+}
+
+/**
+ * DCEM's ŷ `[B]` (10 elites, σ₀ 7, τ 1, normalized, unrolled under a tape): by default the fused op
+ * (src/train/energy-dcem-fused.ts, the same iteration with the network as the only tfjs work), else, or for
+ * an activation / elite count it does not cover, the generic solver (src/solvers/dcem.ts).
+ */
+export function dcemPredict(net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100, opts: { fused?: boolean } = {}): tf.Tensor {
+  const B = x.shape[0]!;
+  const elites = Math.min(10, samples - 1);
+  const activation = net.mlp.config.activation;
+  if ((opts.fused ?? true) && fusedDcemSupports(activation) && elites >= 2) {
+    return tf.tidy(() => fusedEnergyDcem({ weights: net.mlp.weights, biases: net.mlp.biases, activation }, x, rng, { iterations: T, samples, elites, sigma0: 7, temp: 1, normalize: true }));
+  }
+  const backward = tapeDepth() > 0 ? 'unroll' : 'none';
+  return tf.tidy(() => dcem(net.objective(x), { mean: tf.zeros([B, 1]), std: tf.fill([B, 1], 7) }, { iterations: T, samples, elites, temp: 1, normalize: true, backward, rng }).solution.reshape([B]));
 }
 
 /**
