@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 // Side effect: zero gradients of the boolean kernels (second-order autodiff through clipping), registered by
 // the first import of the tensor layer's checks, which every differentiable path makes.
 import './boolean-grads.ts';
+// Side effect: input-saving gradients of Tanh, Sigmoid, Exp, Elu, Softmax and Pow, so they differentiate again.
+import './higher-order-grads.ts';
 
 /** A dimension spec: a fixed size, a symbolic name bound on first use (e.g. 'B', 'n'), or null (any). */
 export type Dim = number | string | null;

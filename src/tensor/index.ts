@@ -8,3 +8,4 @@ export * from './stop-gradient.ts';
 export * from './tape.ts';
 export * from './registry.ts';
 export * from './boolean-grads.ts';
+export * from './higher-order-grads.ts';
