@@ -44,16 +44,17 @@ function relErr(a: Float32Array[], b: Float32Array[], floor: number): number {
 }
 
 describe('fusedEnergyGd', () => {
-  // Softplus only: tfjs's tanh gradient reads its saved output, a copy off the tape, so the generic
-  // second-order path misses ∂(1 − tanh²)/∂z (it disagrees with finite differences; the fused op does not).
-  it('gives the generic unrolled GD value and second-order gradients (softplus, 1 to 3 layers)', () => {
-    for (const hidden of [[16, 16], [8], [8, 8, 8]]) {
-      const net = new EnergyNet({ hidden, rng: new Rng(3), init: 'torch' });
-      const a = lossAndGrads(net, true, 10, 0.1);
-      const b = lossAndGrads(net, false, 10, 0.1);
-      expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-5);
-      expect(relErr(a.grads, b.grads, 1e-4)).toBeLessThan(1e-4);
-      net.dispose();
+  // Tanh too: its second derivative through tfjs needs the input-saving gradient (src/tensor/higher-order-grads.ts).
+  it('gives the generic unrolled GD value and second-order gradients (softplus and tanh, 1 to 3 layers)', () => {
+    for (const activation of ['softplus', 'tanh'] as const) {
+      for (const hidden of [[16, 16], [8], [8, 8, 8]]) {
+        const net = new EnergyNet({ hidden, activation, rng: new Rng(3), init: 'torch' });
+        const a = lossAndGrads(net, true, 10, 0.1);
+        const b = lossAndGrads(net, false, 10, 0.1);
+        expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-5);
+        expect(relErr(a.grads, b.grads, 1e-4)).toBeLessThan(1e-4);
+        net.dispose();
+      }
     }
   });
 
