@@ -42,7 +42,7 @@ import { ShapeError, assertFinite } from '../src/tensor/check.ts';
 import { scoped } from '../src/tensor/memory.ts';
 import { NonFiniteObjectiveError, countNonFiniteHost, type NonFiniteWhat } from '../src/solvers/non-finite.ts';
 import { qpLayer } from '../src/solvers/qp/layer.ts';
-import { solveBoxQpWithFallback } from '../src/solvers/qp/box.ts';
+import { boxInequalities, solveBoxQpWithFallback } from '../src/solvers/qp/box.ts';
 import { projectPsd } from '../src/solvers/qp/psd-projection.ts';
 import type { QpOptions, QpStatus } from '../src/solvers/qp/types.ts';
 import { checkBackward } from '../src/solvers/common.ts';
@@ -246,14 +246,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   for (let i = 0; i < n; i++) range = Math.max(range, hi[i]! - lo[i]!);
   const stepTol = tol * (1 + range);
   const steps = [...(cfg.steps ?? [1, 0.5, 0.25, 0.125]), 0];
-  // G = [I; −I], h = [hi; −lo] (shared over the batch).
-  const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    G[i * n + i] = 1;
-    G[(n + i) * n + i] = -1;
-    h[i] = hi[i]!;
-    h[n + i] = -lo[i]!;
-  }
+  const { G, h } = boxInequalities(lo, hi); // shared over the batch
   let U: Float64Array;
   if (cfg.warmStart) {
     const w = cfg.warmStart;

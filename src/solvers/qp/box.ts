@@ -166,6 +166,19 @@ export function solveBoxQpBatch(prob: BoxQpBatch, opts: BoxQpOptions = {}): BoxQ
  * Box QPs by projected Newton; the problems it does not solve go to the interior-point solver with `qp`
  * options. `fallback` lists those problems' indices.
  */
+/** The box lo ≤ z ≤ hi as inequalities G z ≤ h: G = [I; −I] `[2n, n]`, h = [hi; −lo] `[2n]`. */
+export function boxInequalities(lo: ArrayLike<number>, hi: ArrayLike<number>): { G: Float64Array; h: Float64Array } {
+  const n = lo.length;
+  const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    G[i * n + i] = 1;
+    G[(n + i) * n + i] = -1;
+    h[i] = hi[i]!;
+    h[n + i] = -lo[i]!;
+  }
+  return { G, h };
+}
+
 export function solveBoxQpWithFallback(prob: BoxQpBatch, opts: BoxQpOptions = {}, qp?: QpOptions): BoxQpSolution & { fallback: number[] } {
   const box = solveBoxQpBatch(prob, opts);
   const fallback = box.status.flatMap((s, b) => (s === 'optimal' ? [] : [b]));
@@ -177,13 +190,7 @@ export function solveBoxQpWithFallback(prob: BoxQpBatch, opts: BoxQpOptions = {}
     Qr.set(Q.subarray(b * n * n, (b + 1) * n * n), r * n * n);
     pr.set(p.subarray(b * n, (b + 1) * n), r * n);
   });
-  const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    G[i * n + i] = 1;
-    G[(n + i) * n + i] = -1;
-    h[i] = hi[i]!;
-    h[n + i] = -lo[i]!;
-  }
+  const { G, h } = boxInequalities(lo, hi);
   const sol = solveQpBatch(packQp({ Q: { data: Qr, shape: [R, n, n] }, p: { data: pr, shape: [R, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }), qp);
   fallback.forEach((b, r) => {
     box.z.set(sol.z.subarray(r * n, (r + 1) * n), b * n);

@@ -3,7 +3,7 @@
 // against the KKT conditions (free gradients ≈ 0, clamped ones pointing outward); the same solution from any
 // start; the unconstrained minimizer when no bound binds; an indefinite Q reported as 'non-pd-Q'; bad input.
 import { describe, expect, it } from 'vitest';
-import { solveBoxQpBatch, solveBoxQpWithFallback } from '../../../src/solvers/qp/box.ts';
+import { boxInequalities, solveBoxQpBatch, solveBoxQpWithFallback } from '../../../src/solvers/qp/box.ts';
 import { solveQpBatch } from '../../../src/solvers/qp/pdipm.ts';
 import { packQp } from '../../../src/solvers/qp/problem.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
@@ -36,13 +36,7 @@ describe('solveBoxQpBatch', () => {
       const { Q, p, lo, hi } = randomBoxQp(rng, B, n);
       const sol = solveBoxQpBatch({ B, n, Q, p, lo, hi });
       expect(sol.status).toEqual(new Array(B).fill('optimal'));
-      const G = new Float64Array(2 * n * n), h = new Float64Array(2 * n);
-      for (let i = 0; i < n; i++) {
-        G[i * n + i] = 1;
-        G[(n + i) * n + i] = -1;
-        h[i] = hi[i]!;
-        h[n + i] = -lo[i]!;
-      }
+      const { G, h } = boxInequalities(lo, hi);
       const ref = solveQpBatch(packQp({ Q: { data: Q, shape: [B, n, n] }, p: { data: p, shape: [B, n] }, G: { data: G, shape: [2 * n, n] }, h: { data: h, shape: [2 * n] } }));
       expect(maxAbsDiff(sol.z, ref.z)).toBeLessThan(1e-7);
       let active = 0;
