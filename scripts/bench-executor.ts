@@ -13,11 +13,14 @@
 //     job: `ping` jobs (they return at once) through one worker, the median time between consecutive
 //     results of one run (steady state) and the median submit → result time of a one-job run (connecting
 //     included). Skipped, with a note, when redis-server is not installed.
+//   ceiling: the machine's own two-core scaling, the same pure-JS float loop (no tfjs, no jobs) in one thread
+//     and in two at once: the throughput ratio no executor can beat on these cores.
 // Every executor must return bit-identical results for the same seeds; the JSON records whether they did
 // and the load per row. DESIGN.md targets: threads × 2 ≥ 1.8× inline on 2 cores; bullmq < 20 ms per job.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { lastValueFrom, toArray } from 'rxjs';
 import { BullmqExecutor } from '../src/exec/bullmq.ts';
 import { PING_COMMAND } from '../src/exec/ping.ts';
@@ -41,6 +44,33 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : 0.5 * (s[s.length / 2 - 1]! + s[s.length / 2]!);
 };
 
+/** A float loop over a 32 KiB array (sin, multiply-add), `n` passes: CPU-bound work with no shared state. */
+const CEILING_LOOP = `const { parentPort, workerData: n } = require('node:worker_threads');
+let acc = 0; const a = new Float64Array(4096);
+for (let k = 0; k < n; k++) for (let i = 0; i < a.length; i++) { a[i] = Math.sin(a[i] + i * 1e-3 + k) * 0.5 + acc * 1e-9; acc += a[i]; }
+parentPort.postMessage(acc);`;
+
+/** Wall ms of `threads` threads each running CEILING_LOOP's `n` passes at once. */
+function ceilingRun(threads: number, n: number): Promise<number> {
+  const t0 = performance.now();
+  return Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(CEILING_LOOP, { eval: true, workerData: n });
+    w.once('message', () => void w.terminate().then(() => resolve()));
+    w.once('error', reject);
+  }))).then(() => performance.now() - t0);
+}
+
+/** The machine's two-thread throughput ratio on CEILING_LOOP: 2·t(1 thread) / t(2 threads), median of rounds. */
+async function scalingCeiling(rounds: number): Promise<number> {
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const one = await ceilingRun(1, 3000);
+    const two = await ceilingRun(2, 3000);
+    ratios.push((2 * one) / two);
+  }
+  return Number(median(ratios).toFixed(3));
+}
+
 export async function runExecutorBench(opts: { backends: string[]; quick: boolean; outDir: string }): Promise<string> {
   const backend = await initBackend(opts.backends.includes('wasm') ? 'wasm' : opts.backends[0]);
   const seeds = opts.quick ? 4 : 10;
@@ -61,6 +91,7 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   const rows: Row[] = [];
   const results = new Map<string, string>();
   let bull: { rows: Row[]; overhead?: Row; note?: string } = { rows: [] };
+  let ceiling = 0;
   try {
     for (let round = 0; round < rounds; round++) {
       for (const v of variants) {
@@ -87,6 +118,7 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
       }
     }
     bull = await bullmqRows(plan, tmp, backend.name, bullWorkers, opts.quick, results);
+    ceiling = await scalingCeiling(opts.quick ? 3 : 5);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -112,10 +144,10 @@ export async function runExecutorBench(opts: { backends: string[]; quick: boolea
   if (bull.note) console.log(bull.note);
   const two = summary.find((r) => r.executor === 'threads' && r.workers === 2)!;
   const src = bundled ? summary.find((r) => r.executor === 'threads' && r.workers === 2 && r.code === 'sources') : undefined;
-  console.log(`threads × 2 / inline = ${two['vs inline']} (${two['vs inline after start']} after pool start; target ≥ ${EXECUTOR_TARGET.threads2Ratio} on 2 cores; load ${machineLoad()}); results identical across executors and rounds: ${identical}`);
+  console.log(`threads × 2 / inline = ${two['vs inline']} (${two['vs inline after start']} after pool start; target ≥ ${EXECUTOR_TARGET.threads2Ratio} on 2 cores; this machine's own two-thread ceiling on a pure-JS loop: ${ceiling}; load ${machineLoad()}); results identical across executors and rounds: ${identical}`);
   console.log(`pool start (2 threads, ${two.code}): ${two['median s pool start']} s, ${two['median cpu s pool start']} CPU s${src ? `; on the sources: ${src['median s pool start']} s, ${src['median cpu s pool start']} CPU s` : ' (no fresh worker bundle: npm run build writes it)'}`);
   if (bull.overhead) console.log(`bullmq per job: ${bull.overhead['ms per job (steady)']} ms steady, ${bull.overhead['ms submit→result (1-job run)']} ms for a one-job run (target < ${EXECUTOR_TARGET.bullmqJobMs} ms)`);
-  return saveReport('executor', [...summary, ...bull.rows, ...(bull.overhead ? [bull.overhead] : []), ...rows], { backend: backend.name, workerBundle: bundled, quick: opts.quick, seeds, steps, rounds, identical, cells: plan.cells, jobs: plan.jobs.length, target: EXECUTOR_TARGET, ...(bull.note ? { bullmq: bull.note } : {}), ...machineMeta() }, opts.outDir);
+  return saveReport('executor', [...summary, ...bull.rows, ...(bull.overhead ? [bull.overhead] : []), ...rows], { backend: backend.name, workerBundle: bundled, twoThreadCeiling: ceiling, quick: opts.quick, seeds, steps, rounds, identical, cells: plan.cells, jobs: plan.jobs.length, target: EXECUTOR_TARGET, ...(bull.note ? { bullmq: bull.note } : {}), ...machineMeta() }, opts.outDir);
 }
 
 /**

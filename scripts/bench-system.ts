@@ -9,7 +9,10 @@
 //   generated    the compiled definition: the fused kernel generated from it
 //   generic      the same twin with the fused path and generated Jacobians hidden (H × (step + cost) tfjs ops)
 // with the ratios generated / Pendulum-v1 generated (target ≤ 1.5 at equal H, N and iterations) and
-// generic / generated. 40 warm-up acts before timing (10 on the generic path in --quick).
+// generic / generated. 40 warm-up acts before timing (10 on the generic path in --quick). The generated
+// paths of all systems are timed interleaved (rounds of a few acts of each system in turn, the order rotating
+// every round), and the ratio to Pendulum-v1 is the median over rounds of the per-round ratio, so a load
+// burst on the shared machine hits every system alike instead of whichever was being timed.
 // Run: `npx tsx scripts/bench-system.ts [--quick] [--backends wasm]` or `diffmpc bench system`.
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
@@ -93,9 +96,13 @@ function systemCases(): Case[] {
   return cases;
 }
 
-/** Median and minimum ms of one MPC.act over fresh observations, after `warmup` acts. */
-function latency(mpc: MPC, observe: (rng: Rng) => Float32Array, reps: number, warmup: number): { median: number; min: number } {
-  const rng = new Rng(1);
+function median(xs: number[]): number {
+  const ys = [...xs].sort((a, b) => a - b);
+  return ys[Math.floor(ys.length / 2)]!;
+}
+
+/** ms of each MPC.act over fresh observations, after `warmup` acts. */
+function timeActs(mpc: MPC, observe: (rng: Rng) => Float32Array, rng: Rng, reps: number, warmup: number): number[] {
   for (let i = 0; i < warmup; i++) mpc.act(observe(rng));
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -104,12 +111,31 @@ function latency(mpc: MPC, observe: (rng: Rng) => Float32Array, reps: number, wa
     mpc.act(o);
     ts.push(performance.now() - t0);
   }
-  ts.sort((a, b) => a - b);
-  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! };
+  return ts;
+}
+
+/**
+ * Interleaved latencies of several MPCs: after `warmup` acts each, `rounds` rounds of `per` acts of every MPC
+ * in turn (the order rotating by one each round). Returns each MPC's act times and its per-round medians.
+ */
+function interleavedLatency(mpcs: Array<{ mpc: MPC; observe: (rng: Rng) => Float32Array }>, rounds: number, per: number, warmup: number): Array<{ all: number[]; rounds: number[] }> {
+  const rngs = mpcs.map(() => new Rng(1));
+  mpcs.forEach((m, i) => timeActs(m.mpc, m.observe, rngs[i]!, 0, warmup));
+  const out = mpcs.map(() => ({ all: [] as number[], rounds: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < mpcs.length; j++) {
+      const i = (j + r) % mpcs.length;
+      const ts = timeActs(mpcs[i]!.mpc, mpcs[i]!.observe, rngs[i]!, per, 0);
+      out[i]!.all.push(...ts);
+      out[i]!.rounds.push(median(ts));
+    }
+  }
+  return out;
 }
 
 export async function benchSystem(backends: string[], quick = false, outDir = 'bench-results'): Promise<string> {
-  const reps = quick ? 10 : 40;
+  // Timed acts per system and path: rounds × per.
+  const [rounds, per] = quick ? [6, 4] : [10, 8];
   const rows: Row[] = [];
   for (const backend of backends) {
     await initBackend(backend, { quiet: true });
@@ -117,37 +143,43 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
     const reference = cases.find((c) => c.system === 'Pendulum-v1');
     if (!reference) throw new Error('bench system: Pendulum-v1 is not registered with a compiled twin');
     for (const p of PLANNERS) {
-      const ms = new Map<string, number>();
-      for (const c of cases) {
-        for (const path of ['generated', 'generic'] as const) {
-          const mpc = new MPC({
-            model: path === 'generated' ? c.model : genericView(c.model),
-            cost: c.cost,
-            solver: p.solver,
-            horizon: SYSTEM_BENCH.horizon,
-            samples: p.samples,
-            iterations: p.iterations,
-            bounds: c.bounds,
-            seed: 0,
-            ...('solverConfig' in p ? { solverConfig: { ...p.solverConfig } } : {}),
-          });
-          const before = tf.memory().numTensors;
-          const t = latency(mpc, c.observe, reps, path === 'generic' && quick ? 10 : SYSTEM_BENCH.warmup);
-          ms.set(`${c.system}/${path}`, t.median);
-          rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path, 'ms/act': t.median, 'min ms': t.min, ratio: null, 'tensors leaked': tf.memory().numTensors - before, load: machineLoad() });
-        }
-      }
-      const base = ms.get(`${reference.system}/generated`)!;
-      for (const c of cases) {
-        const gen = ms.get(`${c.system}/generated`)!;
-        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generated / Pendulum-v1', 'ms/act': null, 'min ms': null, ratio: gen / base, 'tensors leaked': null, load: machineLoad() });
-        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generic / generated', 'ms/act': null, 'min ms': null, ratio: ms.get(`${c.system}/generic`)! / gen, 'tensors leaked': null, load: machineLoad() });
-      }
+      const mpcOf = (c: Case, path: 'generated' | 'generic') => new MPC({
+        model: path === 'generated' ? c.model : genericView(c.model),
+        cost: c.cost,
+        solver: p.solver,
+        horizon: SYSTEM_BENCH.horizon,
+        samples: p.samples,
+        iterations: p.iterations,
+        bounds: c.bounds,
+        seed: 0,
+        ...('solverConfig' in p ? { solverConfig: { ...p.solverConfig } } : {}),
+      });
+      const row = (c: Case, path: string, ts: number[], leaked: number): Row =>
+        ({ backend, solver: p.solver, samples: p.samples, system: c.system, path, 'ms/act': median(ts), 'min ms': Math.min(...ts), ratio: null, 'tensors leaked': leaked, load: machineLoad() });
+      // Generated paths, interleaved across the systems.
+      const before = tf.memory().numTensors;
+      const gen = interleavedLatency(cases.map((c) => ({ mpc: mpcOf(c, 'generated'), observe: c.observe })), rounds, per, SYSTEM_BENCH.warmup);
+      const leaked = tf.memory().numTensors - before;
+      // Leaks are counted over the interleaved block: every generated row carries the block's count.
+      cases.forEach((c, i) => rows.push(row(c, 'generated', gen[i]!.all, leaked)));
+      // Generic paths (many times slower), one system after another.
+      const generic = cases.map((c) => {
+        const b0 = tf.memory().numTensors;
+        const ts = timeActs(mpcOf(c, 'generic'), c.observe, new Rng(1), rounds * per, quick ? 10 : SYSTEM_BENCH.warmup);
+        rows.push(row(c, 'generic', ts, tf.memory().numTensors - b0));
+        return median(ts);
+      });
+      const ref = gen[cases.indexOf(reference)]!.rounds;
+      cases.forEach((c, i) => {
+        const ratio = median(gen[i]!.rounds.map((m, r) => m / ref[r]!));
+        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generated / Pendulum-v1', 'ms/act': null, 'min ms': null, ratio, 'tensors leaked': null, load: machineLoad() });
+        rows.push({ backend, solver: p.solver, samples: p.samples, system: c.system, path: 'generic / generated', 'ms/act': null, 'min ms': null, ratio: generic[i]! / median(gen[i]!.all), 'tensors leaked': null, load: machineLoad() });
+      });
     }
     for (const c of cases) c.dispose();
   }
   console.log(formatTable(rows, ['backend', 'solver', 'samples', 'system', 'path', 'ms/act', 'min ms', 'ratio', 'tensors leaked', 'load']));
-  console.log(`(target: every generated path within ${SYSTEM_BENCH.targetRatio}× of Pendulum-v1's; ratios are of medians)`);
+  console.log(`(target: every generated path within ${SYSTEM_BENCH.targetRatio}× of Pendulum-v1's; generated / Pendulum-v1 is the median over interleaved rounds of the per-round ratio of medians)`);
   const file = saveReport('system', rows, { backends, quick, ...SYSTEM_BENCH, planners: PLANNERS, ...machineMeta() }, outDir);
   console.log(`saved ${file}`);
   return file;

@@ -16,6 +16,9 @@ describe('bench executor', () => {
     expect(path.basename(file)).toBe('executor.json');
     expect(json.meta.identical).toBe(true);
     expect(json.meta.loadavg).toHaveLength(3);
+    // the machine's own two-thread scaling on a pure-JS loop, measured beside the executors
+    expect(json.meta.twoThreadCeiling).toBeGreaterThan(0.5);
+    expect(json.meta.twoThreadCeiling).toBeLessThan(4);
     const summary = json.rows.filter((r: Record<string, unknown>) => r.round === undefined);
     const ratios = summary.filter((r: Record<string, unknown>) => r['vs inline'] !== undefined);
     // with a fresh worker bundle the threads load it, and a second `threads × 2` row loads the sources
