@@ -98,7 +98,8 @@ function systemCases(): Case[] {
 
 function median(xs: number[]): number {
   const ys = [...xs].sort((a, b) => a - b);
-  return ys[Math.floor(ys.length / 2)]!;
+  const m = ys.length >> 1;
+  return ys.length % 2 ? ys[m]! : 0.5 * (ys[m - 1]! + ys[m]!);
 }
 
 /** ms of each MPC.act over fresh observations, after `warmup` acts. */
@@ -134,8 +135,9 @@ function interleavedLatency(mpcs: Array<{ mpc: MPC; observe: (rng: Rng) => Float
 }
 
 export async function benchSystem(backends: string[], quick = false, outDir = 'bench-results'): Promise<string> {
-  // Timed acts per system and path: rounds × per.
-  const [rounds, per] = quick ? [6, 4] : [10, 8];
+  // Timed acts of each generated path: rounds × per, interleaved; of each generic path: genericReps.
+  const [rounds, per] = quick ? [6, 10] : [10, 20];
+  const genericReps = quick ? 10 : 40;
   const rows: Row[] = [];
   for (const backend of backends) {
     await initBackend(backend, { quiet: true });
@@ -165,7 +167,7 @@ export async function benchSystem(backends: string[], quick = false, outDir = 'b
       // Generic paths (many times slower), one system after another.
       const generic = cases.map((c) => {
         const b0 = tf.memory().numTensors;
-        const ts = timeActs(mpcOf(c, 'generic'), c.observe, new Rng(1), rounds * per, quick ? 10 : SYSTEM_BENCH.warmup);
+        const ts = timeActs(mpcOf(c, 'generic'), c.observe, new Rng(1), genericReps, quick ? 10 : SYSTEM_BENCH.warmup);
         rows.push(row(c, 'generic', ts, tf.memory().numTensors - b0));
         return median(ts);
       });
