@@ -8,41 +8,23 @@ import { Rng } from '../../src/tensor/rng.ts';
 import { fusedEnergyDcem, type FusedDcemOptions } from '../../src/train/energy-dcem-fused.ts';
 import { EnergyNet } from '../../src/train/energy-regression.ts';
 import { useTestBackend } from '../helpers/backend.ts';
+import { layersOf, mseAndGrads, relErr } from './energy-fused-helpers.ts';
 
 beforeAll(async () => {
   await useTestBackend();
 });
 
-const layersOf = (net: EnergyNet) => ({ weights: net.mlp.weights, biases: net.mlp.biases, activation: net.mlp.config.activation });
 const X = [1.3, 4.0];
 const Y = X.map((x) => x * Math.sin(x));
 
 /** Loss and gradients (by variable, in net.variables() order) of the fused op or of the generic dcem. */
 function lossAndGrads(net: EnergyNet, fused: boolean, seed: number, o: FusedDcemOptions): { loss: number; grads: Float32Array[] } {
-  const x = tf.tensor1d(X);
-  const y = tf.tensor1d(Y);
-  const vars = net.variables();
-  const { value, grads } = tf.variableGrads(() => {
+  return mseAndGrads(net, X, Y, (x) => {
     const rng = new Rng(seed);
-    const yhat = fused
+    return fused
       ? fusedEnergyDcem(layersOf(net), x, rng, o)
       : dcem(net.objective(x), { mean: tf.zeros([X.length, 1]), std: tf.fill([X.length, 1], o.sigma0) }, { iterations: o.iterations, samples: o.samples, elites: o.elites, temp: o.temp ?? 1, normalize: o.normalize ?? true, lmlEps: o.lmlEps, iterEps: o.iterEps, backward: 'unroll', rng }).solution.reshape([X.length]);
-    return tf.mean(tf.square(tf.sub(yhat, y))) as tf.Scalar;
-  }, vars);
-  const out = { loss: value.dataSync()[0]!, grads: vars.map((v) => Float32Array.from(grads[v.name]?.dataSync() ?? new Float32Array(v.size))) };
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  return out;
-}
-
-/** max |a − b| / (max |b| + floor) over all entries. */
-function relErr(a: Float32Array[], b: Float32Array[], floor: number): number {
-  let num = 0;
-  let den = floor;
-  a.forEach((ai, i) => ai.forEach((v, j) => {
-    num = Math.max(num, Math.abs(v - b[i]![j]!));
-    den = Math.max(den, Math.abs(b[i]![j]!));
-  }));
-  return num / den;
+  });
 }
 
 describe('fusedEnergyDcem', () => {

@@ -8,39 +8,19 @@ import { Rng } from '../../src/tensor/rng.ts';
 import { fusedEnergyGd } from '../../src/train/energy-gd-fused.ts';
 import { EnergyNet } from '../../src/train/energy-regression.ts';
 import { useTestBackend } from '../helpers/backend.ts';
+import { layersOf, mseAndGrads, relErr } from './energy-fused-helpers.ts';
 
 beforeAll(async () => {
   await useTestBackend();
 });
 
-const layersOf = (net: EnergyNet) => ({ weights: net.mlp.weights, biases: net.mlp.biases, activation: net.mlp.config.activation });
 const X = [0.4, 1.3, 4.0];
 const Y = X.map((x) => x * Math.sin(x));
 
 function lossAndGrads(net: EnergyNet, fused: boolean, steps: number, lr: number): { loss: number; grads: Float32Array[] } {
-  const x = tf.tensor1d(X);
-  const y = tf.tensor1d(Y);
-  const vars = net.variables();
-  const { value, grads } = tf.variableGrads(() => {
-    const yhat = fused
-      ? fusedEnergyGd(layersOf(net), x, { steps, lr })
-      : new GradientDescent({ steps, lr }).solve(net.objective(x), { mean: tf.zeros([X.length, 1]) }, { backward: 'unroll' }).solution.reshape([X.length]);
-    return tf.mean(tf.square(tf.sub(yhat, y))) as tf.Scalar;
-  }, vars);
-  // The output bias does not move ∂E/∂y: tfjs leaves its gradient out, the fused op returns zeros.
-  const out = { loss: value.dataSync()[0]!, grads: vars.map((v) => Float32Array.from(grads[v.name]?.dataSync() ?? new Float32Array(v.size))) };
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  return out;
-}
-
-function relErr(a: Float32Array[], b: Float32Array[], floor: number): number {
-  let num = 0;
-  let den = floor;
-  a.forEach((ai, i) => ai.forEach((v, j) => {
-    num = Math.max(num, Math.abs(v - b[i]![j]!));
-    den = Math.max(den, Math.abs(b[i]![j]!));
-  }));
-  return num / den;
+  return mseAndGrads(net, X, Y, (x) => fused
+    ? fusedEnergyGd(layersOf(net), x, { steps, lr })
+    : new GradientDescent({ steps, lr }).solve(net.objective(x), { mean: tf.zeros([X.length, 1]) }, { backward: 'unroll' }).solution.reshape([X.length]));
 }
 
 describe('fusedEnergyGd', () => {
