@@ -44,6 +44,28 @@ export function variableDerivative(f: () => tf.Scalar, v: tf.Variable, eps = 2e-
   }
 }
 
+/**
+ * ⟨∇_W f, V⟩ for a tensor variable W along a random direction V: [analytic (tf.variableGrads),
+ * extrapolated central difference with step h]. W is restored afterwards.
+ */
+export function weightDirectional(f: () => tf.Scalar, w: tf.Variable, rng: Rng, h = 2e-2): [number, number] {
+  const V = rng.normalTensor(w.shape);
+  const { grads, value } = tf.variableGrads(f, [w]);
+  const analytic = tf.sum(tf.mul(grads[w.name]!, V)).dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  const w0 = w.clone();
+  const at = (d: number) => {
+    w.assign(tf.tidy(() => tf.add(w0, tf.mul(V, d))));
+    return tf.tidy(() => f().dataSync()[0]!);
+  };
+  try {
+    return [analytic, richardson(at, h)];
+  } finally {
+    w.assign(w0);
+    tf.dispose([w0, V]);
+  }
+}
+
 export function expectClose(name: string, [a, b]: [number, number], rel: number, abs = 1e-4): void {
   const tol = abs + rel * Math.max(Math.abs(a), Math.abs(b));
   if (!(Math.abs(a - b) <= tol)) throw new Error(`${name}: analytic ${a} vs finite difference ${b} (|diff| ${Math.abs(a - b)} > ${tol})`);

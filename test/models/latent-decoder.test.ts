@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LatentDecoder } from '../../src/models/latent-decoder.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
-import { directional, expectClose } from './finite-difference.ts';
+import { directional, expectClose, weightDirectional } from './finite-difference.ts';
 
 beforeAll(useTestBackend);
 
@@ -16,24 +16,6 @@ function make(seed = 1, activation: 'elu' | 'tanh' = 'elu'): LatentDecoder {
   const rng = new Rng(seed + 100);
   for (const b of dec.mlp.biases) b.assign(tf.tidy(() => tf.mul(rng.normalTensor(b.shape), 0.3)));
   return dec;
-}
-
-/** ⟨∇_W f, V⟩ by autodiff and by Richardson-extrapolated central differences along V, for a weight variable W. */
-function weightDirectional(f: () => tf.Scalar, w: tf.Variable, rng: Rng, h = 2e-2): [number, number] {
-  const V = rng.normalTensor(w.shape);
-  const { grads, value } = tf.variableGrads(f, [w]);
-  const analytic = tf.sum(tf.mul(grads[w.name]!, V)).dataSync()[0]!;
-  tf.dispose([value, ...Object.values(grads)]);
-  const w0 = w.clone();
-  const at = (d: number) => {
-    w.assign(tf.tidy(() => tf.add(w0, tf.mul(V, d))));
-    return tf.tidy(() => f().dataSync()[0]!);
-  };
-  const central = (s: number) => (at(s) - at(-s)) / (2 * s);
-  const fd = (4 * central(h / 2) - central(h)) / 3;
-  w.assign(w0);
-  tf.dispose([w0, V]);
-  return [analytic, fd];
 }
 
 describe('LatentDecoder', () => {

@@ -10,7 +10,7 @@ import { defineSystem } from '../../src/models/system/definition.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { latentObjective, planFullSpace, planLatent, trainLatentDecoder, validationCost } from '../../src/train/latent-embedding.ts';
 import { useTestBackend } from '../helpers/backend.ts';
-import { expectClose } from '../models/finite-difference.ts';
+import { expectClose, weightDirectional } from '../models/finite-difference.ts';
 
 beforeAll(useTestBackend);
 
@@ -45,19 +45,7 @@ describe('latent embedding through DCEM', () => {
     const f = () => tf.tidy(() => tf.sum(planLatent(dec, dynamics, cost, x0, { ...plan, rng: new Rng(7), backward: 'unroll' }).cost) as tf.Scalar);
     const rng = new Rng(11);
     for (const w of [dec.mlp.weights[0]!, dec.mlp.weights[1]!, dec.mlp.biases[1]!]) {
-      const V = rng.normalTensor(w.shape);
-      const { grads, value } = tf.variableGrads(f, [w]);
-      const analytic = tf.sum(tf.mul(grads[w.name]!, V)).dataSync()[0]!;
-      tf.dispose([value, ...Object.values(grads)]);
-      const w0 = w.clone();
-      const at = (d: number) => {
-        w.assign(tf.tidy(() => tf.add(w0, tf.mul(V, d))));
-        return f().dataSync()[0]!;
-      };
-      const central = (h: number) => (at(h) - at(-h)) / (2 * h);
-      const fd = (4 * central(5e-3) - central(1e-2)) / 3;
-      w.assign(w0);
-      tf.dispose([w0, V]);
+      const [analytic, fd] = weightDirectional(f, w, rng, 1e-2);
       expect(Math.abs(analytic)).toBeGreaterThan(1e-3);
       expectClose(`d/d${w.name}`, [analytic, fd], 2e-2, 1e-3);
     }
