@@ -1,46 +1,51 @@
 // A/B timing of one training update of the energy regression (src/train/energy-protocol.ts) on the paper's
-// network: the generic unrolled solvers against the fused ops (src/train/energy-dcem-fused.ts,
-// src/train/energy-gd-fused.ts), alternating blocks in one process so both see the same machine load.
-// An update is the protocol's: loss on B points, tf.variableGrads, clip ‖g‖ ≤ 1, Adam. Prints ms/update
-// (median over blocks), tfjs kernels per update and the 1-minute load average.
-// Run: `npx tsx scripts/bench-energy-update.ts [--backend wasm] [--blocks 5] [--per-block 10] [--batch 1]`.
+// network: the generic solvers against the fused ops (src/train/energy-dcem-fused.ts,
+// src/train/energy-gd-fused.ts, src/train/energy-novas-fused.ts), alternating blocks in one process so all
+// see the same machine load. An update is the protocol's: loss on B points (gd-10 and dcem: --batch, default
+// 1 as the DCEM protocol; novas: --novas-batch, default 10 as the NOVAS protocol), tf.variableGrads, clip
+// ‖g‖ ≤ 1, Adam. Prints ms/update (median over blocks), tfjs kernels per update and the 1-minute load.
+// Run: `npx tsx scripts/bench-energy-update.ts [--backend wasm] [--blocks 5] [--per-block 10] [--batch 1] [--novas-batch 10]`.
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
-import { dcemPredict, gdPredict } from '../src/train/energy-protocol.ts';
+import { dcemPredict, gdPredict, novasPredict } from '../src/train/energy-protocol.ts';
 import { EnergyNet } from '../src/train/energy-regression.ts';
 import { clipGlobalNorm } from '../src/train/grad-clip.ts';
 import { machineLoad } from './lib/machine-load.ts';
 
 const { values } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, blocks: { type: 'string', default: '5' }, 'per-block': { type: 'string', default: '10' }, batch: { type: 'string', default: '1' } },
+  options: { backend: { type: 'string', default: 'wasm' }, blocks: { type: 'string', default: '5' }, 'per-block': { type: 'string', default: '10' }, batch: { type: 'string', default: '1' }, 'novas-batch': { type: 'string', default: '10' } },
 });
 const info = await initBackend(values.backend);
 const blocks = Number(values.blocks);
 const perBlock = Number(values['per-block']);
 const B = Number(values.batch);
-for (const [k, v] of [['--blocks', blocks], ['--per-block', perBlock], ['--batch', B]] as const) {
+const novasB = Number(values['novas-batch']);
+for (const [k, v] of [['--blocks', blocks], ['--per-block', perBlock], ['--batch', B], ['--novas-batch', novasB]] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${k}: expected a positive integer (got ${v})`);
 }
-console.log(`backend ${info.name}; batch ${B}; ${blocks} blocks × ${perBlock} updates per variant; load ${machineLoad()} at start`);
+console.log(`backend ${info.name}; batch ${B} (novas ${novasB}); ${blocks} blocks × ${perBlock} updates per variant; load ${machineLoad()} at start`);
 
-type Variant = { name: string; predict: (net: EnergyNet, x: tf.Tensor, rng: Rng) => tf.Tensor };
+type Variant = { name: string; batch: number; predict: (net: EnergyNet, x: tf.Tensor, rng: Rng) => tf.Tensor };
 const variants: Variant[] = [
-  { name: 'dcem generic', predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100, { fused: false }) },
-  { name: 'dcem fused', predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100) },
-  { name: 'gd-10 generic', predict: (net, x) => gdPredict(net, x, 10, { fused: false }) },
-  { name: 'gd-10 fused', predict: (net, x) => gdPredict(net, x, 10) },
+  { name: 'dcem generic', batch: B, predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100, { fused: false }) },
+  { name: 'dcem fused', batch: B, predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100) },
+  { name: 'gd-10 generic', batch: B, predict: (net, x) => gdPredict(net, x, 10, { fused: false }) },
+  { name: 'gd-10 fused', batch: B, predict: (net, x) => gdPredict(net, x, 10) },
+  { name: 'novas generic', batch: novasB, predict: (net, x, rng) => novasPredict(net, x, 10, rng, 100, { fused: false }) },
+  { name: 'novas fused', batch: novasB, predict: (net, x, rng) => novasPredict(net, x, 10, rng, 100) },
 ];
+const points = (n: number) => {
+  const xs = Float32Array.from({ length: n }, (_, i) => (2 * Math.PI * (i + 0.5)) / n);
+  return { x: tf.tensor1d(xs), y: tf.tensor1d(xs.map((v) => v * Math.sin(v))) };
+};
 const setups = variants.map((v) => {
   const net = new EnergyNet({ hidden: [128, 128, 128], rng: new Rng(1), init: 'torch' });
-  return { v, net, opt: tf.train.adam(1e-3), rng: new Rng(2), ms: [] as number[], kernels: 0 };
+  return { v, net, opt: tf.train.adam(1e-3), rng: new Rng(2), ms: [] as number[], kernels: 0, ...points(v.batch) };
 });
-const xs = Float32Array.from({ length: B }, (_, i) => (2 * Math.PI * (i + 0.5)) / B);
-const x = tf.tensor1d(xs);
-const y = tf.tensor1d(xs.map((v) => v * Math.sin(v)));
 const update = (s: (typeof setups)[number]): void => {
-  const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(s.v.predict(s.net, x, s.rng), y))) as tf.Scalar, s.net.variables());
+  const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(s.v.predict(s.net, s.x, s.rng), s.y))) as tf.Scalar, s.net.variables());
   const c = clipGlobalNorm(grads, 1);
   s.opt.applyGradients(c.grads as unknown as Parameters<typeof s.opt.applyGradients>[0]);
   tf.dispose([value, c.norm, ...Object.values(c.grads)]);

@@ -26,7 +26,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { tapeDepth } from '../tensor/tape.ts';
 import { assertShape } from '../tensor/check.ts';
-import { stopGradient } from '../tensor/stop-gradient.ts';
 import { checkBackward, checkInit, clipToBounds, positiveInt, type Bounds } from './common.ts';
 import { checkSolverConfig, solveGaussianSearch, type GaussianSolveResult } from './gaussian-search.ts';
 import { registerSolver, type BackwardKind, type BackwardMode, type Objective, type SolveOptions, type Solver } from './types.ts';
@@ -113,7 +112,10 @@ export const NOVAS_SHAPES: Record<NovasShape, ShapeFn> = {
   'soft-ce': (fn, o) => {
     const N = fn.shape[1]!;
     const elite = Math.min(N, Math.max(1, Math.ceil(o.eliteFraction * N)));
-    const gamma = stopGradient(tf.neg(tf.topk(tf.neg(fn), elite).values.slice([0, elite - 1], [-1, 1])));
+    // γ from a host copy: a tf.topk recorded on a tape makes backprop fail (TopK has no gradient), even
+    // behind stopGradient.
+    const detached = tf.tensor(fn.dataSync(), fn.shape, 'float32');
+    const gamma = tf.neg(tf.topk(tf.neg(detached), elite).values.slice([0, elite - 1], [-1, 1]));
     const S = tf.mul(tf.sub(1, fn), tf.sigmoid(tf.mul(tf.sub(gamma, fn), o.sharpness)));
     return tf.div(S, tf.add(tf.sum(S, 1, true), 1e-12));
   },
@@ -138,7 +140,8 @@ export interface NovasStepResult {
   sigma: tf.Tensor;
 }
 
-function resolveStep(o: Omit<NovasStepOptions, 'bounds'>): Required<Omit<NovasStepOptions, 'bounds'>> {
+/** The step options with their defaults filled in and checked (errors name the option). */
+export function resolveNovasStep(o: Omit<NovasStepOptions, 'bounds'>): Required<Omit<NovasStepOptions, 'bounds'>> {
   const r = {
     kappa: o.kappa ?? NOVAS_DEFAULTS.kappa,
     alpha: o.alpha ?? NOVAS_DEFAULTS.alpha,
@@ -164,7 +167,7 @@ export function novasStep(f: Objective, mu: tf.Tensor, sigma: tf.Tensor, eps: tf
   const dims = assertShape('novasStep: eps', eps, ['B', 'N', 'n']);
   assertShape('novasStep: mu', mu, ['B', 'n'], dims);
   assertShape('novasStep: sigma', sigma, ['B', 'n'], dims);
-  const o = resolveStep(opts);
+  const o = resolveNovasStep(opts);
   const mu3 = mu.expandDims(1);
   const X = clipToBounds(tf.add(mu3, tf.mul(sigma.expandDims(1), eps)), opts.bounds);
   const fX = f(X);
@@ -195,7 +198,7 @@ export function novas(f: Objective, init: { mean: tf.Tensor; std?: tf.Tensor }, 
   const iterEps = opts.iterEps ?? NOVAS_DEFAULTS.iterEps;
   if (!(iterEps >= 0)) throw new Error(`novas: iterEps must be a non-negative number (got ${iterEps})`);
   const mode = checkBackward(opts.backward, T, 'novas', NOVAS_BACKWARD_MODES, NOVAS_DEFAULTS.backward);
-  resolveStep(opts);
+  resolveNovasStep(opts);
   return solveGaussianSearch(f, init, { B, n }, { solver: 'novas', iterations: T, samples: N, mode, iterEps, noiseFrom: opts, bounds: opts.bounds, trace: Boolean(opts.trace) }, (bounds) => {
     const stepOpts: NovasStepOptions = { ...opts, bounds };
     return (mu, sigma, eps) => novasStep(f, mu, sigma, eps, stepOpts);

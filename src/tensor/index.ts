@@ -9,3 +9,4 @@ export * from './tape.ts';
 export * from './registry.ts';
 export * from './boolean-grads.ts';
 export * from './higher-order-grads.ts';
+export * from './softplus-value.ts';

@@ -3,7 +3,8 @@
 //
 // Why: the generic unrolled solve records ~290 small tfjs kernels per iteration (standardization, LML,
 // weighted moments, the stop test and their gradients), and at one point per update that dispatch, not
-// arithmetic, is the cost. Here only the network runs in tfjs; the rest runs on the host in Float64:
+// arithmetic, is the cost. Here only the network runs in tfjs (src/train/energy-rows.ts); the rest runs on
+// the host in Float64:
 //   forward, per iteration t:  X_tj = μ + σ ε_tj;  one batched pass gives f_tj = E(x, X_tj) and the slope
 //     s_tj = ∂E/∂y(x, X_tj) (a tangent carried through the layers: t_l = σ'(z_l) ⊙ (t_{l−1} W_l));
 //     f̃ = (f − mean f)/(std f + 1e-6) (unbiased), I = LML_k(−τ f̃), μ' = Σ I X / k,
@@ -15,22 +16,16 @@
 // Square roots at 0 get derivative 0 (as `sqrtZeroGrad` in dcem.ts). Gradients reach the network's weights
 // only (x is data: its cotangent is 0); a gradient of this gradient is refused.
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../models/mlp.ts';
 import { lmlBackwardF64, lmlF64 } from '../solvers/lml.ts';
 import { NonFiniteError, ShapeError } from '../tensor/check.ts';
 import { Rng } from '../tensor/rng.ts';
 import { tapeDepth } from '../tensor/tape.ts';
+import { checkEnergyLayers, energyRows, energyRowsSupport, energyRowsVjp, type EnergyLayers } from './energy-rows.ts';
 
-/** Activations with a fused kernel here: σ(z) and its derivative σ'(z) as tfjs ops. */
-const SLOPES: Partial<Record<Activation, { f: (z: tf.Tensor) => tf.Tensor; df: (z: tf.Tensor) => tf.Tensor }>> = {
-  softplus: { f: (z) => tf.softplus(z), df: (z) => tf.sigmoid(z) },
-  tanh: { f: (z) => tf.tanh(z), df: (z) => tf.sub(1, tf.square(tf.tanh(z))) },
-};
+export type { EnergyLayers } from './energy-rows.ts';
 
 /** Whether `fusedEnergyDcem` supports networks with this activation. */
-export function fusedDcemSupports(activation: Activation): boolean {
-  return activation in SLOPES;
-}
+export const fusedDcemSupports = energyRowsSupport;
 
 export interface FusedDcemOptions {
   iterations: number;
@@ -42,13 +37,6 @@ export interface FusedDcemOptions {
   normalize?: boolean;
   lmlEps?: number;
   iterEps?: number;
-}
-
-/** The network as weights `[in, out]` and biases `[out]` per layer, activation between layers. */
-export interface EnergyLayers {
-  weights: tf.Tensor[];
-  biases: tf.Tensor[];
-  activation: Activation;
 }
 
 /** Per iteration, what the backward needs (host, Float64): samples, noise, slopes, weights, moments. */
@@ -64,93 +52,13 @@ interface IterRecord {
   sigma: Float64Array;
 }
 
-/** Rows (x_r, y_r) as the network's input `[R, 2]`. */
-function inputRows(xs: Float32Array, ys: Float32Array | Float64Array): tf.Tensor2D {
-  const R = xs.length;
-  const inp = new Float32Array(2 * R);
-  for (let r = 0; r < R; r++) {
-    inp[2 * r] = xs[r]!;
-    inp[2 * r + 1] = ys[r]!;
-  }
-  return tf.tensor2d(inp, [R, 2]);
-}
-
-/**
- * Runs the network on rows (x_r, y_r): E `[R]` and, when `keep` is given, the slope ∂E/∂y `[R]` and in
- * `keep` the tensors its vector-Jacobian product needs: the input `[R, 2]`, then per hidden layer a_l and
- * φ'(z_l) `[R, H_l]` (the caller owns them).
- */
-function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float64Array, keep: tf.Tensor[] | null): { E: Float32Array; slope: Float32Array | null } {
-  const R = xs.length;
-  const act = SLOPES[L.activation]!;
-  const kept: tf.Tensor[] = [];
-  const out = tf.tidy(() => {
-    let h: tf.Tensor = inputRows(xs, ys);
-    if (keep) kept.push(tf.keep(h));
-    // The tangent of the input along y: the rows' second coordinate.
-    let t: tf.Tensor | null = keep ? tf.tensor2d(new Float32Array(2 * R).map((_, i) => i & 1), [R, 2]) : null;
-    const last = L.weights.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const z = tf.fused.matMul({ a: h as tf.Tensor2D, b: L.weights[l] as tf.Tensor2D, bias: L.biases[l]! });
-      const tz = t ? tf.matMul(t as tf.Tensor2D, L.weights[l] as tf.Tensor2D) : null;
-      if (l === last) {
-        h = z;
-        t = tz;
-      } else {
-        h = act.f(z);
-        if (tz) {
-          const d = act.df(z);
-          t = tf.mul(tz, d);
-          kept.push(tf.keep(h), tf.keep(d));
-        }
-      }
-    }
-    return t ? tf.concat([h, t], 1) : h;
-  });
-  keep?.push(...kept);
-  const d = out.dataSync() as Float32Array;
-  out.dispose();
-  if (!keep) return { E: d, slope: null };
-  const E = new Float32Array(R);
-  const slope = new Float32Array(R);
-  for (let r = 0; r < R; r++) {
-    E[r] = d[2 * r]!;
-    slope[r] = d[2 * r + 1]!;
-  }
-  return { E, slope };
-}
-
-/**
- * ∂/∂θ of Σ_r g_r E(x_r, y_r) `[R]`: one vector-Jacobian product over all rows, from the forward's kept
- * tensors (`saved`: the input, then a_l, φ'(z_l) per hidden layer, each concatenated over the rows).
- */
-function energyRowsVjp(L: EnergyLayers, saved: tf.Tensor[], g: Float32Array): { dW: tf.Tensor[]; db: tf.Tensor[] } {
-  return tf.tidy(() => {
-    const last = L.weights.length - 1;
-    const input = (l: number): tf.Tensor => (l === 0 ? saved[0]! : saved[2 * l - 1]!);
-    let gz: tf.Tensor = tf.tensor2d(g, [g.length, 1]);
-    const dW: tf.Tensor[] = new Array(last + 1);
-    const db: tf.Tensor[] = new Array(last + 1);
-    for (let l = last; l >= 0; l--) {
-      dW[l] = tf.matMul(tf.transpose(input(l)) as tf.Tensor2D, gz as tf.Tensor2D);
-      db[l] = tf.sum(gz, 0);
-      if (l > 0) gz = tf.mul(tf.matMul(gz as tf.Tensor2D, tf.transpose(L.weights[l]!) as tf.Tensor2D), saved[2 * l]!);
-    }
-    return { dW, db };
-  });
-}
-
 /**
  * ŷ `[B]` = DCEM's last mean on E(x_b, ·) from μ = 0, σ = σ₀, differentiable w.r.t. the layers' weights
  * (see the file header). x `[B]`; the noise is `rng.normalArray(B·N)` per iteration, as `dcem` draws it.
  */
 export function fusedEnergyDcem(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o: FusedDcemOptions): tf.Tensor {
-  if (!fusedDcemSupports(layers.activation)) throw new Error(`fusedEnergyDcem: activation "${layers.activation}" is not supported (use ${Object.keys(SLOPES).join(', ')}, or the generic dcem solver)`);
+  checkEnergyLayers('fusedEnergyDcem', layers);
   if (x.rank !== 1) throw new ShapeError(`fusedEnergyDcem: x must be [B] (got [${x.shape}])`);
-  const nL = layers.weights.length;
-  if (nL < 1 || layers.biases.length !== nL || layers.weights[0]!.shape[0] !== 2 || layers.weights[nL - 1]!.shape[1] !== 1) {
-    throw new ShapeError(`fusedEnergyDcem: expected layers [2, …, 1] with one bias per weight (got weights ${layers.weights.map((w) => `[${w.shape}]`).join(' ')})`);
-  }
   const { iterations: T, samples: N, elites: k, sigma0 } = o;
   const temp = o.temp ?? 1;
   const normalize = o.normalize ?? true;
@@ -178,7 +86,7 @@ export function fusedEnergyDcem(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o:
       const X = new Float64Array(R);
       for (let r = 0; r < R; r++) X[r] = mu[(r / N) | 0]! + sigma[(r / N) | 0]! * eps[r]!;
       const keep = taped ? [] : null;
-      const { E, slope } = energyRows(layers, xRows, X, keep);
+      const { E, slope } = energyRows(layers, xRows, X, { slope: true, ...(keep ? { keep } : {}) });
       if (keep) kept.push(keep);
       let bad = 0;
       for (let r = 0; r < R; r++) if (!Number.isFinite(E[r]!) || (slope && !Number.isFinite(slope[r]!))) bad++;

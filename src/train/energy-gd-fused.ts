@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/mlp.ts';
 import { NonFiniteError, ShapeError } from '../tensor/check.ts';
 import { tapeDepth } from '../tensor/tape.ts';
-import type { EnergyLayers } from './energy-dcem-fused.ts';
+import type { EnergyLayers } from './energy-rows.ts';
 
 /** φ(z), φ'(z), φ''(z) of the activations this op supports. */
 const ACTS: Partial<Record<Activation, (z: number) => [number, number, number]>> = {

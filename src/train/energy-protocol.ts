@@ -14,13 +14,14 @@
 // Methods (the argmin), unbounded in y as in both references:
 //   'gd-10' 10 steps of y ← y − 0.1 ∂E/∂y, unrolled (regression.py UnrollEnergyGD).
 //   'dcem'  DCEM, 10 iterations, 100 samples, 10 elites, σ₀ 7, τ 1, normalized, unrolled (UnrollEnergyCEM).
-//   Both run as fused ops over the network (energy-gd-fused.ts, energy-dcem-fused.ts: the same values and
-//   gradients as the generic solvers, without their per-iteration tfjs kernels); `{ fused: false }` in
-//   gdPredict / dcemPredict takes the generic solvers.
 //   'novas' NOVAS, 100 samples, 10 iterations, α 1, σ₀ 10, shape 'soft-ce-raw' (s₀ 1000, 10 % elites),
-//           σ'² = Σ S (X − μ')² + 0.001; the first 9 iterations run without a tape and only the last is
+//           σ'² = Σ S (X − μ')² + 0.001; the first 9 iterations are constants and only the last is
 //           differentiated (pre_compute_init in SPEN/regression.py). κ 10 is in the reference config but only
 //           enters its 'standard_exponential' shape, not 'soft_ce'.
+//   All three run as fused ops over the network (energy-gd-fused.ts, energy-dcem-fused.ts,
+//   energy-novas-fused.ts: the same values and gradients as the generic solvers, without their
+//   per-iteration tfjs kernels); `{ fused: false }` in gdPredict / dcemPredict / novasPredict takes the
+//   generic solvers.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -28,9 +29,11 @@ import { dcem } from '../solvers/dcem.ts';
 import { GradientDescent } from '../solvers/gd.ts';
 import { novasStep, type NovasStepOptions } from '../solvers/novas.ts';
 import { Rng } from '../tensor/rng.ts';
+import { stopGradient } from '../tensor/stop-gradient.ts';
 import { tapeDepth } from '../tensor/tape.ts';
 import { fusedDcemSupports, fusedEnergyDcem } from './energy-dcem-fused.ts';
 import { fusedEnergyGd, fusedGdSupports } from './energy-gd-fused.ts';
+import { fusedEnergyNovas, fusedNovasSupports } from './energy-novas-fused.ts';
 import { groundTruth, EnergyNet } from './energy-regression.ts';
 import { clipGlobalNorm } from './grad-clip.ts';
 import { ReduceLROnPlateau } from './lr-plateau.ts';
@@ -67,6 +70,9 @@ export const PROTOCOLS: Record<ProtocolName, EnergyProtocol> = {
 
 /** The NOVAS settings of the reference's regression (the step options of src/solvers/novas.ts). */
 export const NOVAS_PAPER_STEP: NovasStepOptions = { alpha: 1, shape: 'soft-ce-raw', sharpness: 1000, eliteFraction: 0.1, variance: 'weighted', varianceOffset: 1e-3, sigmaMin: 0 };
+
+/** NOVAS's initial std (regression_conf.py `sigma`). */
+export const NOVAS_SIGMA0 = 10;
 
 /** Inner iterations of every method at training time, and the range of the test-time ablation. */
 export const TRAIN_ITERATIONS = 10;
@@ -151,11 +157,24 @@ function shuffle(a: number[], rng: Rng): void {
 export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100): tf.Tensor {
   if (method === 'gd-10') return gdPredict(net, x, T);
   if (method === 'dcem') return dcemPredict(net, x, T, rng, samples);
+  return novasPredict(net, x, T, rng, samples);
+}
+
+/**
+ * NOVAS's ŷ `[B]` (σ₀ 10, the paper's step; the first T − 1 iterations constants, the last differentiated
+ * under a tape): by default the fused op (src/train/energy-novas-fused.ts), else, or for an activation it
+ * does not cover, `novasWarmStart` + the generic `novasStep`.
+ */
+export function novasPredict(net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100, opts: { fused?: boolean } = {}): tf.Tensor {
   const B = x.shape[0]!;
-  const f = net.objective(x);
+  const activation = net.mlp.config.activation;
+  if ((opts.fused ?? true) && fusedNovasSupports(activation)) {
+    return tf.tidy(() => fusedEnergyNovas({ weights: net.mlp.weights, biases: net.mlp.biases, activation }, x, rng, { iterations: T, samples, sigma0: NOVAS_SIGMA0, step: NOVAS_PAPER_STEP }));
+  }
+  // Under a tape the warm start is recorded too; stopping its gradient leaves the last iteration's only.
   const start = novasWarmStart(net, x, T - 1, rng, samples);
   try {
-    return tf.tidy(() => novasStep(f, start.mu, start.sigma, rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B]));
+    return tf.tidy(() => novasStep(net.objective(x), stopGradient(start.mu), stopGradient(start.sigma), rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B]));
   } finally {
     tf.dispose([start.mu, start.sigma]);
   }
@@ -200,7 +219,7 @@ export function novasWarmStart(net: EnergyNet, x: tf.Tensor, iters: number, rng:
   const B = x.shape[0]!;
   const f = net.objective(x);
   let mu = tf.zeros([B, 1]);
-  let sigma = tf.fill([B, 1], 10);
+  let sigma = tf.fill([B, 1], NOVAS_SIGMA0);
   for (let i = 0; i < iters; i++) {
     const next = tf.tidy(() => {
       const s = novasStep(f, mu, sigma, rng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP);
@@ -262,16 +281,7 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
   const idx = Array.from({ length: nTrain }, (_, i) => i);
 
   const update = (xb: tf.Tensor, yb: tf.Tensor): tf.Scalar => {
-    // NOVAS: the first T − 1 iterations before the tape opens, so they run fused and record nothing.
-    const start = cfg.method === 'novas' ? novasWarmStart(net, xb, TRAIN_ITERATIONS - 1, solverRng, samples) : undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const B = xb.shape[0]!;
-      const yhat = start
-        ? novasStep(net.objective(xb), start.mu, start.sigma, solverRng.normalTensor([B, samples, 1]), NOVAS_PAPER_STEP).mu.reshape([B])
-        : methodPredict(cfg.method, net, xb, TRAIN_ITERATIONS, solverRng, samples);
-      return tf.mean(tf.square(tf.sub(yhat, yb))) as tf.Scalar;
-    }, vars);
-    if (start) tf.dispose([start.mu, start.sigma]);
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(methodPredict(cfg.method, net, xb, TRAIN_ITERATIONS, solverRng, samples), yb))) as tf.Scalar, vars);
     const clipped = clipGlobalNorm(grads, p.clipNorm);
     optimizer.applyGradients(clipped.grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
     tf.dispose([...Object.values(clipped.grads), clipped.norm]);

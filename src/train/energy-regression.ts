@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ACTIVATIONS, MLP, type Activation } from '../models/mlp.ts';
 import { ShapeError } from '../tensor/check.ts';
 import { matMulPlain } from '../tensor/matmul-plain.ts';
+import { softplusValue } from '../tensor/softplus-value.ts';
 import { tapeDepth } from '../tensor/tape.ts';
 import { Rng } from '../tensor/rng.ts';
 import type { Objective, SolveOptions, Solver } from '../solvers/types.ts';
@@ -96,7 +97,8 @@ export class EnergyNet {
           continue;
         }
         h = taped ? tf.add(matMul(h, weights[l]!), biases[l]!) : tf.fused.matMul({ a: h, b: weights[l]!, bias: biases[l]! });
-        if (!last) h = ACTIVATIONS[act](h);
+        // Off the tape, softplus by its faster value-only form (src/tensor/softplus-value.ts).
+        if (!last) h = !taped && act === 'softplus' ? softplusValue(h) : ACTIVATIONS[act](h);
       }
       return h.reshape([B, N]);
     });

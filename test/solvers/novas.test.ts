@@ -73,6 +73,14 @@ describe('novasStep', () => {
     expect(Math.abs(Array.from(S).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
     expect(S[0]! + S[1]!).toBeGreaterThan(0.95);
   });
+
+  it("the 'soft-ce' shape is differentiable (its constant γ comes from a host copy: tf.topk has no gradient)", () => {
+    const eps = new Rng(3).normalTensor([2, 20, 1]);
+    const g = tf.grad((c: tf.Tensor) => tf.sum(novasStep((X) => tf.sum(tf.square(tf.sub(X, c)), -1), tf.zeros([2, 1]), tf.ones([2, 1]), eps, { shape: 'soft-ce', sharpness: 10 }).mu))(tf.scalar(0.5));
+    const v = g.dataSync()[0]!;
+    expect(Number.isFinite(v) && Math.abs(v) > 1e-3).toBe(true);
+    tf.dispose([eps, g]);
+  });
 });
 
 describe('novas solver', () => {

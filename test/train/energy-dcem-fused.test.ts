@@ -36,8 +36,9 @@ describe('fusedEnergyDcem', () => {
       const opts = { ...o, normalize, temp: normalize ? 1 : 0.3 };
       const a = lossAndGrads(net, true, 7, opts);
       const b = lossAndGrads(net, false, 7, opts);
-      // Float32 network, Float64 host step on one side and float32 tfjs step on the other: ~1e-5 relative.
-      expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-4);
+      // Float32 network, Float64 host step on one side and float32 tfjs step on the other (and softplusValue
+      // against tf.softplus, both within 1e-6 absolute): ~1e-4 relative after ten iterations.
+      expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(5e-4);
       expect(relErr(a.grads, b.grads, 1e-3)).toBeLessThan(2e-3);
       net.dispose();
     }

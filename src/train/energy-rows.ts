@@ -1,0 +1,128 @@
+// The energy network E_θ(x, y) evaluated on many rows (x_r, y_r) at once, for the fused energy ops
+// (energy-dcem-fused.ts, energy-novas-fused.ts), which run the solver's iteration on the host and the
+// network in tfjs:
+//   forward   a_0 = (x, y),  z_l = a_{l−1} W_l + b_l,  a_l = φ(z_l),  E = z_L                     `[R]`
+//   slope     ∂E/∂y as a tangent carried through the layers: t_0 = (0, 1),  t_l = φ'(z_l) ⊙ (t_{l−1} W_l)
+//   VJP       ∂/∂θ Σ_r g_r E(x_r, y_r): reverse mode from the kept a_l and φ'(z_l), one pass over all rows
+//             (plain products of explicit transposes, which the wasm backend runs fastest)
+// Softplus is evaluated by `softplusValue` (src/tensor/softplus-value.ts); nothing here is recorded on a
+// tape: the callers are custom ops with their own backward.
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from '../models/mlp.ts';
+import { ShapeError } from '../tensor/check.ts';
+import { softplusValue } from '../tensor/softplus-value.ts';
+
+/** The network as weights `[in, out]` and biases `[out]` per layer, activation between layers. */
+export interface EnergyLayers {
+  weights: tf.Tensor[];
+  biases: tf.Tensor[];
+  activation: Activation;
+}
+
+/** Activations with a fused kernel: σ(z) and its derivative σ'(z) as tfjs ops. */
+const SLOPES: Partial<Record<Activation, { f: (z: tf.Tensor) => tf.Tensor; df: (z: tf.Tensor) => tf.Tensor }>> = {
+  softplus: { f: softplusValue, df: (z) => tf.sigmoid(z) },
+  tanh: { f: (z) => tf.tanh(z), df: (z) => tf.sub(1, tf.square(tf.tanh(z))) },
+};
+
+/** Whether the fused energy ops support networks with this activation. */
+export function energyRowsSupport(activation: Activation): boolean {
+  return activation in SLOPES;
+}
+
+/** The activations `energyRows` supports, for error messages. */
+export const ENERGY_ROWS_ACTIVATIONS = Object.keys(SLOPES);
+
+/** Checks that the layers map [2, …, 1] with one bias per weight; `who` names the caller in the error. */
+export function checkEnergyLayers(who: string, L: EnergyLayers): void {
+  if (!energyRowsSupport(L.activation)) throw new Error(`${who}: activation "${L.activation}" is not supported (use ${ENERGY_ROWS_ACTIVATIONS.join(', ')}, or the generic solver)`);
+  const nL = L.weights.length;
+  if (nL < 1 || L.biases.length !== nL || L.weights[0]!.shape[0] !== 2 || L.weights[nL - 1]!.shape[1] !== 1) {
+    throw new ShapeError(`${who}: expected layers [2, …, 1] with one bias per weight (got weights ${L.weights.map((w) => `[${w.shape}]`).join(' ')})`);
+  }
+}
+
+/** Rows (x_r, y_r) as the network's input `[R, 2]`. */
+function inputRows(xs: Float32Array, ys: Float32Array | Float64Array): tf.Tensor2D {
+  const R = xs.length;
+  const inp = new Float32Array(2 * R);
+  for (let r = 0; r < R; r++) {
+    inp[2 * r] = xs[r]!;
+    inp[2 * r + 1] = ys[r]!;
+  }
+  return tf.tensor2d(inp, [R, 2]);
+}
+
+export interface EnergyRowsOptions {
+  /** Receives what `energyRowsVjp` needs: the input `[R, 2]`, then per hidden layer a_l and φ'(z_l) `[R, H_l]` (the caller owns them). */
+  keep?: tf.Tensor[];
+  /** Also return the slope ∂E/∂y `[R]`. */
+  slope?: boolean;
+}
+
+/**
+ * E `[R]` on rows (x_r, y_r), and with `slope` the slope ∂E/∂y `[R]` (see the file header).
+ *
+ * @example
+ * const { E } = energyRows(layers, Float32Array.of(1, 1), Float64Array.of(0, 2)) // E(1, 0), E(1, 2)
+ */
+export function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float64Array, o: EnergyRowsOptions = {}): { E: Float32Array; slope: Float32Array | null } {
+  const R = xs.length;
+  const act = SLOPES[L.activation]!;
+  const keep = o.keep ?? null;
+  const kept: tf.Tensor[] = [];
+  const out = tf.tidy(() => {
+    let h: tf.Tensor = inputRows(xs, ys);
+    if (keep) kept.push(tf.keep(h));
+    // The tangent of the input along y: the rows' second coordinate.
+    let t: tf.Tensor | null = o.slope ? tf.tensor2d(new Float32Array(2 * R).map((_, i) => i & 1), [R, 2]) : null;
+    const last = L.weights.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const z = tf.fused.matMul({ a: h as tf.Tensor2D, b: L.weights[l] as tf.Tensor2D, bias: L.biases[l]! });
+      const tz = t ? tf.matMul(t as tf.Tensor2D, L.weights[l] as tf.Tensor2D) : null;
+      if (l === last) {
+        h = z;
+        t = tz;
+        continue;
+      }
+      h = act.f(z);
+      if (tz || keep) {
+        const d = act.df(z);
+        if (tz) t = tf.mul(tz, d);
+        if (keep) kept.push(tf.keep(h), tf.keep(d));
+      }
+    }
+    return t ? tf.concat([h, t], 1) : h;
+  });
+  keep?.push(...kept);
+  const d = out.dataSync() as Float32Array;
+  out.dispose();
+  if (!o.slope) return { E: d, slope: null };
+  const E = new Float32Array(R);
+  const slope = new Float32Array(R);
+  for (let r = 0; r < R; r++) {
+    E[r] = d[2 * r]!;
+    slope[r] = d[2 * r + 1]!;
+  }
+  return { E, slope };
+}
+
+/**
+ * ∂/∂θ of Σ_r g_r E(x_r, y_r) `[R]`: one vector-Jacobian product over all rows, from the forward's kept
+ * tensors (`saved`: the input, then a_l, φ'(z_l) per hidden layer, each concatenated over the rows).
+ */
+export function energyRowsVjp(L: EnergyLayers, saved: tf.Tensor[], g: Float32Array): { dW: tf.Tensor[]; db: tf.Tensor[] } {
+  return tf.tidy(() => {
+    const last = L.weights.length - 1;
+    const input = (l: number): tf.Tensor => (l === 0 ? saved[0]! : saved[2 * l - 1]!);
+    let gz: tf.Tensor = tf.tensor2d(g, [g.length, 1]);
+    const dW: tf.Tensor[] = new Array(last + 1);
+    const db: tf.Tensor[] = new Array(last + 1);
+    for (let l = last; l >= 0; l--) {
+      dW[l] = tf.matMul(tf.transpose(input(l)) as tf.Tensor2D, gz as tf.Tensor2D);
+      db[l] = tf.sum(gz, 0);
+      if (l > 0) gz = tf.mul(tf.matMul(gz as tf.Tensor2D, tf.transpose(L.weights[l]!) as tf.Tensor2D), saved[2 * l]!);
+    }
+    return { dW, db };
+  });
+}
