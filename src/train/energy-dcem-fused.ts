@@ -20,7 +20,7 @@ import { lmlBackwardF64, lmlF64 } from '../solvers/lml.ts';
 import { NonFiniteError, ShapeError } from '../tensor/check.ts';
 import { Rng } from '../tensor/rng.ts';
 import { tapeDepth } from '../tensor/tape.ts';
-import { checkEnergyLayers, energyRows, energyRowsSupport, energyRowsVjp, type EnergyLayers } from './energy-rows.ts';
+import { checkEnergyLayers, energyRows, energyRowsOp, energyRowsSupport, type EnergyLayers } from './energy-rows.ts';
 
 export type { EnergyLayers } from './energy-rows.ts';
 
@@ -69,15 +69,8 @@ export function fusedEnergyDcem(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o:
   if (tapeDepth() > 1) throw new Error('fusedEnergyDcem: a gradient of its gradient is not supported (use the generic dcem solver)');
   const B = x.shape[0]!;
   const R = B * N;
-  const inputs = [x, ...layers.weights, ...layers.biases];
-  const op = tf.customGrad(((...args: tf.Tensor[]) => {
-    const taped = tapeDepth() > 0;
-    // tf.customGrad appends its `save`: tensors given to it reach the backward (and are freed with the tape).
-    const save = args[inputs.length] as unknown as (ts: tf.Tensor[]) => void;
+  return energyRowsOp('fusedEnergyDcem', layers, x, N, (xRows, taped) => {
     const kept: tf.Tensor[][] = [];
-    const xv = args[0]!.dataSync() as Float32Array;
-    const xRows = new Float32Array(R);
-    for (let b = 0; b < B; b++) xRows.fill(xv[b]!, b * N, (b + 1) * N);
     let mu = new Float64Array(B);
     let sigma = new Float64Array(B).fill(sigma0);
     const recs: IterRecord[] = [];
@@ -130,22 +123,14 @@ export function fusedEnergyDcem(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o:
       if (stop) break;
       sigma = sigmaNew;
     }
+    let saved: tf.Tensor[] | null = null;
     if (taped) {
       // Rows of all iterations, iteration-major (the order of the reverse sweep's cotangents).
-      const cat = kept[0]!.map((_, i) => (kept.length === 1 ? kept[0]![i]! : tf.concat(kept.map((ts) => ts[i]!), 0)));
-      save(cat);
-      tf.dispose([...kept.flat(), ...cat]);
+      saved = kept[0]!.map((_, i) => (kept.length === 1 ? kept[0]![i]! : tf.concat(kept.map((ts) => ts[i]!), 0)));
+      if (kept.length > 1) tf.dispose(kept.flat());
     }
-    const value = tf.tensor1d(Float32Array.from(mu), 'float32');
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      if (recs.length === 0) throw new Error('fusedEnergyDcem: backward called on a forward run outside a gradient tape');
-      const G = reverseSweep(recs, dy.dataSync() as Float32Array, B, N, k, temp, normalize);
-      const { dW, db } = energyRowsVjp(layers, saved, G);
-      return [tf.zerosLike(args[0]!), ...dW, ...db];
-    };
-    return { value, gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(...inputs);
+    return { value: mu, saved, rowCotangents: (dy) => reverseSweep(recs, dy, B, N, k, temp, normalize) };
+  });
 }
 
 /**

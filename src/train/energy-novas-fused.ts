@@ -18,7 +18,7 @@ import { NOVAS_DEFAULTS, resolveNovasStep, type NovasShape, type NovasStepOption
 import { NonFiniteError, ShapeError } from '../tensor/check.ts';
 import { Rng } from '../tensor/rng.ts';
 import { tapeDepth } from '../tensor/tape.ts';
-import { checkEnergyLayers, energyRows, energyRowsSupport, energyRowsVjp, type EnergyLayers } from './energy-rows.ts';
+import { checkEnergyLayers, energyRows, energyRowsOp, energyRowsSupport, type EnergyLayers } from './energy-rows.ts';
 
 /** Whether `fusedEnergyNovas` supports networks with this activation. */
 export const fusedNovasSupports = energyRowsSupport;
@@ -187,13 +187,7 @@ export function fusedEnergyNovas(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o
   if (tapeDepth() > 1) throw new Error('fusedEnergyNovas: a gradient of its gradient is not supported (use novasStep)');
   const B = x.shape[0]!;
   const R = B * N;
-  const inputs = [x, ...layers.weights, ...layers.biases];
-  const op = tf.customGrad(((...args: tf.Tensor[]) => {
-    const taped = tapeDepth() > 0;
-    const save = args[inputs.length] as unknown as (ts: tf.Tensor[]) => void;
-    const xv = args[0]!.dataSync() as Float32Array;
-    const xRows = new Float32Array(R);
-    for (let b = 0; b < B; b++) xRows.fill(xv[b]!, b * N, (b + 1) * N);
+  return energyRowsOp('fusedEnergyNovas', layers, x, N, (xRows, taped) => {
     const mu = new Float64Array(B);
     const sigma = new Float64Array(B).fill(sigma0);
     const iterate = (keep: tf.Tensor[] | null, it: number) => {
@@ -218,20 +212,14 @@ export function fusedEnergyNovas(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o
     for (let it = 0; it < T - 1; it++) if (iterate(null, it).step < iterEps) break;
     const keep = taped ? [] : null;
     const { backs } = iterate(keep, T - 1);
-    if (keep) {
-      save(keep);
-      tf.dispose(keep);
-    }
-    const value = tf.tensor1d(Float32Array.from(mu), 'float32');
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      if (!keep) throw new Error('fusedEnergyNovas: backward called on a forward run outside a gradient tape');
-      const g = dy.dataSync() as Float32Array;
-      const G = new Float32Array(R);
-      for (let b = 0; b < B; b++) G.set(backs[b]!(g[b]!), b * N);
-      const { dW, db } = energyRowsVjp(layers, saved, G);
-      return [tf.zerosLike(args[0]!), ...dW, ...db];
+    return {
+      value: mu,
+      saved: keep,
+      rowCotangents: (dy) => {
+        const G = new Float32Array(R);
+        for (let b = 0; b < B; b++) G.set(backs[b]!(dy[b]!), b * N);
+        return G;
+      },
     };
-    return { value, gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(...inputs);
+  });
 }

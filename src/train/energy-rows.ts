@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/mlp.ts';
 import { ShapeError } from '../tensor/check.ts';
 import { softplusValue } from '../tensor/softplus-value.ts';
+import { tapeDepth } from '../tensor/tape.ts';
 
 /** The network as weights `[in, out]` and biases `[out]` per layer, activation between layers. */
 export interface EnergyLayers {
@@ -125,4 +126,45 @@ export function energyRowsVjp(L: EnergyLayers, saved: tf.Tensor[], g: Float32Arr
     }
     return { dW, db };
   });
+}
+
+/** What a fused op's host forward returns to `energyRowsOp`. */
+export interface EnergyRowsForward {
+  /** ŷ `[B]`. */
+  value: Float32Array | Float64Array;
+  /** Under a tape: the kept tensors of the differentiated rows (`energyRows`' `keep`, concatenated over passes). */
+  saved: tf.Tensor[] | null;
+  /** ḡE of each saved row `[R']` from ḡŷ `[B]`. */
+  rowCotangents: (dy: Float32Array) => Float32Array;
+}
+
+/**
+ * A differentiable op ŷ `[B]` = run(x) whose gradient reaches the network's weights through the energies of
+ * the saved rows: ∂L/∂θ = Σ_r ḡE_r ∂E_r/∂θ by `energyRowsVjp` (x is data: its cotangent is 0). `run` gets
+ * each x_b repeated N times `[B·N]` and whether a tape records the op. The saved tensors are the op's (freed
+ * with the tape); `who` names the op in errors.
+ */
+export function energyRowsOp(who: string, layers: EnergyLayers, x: tf.Tensor, N: number, run: (xRows: Float32Array, taped: boolean) => EnergyRowsForward): tf.Tensor {
+  const B = x.shape[0]!;
+  const inputs = [x, ...layers.weights, ...layers.biases];
+  const op = tf.customGrad(((...args: tf.Tensor[]) => {
+    const taped = tapeDepth() > 0;
+    // tf.customGrad appends its `save`: tensors given to it reach the backward (and are freed with the tape).
+    const save = args[inputs.length] as unknown as (ts: tf.Tensor[]) => void;
+    const xv = args[0]!.dataSync() as Float32Array;
+    const xRows = new Float32Array(B * N);
+    for (let b = 0; b < B; b++) xRows.fill(xv[b]!, b * N, (b + 1) * N);
+    const r = run(xRows, taped);
+    if (r.saved) {
+      save(r.saved);
+      tf.dispose(r.saved);
+    }
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      if (!r.saved) throw new Error(`${who}: backward called on a forward run outside a gradient tape`);
+      const { dW, db } = energyRowsVjp(layers, saved, r.rowCotangents(dy.dataSync() as Float32Array));
+      return [tf.zerosLike(args[0]!), ...dW, ...db];
+    };
+    return { value: tf.tensor1d(Float32Array.from(r.value), 'float32'), gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(...inputs);
 }

@@ -102,6 +102,18 @@ describe('fusedEnergyNovas', () => {
     net.dispose();
   });
 
+  it('leaks no tensors, with and without a tape', () => {
+    const net = new EnergyNet({ hidden: [8, 8], rng: new Rng(2), init: 'torch' });
+    const x = tf.tensor1d(X);
+    const before = tf.memory().numTensors;
+    fusedEnergyNovas(layersOf(net), x, new Rng(4), base).dispose();
+    const { value, grads } = tf.variableGrads(() => tf.sum(fusedEnergyNovas(layersOf(net), x, new Rng(4), base)) as tf.Scalar, net.variables());
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    net.dispose();
+  });
+
   it('refuses what it does not cover, by name, and reports non-finite energies', () => {
     const x = tf.tensor1d([1]);
     const relu = new EnergyNet({ hidden: [4], activation: 'relu', rng: new Rng(1) });
