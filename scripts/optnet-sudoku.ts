@@ -32,7 +32,7 @@ export interface SudokuOptions {
   log?: (line: string) => void;
 }
 
-export const SUDOKU_MODELS = ['optnet', 'fc', 'conv'] as const;
+export const SUDOKU_MODELS = ['optnet', 'fc', 'conv', 'fc-paper'] as const;
 export type SudokuModelName = (typeof SUDOKU_MODELS)[number];
 
 /** OptNet's parameter count, which the networks are sized to. */
@@ -45,7 +45,8 @@ const OPTNET_PARAMS = SUDOKU_NEQ * SUDOKU_DIM + SUDOKU_DIM;
  */
 const CONTENDERS: Record<SudokuModelName, { make: (rng: Rng) => SudokuModel; lr: number; seedOffset: number; paper: string }> = {
   optnet: { make: (rng) => new OptNetSudoku(rng), lr: 0.1, seedOffset: 1, paper: 'learns the rules: test error falls to ≈ 0 (Fig. 4)' },
-  fc: { make: (rng) => new FcSudoku(rng, fcHiddenFor(OPTNET_PARAMS)), lr: 1e-2, seedOffset: 2, paper: 'overfits: train error falls, test error stays high (Fig. 4)' },
+  fc: { make: (rng) => new FcSudoku(rng, [fcHiddenFor(OPTNET_PARAMS), fcHiddenFor(OPTNET_PARAMS)]), lr: 1e-2, seedOffset: 2, paper: 'overfits: train error falls, test error stays high (Fig. 4)' },
+  'fc-paper': { make: (rng) => new FcSudoku(rng, [100, 100, 100, 100], 'fc-paper'), lr: 1e-2, seedOffset: 4, paper: 'overfits: train error falls, test error stays high (Fig. 4)' },
   conv: { make: (rng) => new ConvSudoku(rng, convChannelsFor(OPTNET_PARAMS)), lr: 1e-2, seedOffset: 3, paper: 'overfits: train error falls, test error stays high (Fig. 4)' },
 };
 const LR = Object.fromEntries(SUDOKU_MODELS.map((m) => [m, CONTENDERS[m].lr]));

@@ -8,7 +8,8 @@
 //            40 rows has full row rank with probability 1 and keeps it under small steps. A problem the
 //            interior-point method still cannot solve is counted (`nonOptimal`) and gets its best iterate.
 //   FC:      softmax over the 4 digits of each cell of an MLP [64, H, H, 64] (relu), the paper's FC baseline
-//            shrunk to about the OptNet's parameter count.
+//            shrunk to about the OptNet's parameter count; 'fc-paper' is the paper code's size, [64, 100 × 4, 64]
+//            (its FC(nHidden = [100, 100]) mirrors the hidden layers).
 //   Conv:    softmax over the digits of 3×3 'same' convolutions on the board `[B, 4, 4, 4]` (cells × digit
 //            channels) with channels [4, C, C, 4] (relu): the paper code's Conv (ten 512-channel 3×3 layers)
 //            shrunk the same way; three layers see the whole 4×4 board.
@@ -75,11 +76,13 @@ export class OptNetSudoku implements SudokuModel {
 }
 
 export class FcSudoku implements SudokuModel {
-  readonly name = 'fc';
+  readonly name: string;
   private readonly net: MLP;
 
-  constructor(rng: Rng, hidden: number) {
-    this.net = new MLP({ sizes: [SUDOKU_DIM, hidden, hidden, SUDOKU_DIM], activation: 'relu', rng, name: 'sudoku-fc' });
+  /** Hidden widths, e.g. [H, H] (sized to OptNet) or [100, 100, 100, 100] (the paper code's FC). */
+  constructor(rng: Rng, hidden: number[], name = 'fc') {
+    this.name = name;
+    this.net = new MLP({ sizes: [SUDOKU_DIM, ...hidden, SUDOKU_DIM], activation: 'relu', rng, name: `sudoku-${name}` });
   }
 
   predict(puzzles: tf.Tensor2D): tf.Tensor2D {

@@ -46,7 +46,7 @@ describe('optnet commands', () => {
     const out = tmp();
     const o = { full: false, epochs: 2, train: 6, test: 4, batch: 3, seed: 1, out, log: quiet };
     const r = await runSudoku(o);
-    expect(r.rows.map((x) => x.model)).toEqual(['optnet', 'fc', 'conv']);
+    expect(r.rows.map((x) => x.model)).toEqual(['optnet', 'fc', 'conv', 'fc-paper']);
     const saved = JSON.parse(fs.readFileSync(r.json, 'utf8'));
     expect(saved.rows[0].params).toBe(40 * 64 + 64);
     for (const row of saved.rows) expect(row.test_error).toBeGreaterThanOrEqual(0);
@@ -56,10 +56,10 @@ describe('optnet commands', () => {
     expect(await inked(r.png)).toBeGreaterThan(0.01);
     const logs: string[] = [];
     const again = await runSudoku({ ...o, log: (s) => logs.push(s) });
-    expect(logs.filter((l) => /finished in an earlier run/.test(l))).toHaveLength(3);
+    expect(logs.filter((l) => /finished in an earlier run/.test(l))).toHaveLength(4);
     expect(again.rows.map((x) => x.test_error)).toEqual(r.rows.map((x) => x.test_error));
     await expect(runSudoku({ ...o, epochs: 3 })).rejects.toThrow(/--out .* another config \(epochs: 2 → 3\)/);
-    await expect(runSudoku({ ...o, out: tmp(), only: ['cnn'] })).rejects.toThrow(/--only: unknown model "cnn"; known: optnet, fc, conv/);
+    await expect(runSudoku({ ...o, out: tmp(), only: ['cnn'] })).rejects.toThrow(/--only: unknown model "cnn"; known: optnet, fc, conv, fc-paper/);
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
 

@@ -18,7 +18,7 @@ describe('sudoku networks', () => {
   it('are sized to OptNet (within 10 %) and predict a distribution over the digits of each cell', () => {
     const set = sudokuSet(5, 1);
     const x = tf.tensor2d(set.puzzles, [5, 64]);
-    for (const model of [new FcSudoku(new Rng(1), fcHiddenFor(OPTNET_PARAMS)), new ConvSudoku(new Rng(1), convChannelsFor(OPTNET_PARAMS))]) {
+    for (const model of [new FcSudoku(new Rng(1), [fcHiddenFor(OPTNET_PARAMS), fcHiddenFor(OPTNET_PARAMS)]), new ConvSudoku(new Rng(1), convChannelsFor(OPTNET_PARAMS))]) {
       expect(Math.abs(model.paramCount() - OPTNET_PARAMS) / OPTNET_PARAMS, model.name).toBeLessThan(0.1);
       const p = model.predict(x).reshape([5, 16, 4]);
       const sums = tf.sum(p, -1).dataSync();
