@@ -79,7 +79,8 @@ export function fusedEnergyDcem(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o:
       const X = new Float64Array(R);
       for (let r = 0; r < R; r++) X[r] = mu[(r / N) | 0]! + sigma[(r / N) | 0]! * eps[r]!;
       const keep = taped ? [] : null;
-      const { E, slope } = energyRows(layers, xRows, X, { slope: true, ...(keep ? { keep } : {}) });
+      // The slopes serve the backward only (X's cotangent); off the tape the network runs without its tangent.
+      const { E, slope } = energyRows(layers, xRows, X, keep ? { keep, slope: true } : {});
       if (keep) kept.push(keep);
       let bad = 0;
       for (let r = 0; r < R; r++) if (!Number.isFinite(E[r]!) || (slope && !Number.isFinite(slope[r]!))) bad++;

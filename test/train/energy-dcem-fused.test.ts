@@ -85,6 +85,17 @@ describe('fusedEnergyDcem', () => {
     net.dispose();
   });
 
+  it('gives the same value without a tape (where it skips the slopes) as with one', () => {
+    const net = new EnergyNet({ hidden: [8, 8], rng: new Rng(2), init: 'torch' });
+    const x = tf.tensor1d(X);
+    const plain = fusedEnergyDcem(layersOf(net), x, new Rng(4), o);
+    const c = tf.tensor1d([1, 10]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(fusedEnergyDcem(layersOf(net), x, new Rng(4), o), c)) as tf.Scalar, net.variables());
+    expect(value.dataSync()[0]).toBe(tf.sum(tf.mul(plain, c)).dataSync()[0]);
+    tf.dispose([x, c, plain, value, ...Object.values(grads)]);
+    net.dispose();
+  });
+
   it('refuses what it does not cover, by name, and reports non-finite energies', () => {
     const x = tf.tensor1d([1]);
     const relu = new EnergyNet({ hidden: [4], activation: 'relu', rng: new Rng(1) });

@@ -96,9 +96,9 @@ describe('fusedEnergyNovas', () => {
     const x = tf.tensor1d(X);
     const plain = fusedEnergyNovas(layersOf(net), x, new Rng(4), base);
     const c = tf.tensor1d([1, 10, 100]);
-    const { value } = tf.variableGrads(() => tf.sum(tf.mul(fusedEnergyNovas(layersOf(net), x, new Rng(4), base), c)) as tf.Scalar, net.variables());
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(fusedEnergyNovas(layersOf(net), x, new Rng(4), base), c)) as tf.Scalar, net.variables());
     expect(value.dataSync()[0]).toBe(tf.sum(tf.mul(plain, c)).dataSync()[0]);
-    tf.dispose([x, c, plain, value]);
+    tf.dispose([x, c, plain, value, ...Object.values(grads)]);
     net.dispose();
   });
 
