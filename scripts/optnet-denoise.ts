@@ -6,7 +6,9 @@
 //               training signals (the TV-QP of scripts/lib/optnet/tv-qp.ts solved by the QP layer)
 //   optnet      the same QP with D `[99, 100]` learned from D ~ 0.3·N(0, 1), λ = 13 (the paper code's)
 //   optnet-tv   D initialised at D₁ with TV's best λ, then fine-tuned
-// QP rows train with Adam on D through the layer's KKT backward. Per epoch: train MSE (over the epoch's
+//   optnet-tv-full  the paper code's tuned model (scripts/lib/optnet/tv-init-optnet.ts): every parameter of a
+//               general QP (Q, G, h, and p as a linear map of y) learned, started at TV with its best λ
+// QP rows train with Adam through the layer's KKT backward. Per epoch: train MSE (over the epoch's
 // training batches), test MSE; rows appended to <out>/epochs.jsonl as each epoch ends; a rerun resumes.
 // Output: <out>/optnet-denoise.json, the printed table, <out>/optnet-denoise-mse.png and -fc-mse.png (MSE per epoch),
 // <out>/optnet-denoise-example.png (a test signal: noisy, true, each model's output).
@@ -20,23 +22,27 @@ import type { QpSolution } from '../src/solvers/qp/index.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { mse, signalSet, type SignalSet } from './lib/optnet/signals.ts';
+import { TvInitOptNet } from './lib/optnet/tv-init-optnet.ts';
 import { differenceMatrix, tvDenoise } from './lib/optnet/tv-qp.ts';
 import { UsageError } from './lib/flags.ts';
 import { parseModelList } from './lib/optnet/model-list.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 import { initExperimentBackend } from './lib/experiment-backend.ts';
 
-export const DENOISE_MODELS = ['fc', 'tv', 'optnet', 'optnet-tv'] as const;
+export const DENOISE_MODELS = ['fc', 'tv', 'optnet', 'optnet-tv', 'optnet-tv-full'] as const;
 export const PAPER_MSE: Record<string, { train: number; test: number; label: string }> = {
   fc: { train: 18.5, test: 29.8, label: 'FC Net' },
   optnet: { train: 52.9, test: 53.3, label: 'Pure OptNet' },
   tv: { train: 16.3, test: 16.5, label: 'Total Variation' },
-  'optnet-tv': { train: 13.8, test: 14.4, label: 'OptNet Tuned TV' },
+  'optnet-tv': { train: 13.8, test: 14.4, label: 'OptNet Tuned TV (D only)' },
+  'optnet-tv-full': { train: 13.8, test: 14.4, label: 'OptNet Tuned TV' },
 };
+/** The models that start from TV's best λ. */
+const FROM_TV = ['optnet-tv', 'optnet-tv-full'];
 /** λ grid of the TV row. */
 export const TV_LAMBDAS = [5, 10, 15, 20, 25, 30, 40];
 const PURE_LAMBDA = 13;
-const LR: Record<string, number> = { fc: 1e-3, optnet: 1e-2, 'optnet-tv': 1e-4 };
+const LR: Record<string, number> = { fc: 1e-3, optnet: 1e-2, 'optnet-tv': 1e-4, 'optnet-tv-full': 1e-4 };
 
 export interface DenoiseOptions {
   full: boolean;
@@ -123,6 +129,15 @@ function learner(name: string, rng: Rng, tvLambda: number, n: number): Learner {
   }
   let bad = 0;
   const onSolution = (s: QpSolution) => (bad += s.status.filter((x) => x !== 'optimal').length);
+  if (name === 'optnet-tv-full') {
+    const model = new TvInitOptNet(n, tvLambda, rng);
+    return {
+      predict: (y) => model.predict(y, { allowNonOptimal: true, onSolution }),
+      variables: model.variables(),
+      nonOptimal: () => bad,
+      dispose: () => model.dispose(),
+    };
+  }
   const init = name === 'optnet-tv'
     ? differenceMatrix(n)
     : tf.tensor2d(Float32Array.from({ length: (n - 1) * n }, () => 0.3 * rng.normal()), [n - 1, n]);
@@ -218,12 +233,12 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
   const cfg = denoiseConfig(o);
   const log = o.log ?? ((s: string) => console.log(s));
   for (const m of cfg.models) if (!(DENOISE_MODELS as readonly string[]).includes(m)) throw new UsageError(`--only: unknown model "${m}"; known: ${DENOISE_MODELS.join(', ')}`);
-  if (cfg.models.includes('optnet-tv') && !cfg.models.includes('tv')) throw new UsageError('--only: optnet-tv starts from the best λ of tv; list tv too (e.g. --only tv,optnet-tv)');
+  for (const m of FROM_TV) if (cfg.models.includes(m) && !cfg.models.includes('tv')) throw new UsageError(`--only: ${m} starts from the best λ of tv; list tv too (e.g. --only tv,${m})`);
   const book = new EpochLog<DenoiseSummary>(o.out, cfg);
   const all = signalSet(cfg.train + cfg.test, cfg.seed, { len: cfg.len });
   const train = rowsOf(all, 0, cfg.train), test = rowsOf(all, cfg.train, cfg.test);
   const summaries: Record<string, DenoiseSummary> = {};
-  // TV first: optnet-tv starts from its λ.
+  // TV first: optnet-tv and optnet-tv-full start from its λ.
   const order = [...cfg.models].sort((a, b) => (a === 'tv' ? -1 : b === 'tv' ? 1 : 0));
   for (const name of order) {
     const prev = book.finished(name);
@@ -240,7 +255,7 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
     const s = summaries[m]!, p = PAPER_MSE[m]!;
     return {
       model: m, 'paper row': p.label, 'train MSE': s.trainMse.toFixed(2), 'test MSE': s.testMse.toFixed(2), 'paper train': p.train, 'paper test': p.test,
-      λ: m === 'tv' || m === 'optnet-tv' ? (summaries.tv?.lambda ?? '') : m === 'optnet' ? PURE_LAMBDA : '',
+      λ: m === 'tv' || FROM_TV.includes(m) ? (summaries.tv?.lambda ?? '') : m === 'optnet' ? PURE_LAMBDA : '',
       'ms/batch': s.msPerBatch === null ? '' : Math.round(s.msPerBatch),
       train_mse: s.trainMse, test_mse: s.testMse, paper_train_mse: p.train, paper_test_mse: p.test, non_optimal_qps: s.nonOptimal,
     };
@@ -265,7 +280,7 @@ export async function runDenoise(o: DenoiseOptions): Promise<{ rows: Row[]; json
   });
   const tvLine = summaries.tv ? { target: { label: `TV λ ${summaries.tv.lambda} test`, value: Math.log10(summaries.tv.testMse) } } : {};
   for (const [file, models, title] of [
-    ['optnet-denoise-mse.png', cfg.models.filter((m) => m === 'optnet' || m === 'optnet-tv'), 'Denoising through the QP layer: MSE per epoch'],
+    ['optnet-denoise-mse.png', cfg.models.filter((m) => m === 'optnet' || FROM_TV.includes(m)), 'Denoising through the QP layer: MSE per epoch'],
     ['optnet-denoise-fc-mse.png', cfg.models.filter((m) => m === 'fc'), 'Denoising, FC network: MSE per epoch'],
   ] as const) {
     if (models.length === 0) continue;

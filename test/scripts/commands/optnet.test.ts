@@ -77,10 +77,10 @@ describe('optnet commands', () => {
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
 
-  it('optnet-denoise writes the four rows beside the paper, rows per epoch and both plots', async () => {
+  it('optnet-denoise writes the five rows beside the paper, rows per epoch and both plots', async () => {
     const out = tmp();
     const r = await runDenoise({ full: false, epochs: 1, fcEpochs: 2, train: 4, test: 2, batch: 2, seed: 0, len: 16, out, log: quiet });
-    expect(r.rows.map((x) => x.model)).toEqual(['fc', 'tv', 'optnet', 'optnet-tv']);
+    expect(r.rows.map((x) => x.model)).toEqual(['fc', 'tv', 'optnet', 'optnet-tv', 'optnet-tv-full']);
     for (const row of r.rows) {
       expect(Number.isFinite(row.test_mse)).toBe(true);
       expect(row.paper_test_mse).toBeGreaterThan(0);
@@ -88,9 +88,11 @@ describe('optnet commands', () => {
     const tv = r.epochs.filter((e) => e.model === 'tv');
     expect(tv).toHaveLength(7);
     expect(r.epochs.filter((e) => e.model === 'optnet').map((e) => e.epoch)).toEqual([0, 1]);
+    expect(r.epochs.filter((e) => e.model === 'optnet-tv-full').map((e) => e.epoch)).toEqual([0, 1]);
     expect(r.pngs.map((p) => path.basename(p))).toEqual(['optnet-denoise-mse.png', 'optnet-denoise-fc-mse.png', 'optnet-denoise-example.png']);
     for (const p of r.pngs) expect(await inked(p)).toBeGreaterThan(0.01);
     await expect(runDenoise({ full: false, out: tmp(), seed: 0, only: ['optnet-tv'], log: quiet })).rejects.toThrow(/optnet-tv starts from the best λ of tv/);
+    await expect(runDenoise({ full: false, out: tmp(), seed: 0, only: ['optnet-tv-full'], log: quiet })).rejects.toThrow(/optnet-tv-full starts from the best λ of tv/);
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);
 });
