@@ -131,6 +131,8 @@ function conv3x3Same(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(tf.matMul(patches, tf.reshape(w, [9 * cin, cout])), [B, H, W, cout]) as tf.Tensor4D;
 }
 
+let convInstances = 0;
+
 /** 3×3 'same' convolutions [4, C, C, 4] over the board (digits as channels), softmax per cell. */
 export class ConvSudoku implements SudokuModel {
   readonly name = 'conv';
@@ -139,14 +141,15 @@ export class ConvSudoku implements SudokuModel {
 
   constructor(rng: Rng, channels: number) {
     const sizes = [4, channels, channels, 4];
+    const id = convInstances++;
     this.filters = sizes.slice(0, -1).map((cin, l) => {
       const cout = sizes[l + 1]!;
       // Glorot-uniform (He for the relu layers) on the 3×3×cin fan-in, as src/models/mlp.ts for dense layers.
       const fanIn = 9 * cin, fanOut = 9 * cout;
       const limit = l + 2 < sizes.length ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
-      return tf.variable(tf.tensor4d(rng.uniformArray(9 * cin * cout, -limit, limit), [3, 3, cin, cout]), true, `sudoku-conv.w${l}`);
+      return tf.variable(tf.tensor4d(rng.uniformArray(9 * cin * cout, -limit, limit), [3, 3, cin, cout]), true, `sudoku-conv${id}.w${l}`);
     });
-    this.biases = sizes.slice(1).map((c, l) => tf.variable(tf.zeros([c]), true, `sudoku-conv.b${l}`));
+    this.biases = sizes.slice(1).map((c, l) => tf.variable(tf.zeros([c]), true, `sudoku-conv${id}.b${l}`));
   }
 
   predict(puzzles: tf.Tensor2D): tf.Tensor2D {

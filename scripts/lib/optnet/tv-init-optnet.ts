@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolveFactored } from '../../../src/linalg/cholesky.ts';
 import { qpLayer, type QpLayerOptions } from '../../../src/solvers/qp/index.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
+import { differenceMatrix, tvQp } from './tv-qp.ts';
 
 /** ε of Q = (M ⊙ L)(M ⊙ L)ᵀ + ε I (the paper code's default `--eps`). */
 export const TV_INIT_EPS = 1e-4;
@@ -36,16 +37,10 @@ export class TvInitOptNet {
     const m = n - 1;
     const L = new Float32Array(nz * nz);
     for (let i = 0; i < nz; i++) L[i * nz + i] = i < n ? 1 : 1e-4; // chol(diag(I, 1e-8 I))
-    // G = [D −I; −D −I] `[2m, nz]`, (Dx)_i = x_i − x_{i+1}.
-    const G = new Float64Array(2 * m * nz);
-    for (let i = 0; i < m; i++) {
-      G[i * nz + i] = 1;
-      G[i * nz + i + 1] = -1;
-      G[i * nz + n + i] = -1;
-      G[(m + i) * nz + i] = -1;
-      G[(m + i) * nz + i + 1] = 1;
-      G[(m + i) * nz + n + i] = -1;
-    }
+    // G = [D −I; −D −I] `[2m, nz]`: the TV-QP's own (tv-qp.ts).
+    const tv = tf.tidy(() => tvQp(differenceMatrix(n), tf.zeros([1, n]) as tf.Tensor2D, lambda));
+    const G = Float64Array.from(tv.G.dataSync());
+    tf.dispose(Object.values(tv));
     const s0 = Float64Array.from(rng.normalArray(2 * m), (e) => 1 + 1e-6 * e);
     // z₀ = −Gᵀ (G Gᵀ)⁻¹ s₀.
     const GGt = new Float64Array(4 * m * m);
