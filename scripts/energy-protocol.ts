@@ -36,6 +36,8 @@ export interface EnergyProtocolRunOptions {
   updates?: number;
   /** Training-time budget per seed (minutes). */
   maxMinutes?: number;
+  /** Threads for NOVAS's network passes in each piece (src/train/energy-shards.ts). */
+  threads?: number;
   runDir: string;
   outDir: string;
   /** Where the pieces run (default inline). */
@@ -44,7 +46,7 @@ export interface EnergyProtocolRunOptions {
   backend?: string;
 }
 
-/** Parses --protocol, --only, --updates, --max-minutes; errors name the flag and the accepted values. */
+/** Parses --protocol, --only, --updates, --max-minutes, --threads; errors name the flag and the accepted values. */
 export function protocolOptionsFrom(values: Record<string, unknown>): EnergyProtocolRunOptions {
   const protocol = String(values.protocol);
   if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) throw new UsageError(`--protocol: unknown "${protocol}"; expected one of ${PROTOCOL_NAMES.join(', ')}`);
@@ -69,6 +71,7 @@ export function protocolOptionsFrom(values: Record<string, unknown>): EnergyProt
     seedBase: values.seed === undefined ? 0 : Number(values.seed),
     updates: posInt('updates'),
     maxMinutes,
+    threads: posInt('threads'),
     runDir: String(values['run-dir'] ?? `runs/energy-${protocol}`),
     outDir: String(values.out ?? 'bench-results'),
   };
@@ -152,6 +155,7 @@ export async function runEnergyProtocol(o: EnergyProtocolRunOptions): Promise<{ 
         ...(local ? { rowsPath } : {}),
         ...(o.updates ? { updates: o.updates } : {}),
         ...(o.maxMinutes ? { maxSeconds: o.maxMinutes * 60 } : {}),
+        ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
       };
       return { id: `${o.protocol}/${method}/s${seed}`, command: 'energy-protocol-seed', config: config as never, seed };
     }),
@@ -169,7 +173,7 @@ export async function runEnergyProtocol(o: EnergyProtocolRunOptions): Promise<{ 
       console.log(
         `${method} seed ${seed}: ${r.updates} updates, train MSE ${r.final.trainMse.toExponential(3)} (best ${r.best.trainMse.toExponential(3)})` +
           `${r.final.testMse !== null ? `, held-out ${r.final.testMse.toExponential(3)}` : ''}, ${r.msPerUpdate.toFixed(1)} ms/update, ` +
-          `peak ${(r.memory.peakBytes / 1e6).toFixed(2)} MB/update${r.stoppedBy === 'time' ? ' (stopped by --max-minutes)' : ''}`,
+          `peak ${(r.memory.peakBytes / 1e6).toFixed(2)} MB/update${r.threads > 1 ? `, ${r.threads} threads` : ''}${r.stoppedBy === 'time' ? ' (stopped by --max-minutes)' : ''}`,
       );
     },
   })) as unknown as EnergyProtocolResult[];

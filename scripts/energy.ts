@@ -229,13 +229,14 @@ export const ENERGY_FLAGS = {
   protocol: { type: 'string' as const },
   updates: { type: 'string' as const },
   'max-minutes': { type: 'string' as const },
+  threads: { type: 'string' as const },
 };
 
 export async function energyMain(values: Record<string, unknown>): Promise<number> {
   // The papers' protocols (scripts/energy-protocol.ts) take their own flags; the epoch flags belong to the
   // quick benchmark. Both are checked before anything runs.
   const protocol = values.protocol === undefined ? undefined : protocolOptionsFrom({ ...values, 'run-dir': values['run-dir'] === 'runs/energy' ? undefined : values['run-dir'] });
-  const foreign = protocol ? ['full', 'epochs', 'batch', 'y-bound'] : ['updates', 'max-minutes'];
+  const foreign = protocol ? ['full', 'epochs', 'batch', 'y-bound'] : ['updates', 'max-minutes', 'threads'];
   for (const f of foreign) {
     if (values[f] !== undefined && values[f] !== false) throw new UsageError(protocol ? `--${f}: not used with --protocol (the protocol fixes it); drop it or drop --protocol` : `--${f}: only used with --protocol dcem|novas`);
   }

@@ -15,6 +15,7 @@ export const energyProtocolSeedConfig = z
     updates: z.number().int().positive().optional(),
     maxSeconds: z.number().positive().optional(),
     rowsPath: z.string().optional(),
+    threads: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 

@@ -6,12 +6,12 @@
 // result it might still send is ignored, so nothing is counted twice). A thread that cannot start (a runner module fails to import, the backend fails to load) fails
 // the whole run, since every job would fail the same way. Unsubscribing or aborting terminates the threads.
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import { checkRetries, type Executor, type ExecutorOptions } from './executor.ts';
 import { checkJobs, type JobError, type JobResult, type JobSpec } from './job.ts';
 import type { ThreadWorkerData } from './thread-worker.ts';
+import { workerBootstrap } from './worker-bootstrap.ts';
 
 export interface ThreadsOptions extends ExecutorOptions {
   /** Threads in the pool (default: available cores). */
@@ -37,21 +37,6 @@ export function defaultWorkers(): number {
 }
 
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './thread-worker.ts' : './thread-worker.js', import.meta.url);
-
-const isTs = (m: string): boolean => /\.[cm]?ts$/.test(m.startsWith('file:') ? new URL(m).pathname : m);
-
-/** The eval'd bootstrap of a thread: registers the TypeScript loader (tsx) when the entry or a module is .ts, then imports the entry. */
-function bootstrap(entry: string, modules: readonly string[]): string {
-  const js = `import(${JSON.stringify(entry)});`;
-  if (!isTs(entry) && !modules.some(isTs)) return js;
-  let tsx: string;
-  try {
-    tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
-  } catch {
-    return js; // no TypeScript loader installed: the thread's import error names the .ts module
-  }
-  return `require(${JSON.stringify(tsx)}).register(); ${js}`;
-}
 
 interface Slot {
   worker: Worker;
@@ -82,7 +67,7 @@ export class ThreadsExecutor implements Executor {
     this.timeoutMs = opts.timeoutMs;
     this.onThreadReady = opts.onThreadReady;
     this.data = { modules: opts.modules.map((m) => String(m)), backend: opts.backend ?? 'wasm' };
-    this.bootstrap = bootstrap(String(opts.entry ?? ENTRY.href), this.data.modules);
+    this.bootstrap = workerBootstrap(String(opts.entry ?? ENTRY.href), this.data.modules);
   }
 
   run(jobs: readonly JobSpec[]): Observable<JobResult> {

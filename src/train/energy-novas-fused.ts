@@ -19,6 +19,7 @@ import { NonFiniteError, ShapeError } from '../tensor/check.ts';
 import { Rng } from '../tensor/rng.ts';
 import { tapeDepth } from '../tensor/tape.ts';
 import { checkEnergyLayers, energyRows, energyRowsOp, energyRowsSupport, type EnergyLayers } from './energy-rows.ts';
+import type { EnergyShards, ShardedSave } from './energy-shards.ts';
 
 /** Whether `fusedEnergyNovas` supports networks with this activation. */
 export const fusedNovasSupports = energyRowsSupport;
@@ -33,6 +34,8 @@ export interface FusedNovasOptions {
   step?: Omit<NovasStepOptions, 'bounds'>;
   /** Stop test of the first T − 1 iterations. Default 1e-4. */
   iterEps?: number;
+  /** Evaluate the network's rows on these threads (energy-shards.ts); the same values, gradients to rounding. */
+  shards?: EnergyShards;
 }
 
 type Step = Required<Omit<NovasStepOptions, 'bounds'>>;
@@ -42,12 +45,24 @@ interface HostShape {
   forward(fn: Float64Array, f: Float64Array, o: Step): { S: Float64Array; back: (gS: Float64Array, gfn: Float64Array, gf: Float64Array) => void };
 }
 
-/** The ⌈ρN⌉-th smallest entry's index (ties by index, as tf.topk). */
+/** The ⌈ρN⌉-th smallest entry's index (ties by index, as tf.topk): a sorted buffer of the k best so far. */
 function eliteIndex(v: Float64Array, rho: number): number {
   const N = v.length;
   const k = Math.min(N, Math.max(1, Math.ceil(rho * N)));
-  const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
-  return order[k - 1]!;
+  const idx = new Int32Array(k);
+  let n = 0;
+  for (let j = 0; j < N; j++) {
+    const x = v[j]!;
+    // A later index with an equal value ranks after every kept entry, so only a smaller value enters a full buffer.
+    if (n === k && !(x < v[idx[k - 1]!]!)) continue;
+    let i = n < k ? n++ : k - 1;
+    while (i > 0 && x < v[idx[i - 1]!]!) {
+      idx[i] = idx[i - 1]!;
+      i--;
+    }
+    idx[i] = j;
+  }
+  return idx[k - 1]!;
 }
 
 const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
@@ -190,11 +205,15 @@ export function fusedEnergyNovas(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o
   return energyRowsOp('fusedEnergyNovas', layers, x, N, (xRows, taped) => {
     const mu = new Float64Array(B);
     const sigma = new Float64Array(B).fill(sigma0);
+    const shards = o.shards;
+    let save: ShardedSave | null = null;
     const iterate = (keep: tf.Tensor[] | null, it: number) => {
       const eps = rng.normalArray(R);
       const X = new Float64Array(R);
       for (let r = 0; r < R; r++) X[r] = mu[(r / N) | 0]! + sigma[(r / N) | 0]! * eps[r]!;
-      const { E } = energyRows(layers, xRows, X, keep ? { keep } : {});
+      let E: Float32Array;
+      if (shards) ({ E, save } = shards.energies(layers, xRows, X, keep ?? undefined));
+      else ({ E } = energyRows(layers, xRows, X, keep ? { keep } : {}));
       let bad = 0;
       for (let r = 0; r < R; r++) if (!Number.isFinite(E[r]!)) bad++;
       if (bad) throw new NonFiniteError(`novas (fused energy): ${bad} of ${R} energy values were not finite at iteration ${it + 1}`);
@@ -212,9 +231,11 @@ export function fusedEnergyNovas(layers: EnergyLayers, x: tf.Tensor, rng: Rng, o
     for (let it = 0; it < T - 1; it++) if (iterate(null, it).step < iterEps) break;
     const keep = taped ? [] : null;
     const { backs } = iterate(keep, T - 1);
+    const sharded = shards && save ? { shards, save } : null;
     return {
       value: mu,
       saved: keep,
+      vjp: sharded ? (saved, g) => sharded.shards.vjp(layers, saved, sharded.save, g) : undefined,
       rowCotangents: (dy) => {
         const G = new Float32Array(R);
         for (let b = 0; b < B; b++) G.set(backs[b]!(dy[b]!), b * N);

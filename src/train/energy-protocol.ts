@@ -28,6 +28,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dcem } from '../solvers/dcem.ts';
 import { GradientDescent } from '../solvers/gd.ts';
 import { novasStep, type NovasStepOptions } from '../solvers/novas.ts';
+import { currentBackend } from '../tensor/backend.ts';
 import { Rng } from '../tensor/rng.ts';
 import { stopGradient } from '../tensor/stop-gradient.ts';
 import { tapeDepth } from '../tensor/tape.ts';
@@ -35,6 +36,7 @@ import { fusedDcemSupports, fusedEnergyDcem } from './energy-dcem-fused.ts';
 import { fusedEnergyGd, fusedGdSupports } from './energy-gd-fused.ts';
 import { fusedEnergyNovas, fusedNovasSupports } from './energy-novas-fused.ts';
 import { groundTruth, EnergyNet } from './energy-regression.ts';
+import { EnergyShards } from './energy-shards.ts';
 import { clipGlobalNorm } from './grad-clip.ts';
 import { ReduceLROnPlateau } from './lr-plateau.ts';
 
@@ -91,6 +93,11 @@ export interface EnergyProtocolConfig {
   ablation?: boolean;
   /** Samples per Gaussian-search iteration (default 100; tests use fewer). */
   samples?: number;
+  /**
+   * Threads for NOVAS's network passes (energy-shards.ts; default 1). The same noise and values as one
+   * thread, gradients to float32 rounding. gd-10 and dcem run on one thread whatever this says.
+   */
+  threads?: number;
 }
 
 export interface EnergyProtocolRow {
@@ -122,6 +129,8 @@ export interface EnergyProtocolResult {
   memory: { peakBytes: number; kernels: number };
   /** MSE on the training points (dcem) or held-out points (novas) with T inner iterations, T = 1..20. */
   ablation: Array<{ iterations: number; mse: number }>;
+  /** Threads the method's network passes ran on. */
+  threads: number;
   seconds: number;
 }
 
@@ -154,10 +163,10 @@ function shuffle(a: number[], rng: Rng): void {
 }
 
 /** ŷ `[B]` for x `[B]` with T inner iterations of `method`; differentiable when called under a tape. */
-export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100): tf.Tensor {
+export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100, shards?: EnergyShards): tf.Tensor {
   if (method === 'gd-10') return gdPredict(net, x, T);
   if (method === 'dcem') return dcemPredict(net, x, T, rng, samples);
-  return novasPredict(net, x, T, rng, samples);
+  return novasPredict(net, x, T, rng, samples, shards ? { shards } : {});
 }
 
 /**
@@ -165,12 +174,14 @@ export function methodPredict(method: MethodName, net: EnergyNet, x: tf.Tensor, 
  * under a tape): by default the fused op (src/train/energy-novas-fused.ts), else, or for an activation it
  * does not cover, `novasWarmStart` + the generic `novasStep`.
  */
-export function novasPredict(net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100, opts: { fused?: boolean } = {}): tf.Tensor {
+export function novasPredict(net: EnergyNet, x: tf.Tensor, T: number, rng: Rng, samples = 100, opts: { fused?: boolean; shards?: EnergyShards } = {}): tf.Tensor {
   const B = x.shape[0]!;
   const activation = net.mlp.config.activation;
   if ((opts.fused ?? true) && fusedNovasSupports(activation)) {
-    return tf.tidy(() => fusedEnergyNovas({ weights: net.mlp.weights, biases: net.mlp.biases, activation }, x, rng, { iterations: T, samples, sigma0: NOVAS_SIGMA0, step: NOVAS_PAPER_STEP }));
+    const o = { iterations: T, samples, sigma0: NOVAS_SIGMA0, step: NOVAS_PAPER_STEP, ...(opts.shards ? { shards: opts.shards } : {}) };
+    return tf.tidy(() => fusedEnergyNovas({ weights: net.mlp.weights, biases: net.mlp.biases, activation }, x, rng, o));
   }
+  if (opts.shards) throw new Error('novasPredict: shards need the fused op (a softplus or tanh network, fused: true)');
   // Under a tape the warm start is recorded too; stopping its gradient leaves the last iteration's only.
   const start = novasWarmStart(net, x, T - 1, rng, samples);
   try {
@@ -235,10 +246,10 @@ export function novasWarmStart(net: EnergyNet, x: tf.Tensor, iters: number, rng:
 }
 
 /** MSE of `method` with T iterations on (xs, ys), no tape. */
-export function methodMse(method: MethodName, net: EnergyNet, xs: Float32Array, ys: Float32Array, T: number, rng: Rng, samples = 100): number {
+export function methodMse(method: MethodName, net: EnergyNet, xs: Float32Array, ys: Float32Array, T: number, rng: Rng, samples = 100, shards?: EnergyShards): number {
   if (xs.length === 0) throw new Error('methodMse: no points to evaluate');
   return tf.tidy(() => {
-    const yhat = methodPredict(method, net, tf.tensor1d(xs), T, rng, samples);
+    const yhat = methodPredict(method, net, tf.tensor1d(xs), T, rng, samples, shards);
     return tf.mean(tf.square(tf.sub(yhat, tf.tensor1d(ys)))).dataSync()[0]!;
   });
 }
@@ -263,6 +274,17 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
   if (!(METHOD_NAMES as readonly string[]).includes(cfg.method)) throw new Error(`method: unknown "${cfg.method}"; expected one of ${METHOD_NAMES.join(', ')}`);
   const p = resolveProtocol(cfg.protocol, cfg.overrides);
   const samples = cfg.samples ?? 100;
+  const threads = cfg.method === 'novas' ? (cfg.threads ?? 1) : 1;
+  if (!Number.isInteger(cfg.threads ?? 1) || (cfg.threads ?? 1) < 1) throw new Error(`threads: expected a positive integer (got ${cfg.threads})`);
+  const shards = threads > 1 ? await EnergyShards.start({ threads, backend: currentBackend()?.name ?? 'wasm' }) : undefined;
+  try {
+    return await trainWith(cfg, seed, p, samples, shards);
+  } finally {
+    shards?.dispose();
+  }
+}
+
+async function trainWith(cfg: EnergyProtocolConfig, seed: number, p: EnergyProtocol, samples: number, shards: EnergyShards | undefined): Promise<EnergyProtocolResult> {
   const root = new Rng(seed);
   const dataRng = root.split();
   const initRng = root.split();
@@ -281,7 +303,7 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
   const idx = Array.from({ length: nTrain }, (_, i) => i);
 
   const update = (xb: tf.Tensor, yb: tf.Tensor): tf.Scalar => {
-    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(methodPredict(cfg.method, net, xb, TRAIN_ITERATIONS, solverRng, samples), yb))) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(methodPredict(cfg.method, net, xb, TRAIN_ITERATIONS, solverRng, samples, shards), yb))) as tf.Scalar, vars);
     const clipped = clipGlobalNorm(grads, p.clipNorm);
     optimizer.applyGradients(clipped.grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
     tf.dispose([...Object.values(clipped.grads), clipped.norm]);
@@ -333,8 +355,8 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
     trainMs += performance.now() - g0;
     tf.dispose([xb, yb]);
     if (done % p.evalEvery === 0 || done >= p.updates) {
-      const trainMse = methodMse(cfg.method, net, data.xTrain, data.yTrain, TRAIN_ITERATIONS, evalRng, samples);
-      const testMse = hasTest ? methodMse(cfg.method, net, data.xTest, data.yTest, TRAIN_ITERATIONS, evalRng, samples) : null;
+      const trainMse = methodMse(cfg.method, net, data.xTrain, data.yTrain, TRAIN_ITERATIONS, evalRng, samples, shards);
+      const testMse = hasTest ? methodMse(cfg.method, net, data.xTest, data.yTest, TRAIN_ITERATIONS, evalRng, samples, shards) : null;
       if (!Number.isFinite(trainMse) || (testMse !== null && !Number.isFinite(testMse))) {
         throw new Error(`${cfg.protocol}/${cfg.method} seed ${seed}: the MSE became non-finite at update ${done} (train ${trainMse}, test ${testMse})`);
       }
@@ -366,7 +388,7 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
   lossSum.dispose();
   optimizer.dispose();
   const ablationSet = hasTest && cfg.protocol === 'novas' ? { x: data.xTest, y: data.yTest } : { x: data.xTrain, y: data.yTrain };
-  const ablation = cfg.ablation === false ? [] : ABLATION_RANGE.map((T) => ({ iterations: T, mse: methodMse(cfg.method, net, ablationSet.x, ablationSet.y, T, new Rng(seed + 1000 * T), samples) }));
+  const ablation = cfg.ablation === false ? [] : ABLATION_RANGE.map((T) => ({ iterations: T, mse: methodMse(cfg.method, net, ablationSet.x, ablationSet.y, T, new Rng(seed + 1000 * T), samples, shards) }));
   net.dispose();
   const last = rows[rows.length - 1];
   const bestRow = rows.reduce((b, r) => (r.trainMse < b.trainMse ? r : b), rows[0] ?? { trainMse: NaN, update: 0 });
@@ -384,6 +406,7 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
     msPerUpdate: ms.length ? ms[Math.floor(ms.length / 2)]! : NaN,
     memory,
     ablation,
+    threads: shards?.threads ?? 1,
     seconds: (performance.now() - t0) / 1000,
   };
 }

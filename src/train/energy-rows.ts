@@ -43,19 +43,21 @@ export function checkEnergyLayers(who: string, L: EnergyLayers): void {
   }
 }
 
-/** Rows (x_r, y_r) as the network's input `[R, 2]`. */
-function inputRows(xs: Float32Array, ys: Float32Array | Float64Array): tf.Tensor2D {
+/** Rows (x_r, y_r) as the network's input `[R, 2]`, or with `ones` as (x_r, y_r, 1) `[R, 3]` (for the VJP's bias). */
+function inputRows(xs: Float32Array, ys: Float32Array | Float64Array, ones = false): tf.Tensor2D {
   const R = xs.length;
-  const inp = new Float32Array(2 * R);
+  const w = ones ? 3 : 2;
+  const inp = new Float32Array(w * R);
   for (let r = 0; r < R; r++) {
-    inp[2 * r] = xs[r]!;
-    inp[2 * r + 1] = ys[r]!;
+    inp[w * r] = xs[r]!;
+    inp[w * r + 1] = ys[r]!;
+    if (ones) inp[w * r + 2] = 1;
   }
-  return tf.tensor2d(inp, [R, 2]);
+  return tf.tensor2d(inp, [R, w]);
 }
 
 export interface EnergyRowsOptions {
-  /** Receives what `energyRowsVjp` needs: the input `[R, 2]`, then per hidden layer a_l and φ'(z_l) `[R, H_l]` (the caller owns them). */
+  /** Receives what `energyRowsVjp` needs: the input with a ones column `[R, 3]`, then per hidden layer a_l and φ'(z_l) `[R, H_l]` (the caller owns them). */
   keep?: tf.Tensor[];
   /** Also return the slope ∂E/∂y `[R]`. */
   slope?: boolean;
@@ -67,14 +69,14 @@ export interface EnergyRowsOptions {
  * @example
  * const { E } = energyRows(layers, Float32Array.of(1, 1), Float64Array.of(0, 2)) // E(1, 0), E(1, 2)
  */
-export function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float64Array, o: EnergyRowsOptions = {}): { E: Float32Array; slope: Float32Array | null } {
+export function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float32Array | Float64Array, o: EnergyRowsOptions = {}): { E: Float32Array; slope: Float32Array | null } {
   const R = xs.length;
   const act = SLOPES[L.activation]!;
   const keep = o.keep ?? null;
   const kept: tf.Tensor[] = [];
   const out = tf.tidy(() => {
     let h: tf.Tensor = inputRows(xs, ys);
-    if (keep) kept.push(tf.keep(h));
+    if (keep) kept.push(tf.keep(inputRows(xs, ys, true)));
     // The tangent of the input along y: the rows' second coordinate.
     let t: tf.Tensor | null = o.slope ? tf.tensor2d(new Float32Array(2 * R).map((_, i) => i & 1), [R, 2]) : null;
     const last = L.weights.length - 1;
@@ -115,15 +117,21 @@ export function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float64Array, 
 export function energyRowsVjp(L: EnergyLayers, saved: tf.Tensor[], g: Float32Array): { dW: tf.Tensor[]; db: tf.Tensor[] } {
   return tf.tidy(() => {
     const last = L.weights.length - 1;
-    const input = (l: number): tf.Tensor => (l === 0 ? saved[0]! : saved[2 * l - 1]!);
+    const input = (l: number): tf.Tensor => saved[2 * l - 1]!;
+    // Column sums as a product with a row of ones (a Sum over axis 0 transposes first on wasm).
+    const ones = tf.ones([1, g.length]) as tf.Tensor2D;
     let gz: tf.Tensor = tf.tensor2d(g, [g.length, 1]);
     const dW: tf.Tensor[] = new Array(last + 1);
     const db: tf.Tensor[] = new Array(last + 1);
-    for (let l = last; l >= 0; l--) {
+    for (let l = last; l > 0; l--) {
       dW[l] = tf.matMul(tf.transpose(input(l)) as tf.Tensor2D, gz as tf.Tensor2D);
-      db[l] = tf.sum(gz, 0);
-      if (l > 0) gz = tf.mul(tf.matMul(gz as tf.Tensor2D, tf.transpose(L.weights[l]!) as tf.Tensor2D), saved[2 * l]!);
+      db[l] = tf.reshape(tf.matMul(ones, gz as tf.Tensor2D), [-1]);
+      gz = tf.mul(tf.matMul(gz as tf.Tensor2D, tf.transpose(L.weights[l]!) as tf.Tensor2D), saved[2 * l]!);
     }
+    // The input layer is narrow: (gzᵀ [a₀, 1])ᵀ packs the [R, 3] input, not the [R, H] cotangent.
+    const g0 = tf.transpose(tf.matMul(tf.transpose(gz) as tf.Tensor2D, saved[0] as tf.Tensor2D));
+    dW[0] = tf.slice(g0, [0, 0], [2, -1]);
+    db[0] = tf.reshape(tf.slice(g0, [2, 0], [1, -1]), [-1]);
     return { dW, db };
   });
 }
@@ -136,6 +144,8 @@ export interface EnergyRowsForward {
   saved: tf.Tensor[] | null;
   /** ḡE of each saved row `[R']` from ḡŷ `[B]`. */
   rowCotangents: (dy: Float32Array) => Float32Array;
+  /** The VJP over the saved rows when they are not all here (energy-shards.ts); default `energyRowsVjp`. */
+  vjp?: (saved: tf.Tensor[], g: Float32Array) => { dW: tf.Tensor[]; db: tf.Tensor[] };
 }
 
 /**
@@ -161,7 +171,8 @@ export function energyRowsOp(who: string, layers: EnergyLayers, x: tf.Tensor, N:
     }
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       if (!r.saved) throw new Error(`${who}: backward called on a forward run outside a gradient tape`);
-      const { dW, db } = energyRowsVjp(layers, saved, r.rowCotangents(dy.dataSync() as Float32Array));
+      const g = r.rowCotangents(dy.dataSync() as Float32Array);
+      const { dW, db } = r.vjp ? r.vjp(saved, g) : energyRowsVjp(layers, saved, g);
       return [tf.zerosLike(args[0]!), ...dW, ...db];
     };
     return { value: tf.tensor1d(Float32Array.from(r.value), 'float32'), gradFunc };

@@ -17,6 +17,7 @@ const result = (method: 'gd-10' | 'dcem', seed: number, mse: number, ablation: b
   msPerUpdate: 10 + seed,
   memory: { peakBytes: 2e6, kernels: 100 },
   ablation: ablation ? Array.from({ length: 20 }, (_, i) => ({ iterations: i + 1, mse: mse * (1 + Math.abs(i + 1 - 10)) })) : [],
+  threads: 1,
   seconds: 1,
 });
 
