@@ -109,14 +109,16 @@ export function protocolTable(results: EnergyProtocolResult[]): Row[] {
 /** The learning-curve and ablation PNGs of a set of results. */
 export function protocolPlots(results: EnergyProtocolResult[], protocol: ProtocolName): { curves: Buffer; ablation: Buffer | null } {
   const methods = [...new Set(results.map((r) => r.method))];
+  // The curve of the MSE the scheduler watches: the training points (dcem) or the held-out points (novas).
+  const heldOut = results[0]?.settings.schedulerOn === 'test';
   const curves = plotLearningCurve({
     curves: methods.map((m) => {
       const rs = results.filter((r) => r.method === m);
-      return { label: m, seeds: rs.map((r) => r.rows.map((row) => Math.log10(row.trainMse))), x: rs[0]!.rows.map((row) => row.update) };
+      return { label: m, seeds: rs.map((r) => r.rows.map((row) => Math.log10((heldOut ? row.testMse : row.trainMse) ?? NaN))), x: rs[0]!.rows.map((row) => row.update) };
     }),
-    title: `${protocol} protocol: training MSE`,
+    title: `${protocol} protocol: ${heldOut ? 'held-out' : 'training'} MSE`,
     xLabel: 'updates',
-    yLabel: 'log10 MSE (training points)',
+    yLabel: `log10 MSE (${heldOut ? 'held-out' : 'training'} points)`,
     target: { label: 'target 1e-3', value: -3 },
     width: 640,
     height: 420,

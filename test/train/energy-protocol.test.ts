@@ -91,8 +91,17 @@ describe('energy protocols', () => {
     const r = await trainEnergyProtocol({ protocol: 'novas', method: 'novas', samples: 10, overrides: { points: 40, batch: 4, hidden: [8], updates: 4, evalEvery: 2, patience: 0 } }, 1);
     expect(r.rows.map((x) => x.update)).toEqual([2, 4]);
     expect(r.rows.every((x) => x.testMse !== null && Number.isFinite(x.testMse))).toBe(true);
+    // The training MSE only every trainEvalEvery updates and at the last evaluation.
+    expect(r.rows.map((x) => x.trainMse === null)).toEqual([true, false]);
+    expect(r.final.trainMse).toBe(r.rows[1]!.trainMse);
     expect(r.ablation.map((a) => a.iterations)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(r.ablation.every((a) => Number.isFinite(a.mse))).toBe(true);
     expect(r.settings.testFraction).toBe(0.25);
+  }, 120_000);
+
+  it('stops at the first evaluation past maxSeconds, with the training MSE of that row', async () => {
+    const r = await trainEnergyProtocol({ protocol: 'novas', method: 'novas', samples: 10, maxSeconds: 1e-6, ablation: false, overrides: { points: 40, batch: 4, hidden: [8], updates: 8, evalEvery: 2 } }, 1);
+    expect([r.stoppedBy, r.updates, r.rows.length]).toEqual(['time', 2, 1]);
+    expect(Number.isFinite(r.final.trainMse)).toBe(true);
   }, 120_000);
 });
