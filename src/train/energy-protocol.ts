@@ -280,8 +280,9 @@ export async function trainEnergyProtocol(cfg: EnergyProtocolConfig, seed: numbe
   if (!(METHOD_NAMES as readonly string[]).includes(cfg.method)) throw new Error(`method: unknown "${cfg.method}"; expected one of ${METHOD_NAMES.join(', ')}`);
   const p = resolveProtocol(cfg.protocol, cfg.overrides);
   const samples = cfg.samples ?? 100;
-  const threads = cfg.method === 'novas' ? (cfg.threads ?? 1) : 1;
-  if (!Number.isInteger(cfg.threads ?? 1) || (cfg.threads ?? 1) < 1) throw new Error(`threads: expected a positive integer (got ${cfg.threads})`);
+  const asked = cfg.threads ?? 1;
+  if (!Number.isInteger(asked) || asked < 1) throw new Error(`threads: expected a positive integer (got ${cfg.threads})`);
+  const threads = cfg.method === 'novas' ? asked : 1;
   const shards = threads > 1 ? await EnergyShards.start({ threads, backend: currentBackend()?.name ?? 'wasm' }) : undefined;
   try {
     return await trainWith(cfg, seed, p, samples, shards);

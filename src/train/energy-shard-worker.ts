@@ -1,5 +1,5 @@
 // One worker thread of EnergyShards (energy-shards.ts): loads its own backend, then serves commands from
-// the shared control array until told to close. The loop blocks in Atomics.wait between commands, so
+// the shared control array until told to close. Between commands the loop polls, then blocks in Atomics.wait, so
 // everything it needs beyond the control array comes by message, taken with receiveMessageOnPort.
 //   configure  a new data buffer, the layers' shapes and the activation (a ShardConfig message)
 //   weights    rebuild the layer tensors from the buffer's parameter block
@@ -10,7 +10,7 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../tensor/backend.ts';
 import { energyRows, energyRowsVjp, type EnergyLayers } from './energy-rows.ts';
-import { CMD, CTL, ERR_BYTES, SPIN_MS, shardLayout, type ShardConfig } from './energy-shards.ts';
+import { CMD, CTL, ERR_BYTES, SPIN_MS, flattenLayers, shardLayout, type ShardConfig } from './energy-shards.ts';
 
 const { ctl: ctlBuf, err: errBuf, port, backend } = workerData as { ctl: SharedArrayBuffer; err: SharedArrayBuffer; port: MessagePort; backend: string };
 const ctl = new Int32Array(ctlBuf);
@@ -81,14 +81,7 @@ function run(cmd: number): void {
   if (cmd === CMD.vjp) {
     if (!kept || kept.token !== ctl[CTL.token]) throw new Error(`vjp: the rows of taped forward ${ctl[CTL.token]} are not kept (kept: ${kept?.token ?? 'none'})`);
     const { dW, db } = energyRowsVjp(kept.layers, kept.tensors, data.slice(layout.g, layout.g + R));
-    let o = layout.grad;
-    for (let l = 0; l < dW.length; l++) {
-      for (const t of [dW[l]!, db[l]!]) {
-        const v = t.dataSync() as Float32Array;
-        data.set(v, o);
-        o += v.length;
-      }
-    }
+    flattenLayers(dW, db, data, layout.grad);
     tf.dispose([...dW, ...db]);
     dropKept();
     return;

@@ -18,7 +18,7 @@ import { energyRows, energyRowsVjp, type EnergyLayers } from './energy-rows.ts';
 import { defaultWorkers } from '../exec/threads.ts';
 
 /** Slots of the control array shared with each worker. */
-export const CTL = { seq: 0, done: 1, cmd: 2, status: 3, rows: 4, keep: 5, weights: 6, token: 7, errLen: 8, size: 16 } as const;
+export const CTL = { seq: 0, done: 1, cmd: 2, status: 3, rows: 4, keep: 5, token: 6, errLen: 7, size: 16 } as const;
 /** Commands; their arguments are in the control array and the data buffer. */
 export const CMD = { forward: 1, vjp: 2, weights: 3, configure: 4, close: 5 } as const;
 /**
@@ -50,11 +50,11 @@ export function shardLayout(shapes: Array<[number, number]>, capacity: number): 
   return { params, x, y, E, g, grad, floats: grad + params };
 }
 
-/** Writes layers [W_0, b_0, W_1, b_1, …] flattened into `out` from offset 0. */
-function flattenLayers(L: EnergyLayers, out: Float32Array): void {
-  let o = 0;
-  for (let l = 0; l < L.weights.length; l++) {
-    for (const t of [L.weights[l]!, L.biases[l]!]) {
+/** Writes [W_0, b_0, W_1, b_1, …] flattened into `out` from `offset` (the layers, or their gradients). */
+export function flattenLayers(weights: tf.Tensor[], biases: tf.Tensor[], out: Float32Array, offset = 0): void {
+  let o = offset;
+  for (let l = 0; l < weights.length; l++) {
+    for (const t of [weights[l]!, biases[l]!]) {
       const v = t.dataSync() as Float32Array;
       out.set(v, o);
       o += v.length;
@@ -68,9 +68,6 @@ interface Shard {
   ctl: Int32Array;
   err: Uint8Array;
   seq: number;
-  /** This shard's rows in the current forward. */
-  lo: number;
-  hi: number;
 }
 
 export interface EnergyShardsOptions {
@@ -97,7 +94,6 @@ export class EnergyShards {
   /** Each worker's data buffer. */
   private views: Float32Array[] = [];
   private weightIds: unknown[] = [];
-  private weightsVersion = 0;
   private token = 0;
   private closed = false;
 
@@ -128,7 +124,7 @@ export class EnergyShards {
         const errBuf = new SharedArrayBuffer(ERR_BYTES);
         const { port1, port2 } = new MessageChannel();
         const worker = new Worker(workerBootstrap(entry), { eval: true, workerData: { ctl: ctlBuf, err: errBuf, port: port2, backend: o.backend ?? 'wasm' }, transferList: [port2] });
-        shards.push({ worker, port: port1, ctl: new Int32Array(ctlBuf), err: new Uint8Array(errBuf), seq: 0, lo: 0, hi: 0 });
+        shards.push({ worker, port: port1, ctl: new Int32Array(ctlBuf), err: new Uint8Array(errBuf), seq: 0 });
       }
       await Promise.all(
         shards.map(
@@ -165,14 +161,15 @@ export class EnergyShards {
     const bounds = Array.from({ length: this.threads + 1 }, (_, i) => Math.round((i * R) / this.threads));
     const lay = this.prepare(L, Math.max(...bounds.slice(1).map((b, i) => b - bounds[i]!)));
     const token = keep ? ++this.token : 0;
+    // Worker i takes rows [bounds[i + 1], bounds[i + 2]).
+    const lo = (i: number) => bounds[i + 1]!;
+    const hi = (i: number) => bounds[i + 2]!;
     this.shards.forEach((s, i) => {
-      s.lo = bounds[i + 1]!;
-      s.hi = bounds[i + 2]!;
-      if (s.hi === s.lo) return;
+      if (hi(i) === lo(i)) return;
       const d = this.views[i]!;
-      d.set(xs.subarray(s.lo, s.hi), lay.x);
-      d.set(ys.subarray(s.lo, s.hi), lay.y);
-      s.ctl[CTL.rows] = s.hi - s.lo;
+      d.set(xs.subarray(lo(i), hi(i)), lay.x);
+      d.set(ys.subarray(lo(i), hi(i)), lay.y);
+      s.ctl[CTL.rows] = hi(i) - lo(i);
       s.ctl[CTL.keep] = keep ? 1 : 0;
       s.ctl[CTL.token] = token;
       this.issue(s, CMD.forward);
@@ -181,9 +178,9 @@ export class EnergyShards {
     const local = energyRows(L, xs.subarray(0, bounds[1]), ys.subarray(0, bounds[1]), keep ? { keep } : {});
     E.set(local.E, 0);
     this.shards.forEach((s, i) => {
-      if (s.hi === s.lo) return;
+      if (hi(i) === lo(i)) return;
       this.wait(s, i);
-      E.set(this.views[i]!.subarray(lay.E, lay.E + s.hi - s.lo), s.lo);
+      E.set(this.views[i]!.subarray(lay.E, lay.E + hi(i) - lo(i)), lo(i));
     });
     return { E, save: keep ? { token, bounds } : null };
   }
@@ -261,11 +258,9 @@ export class EnergyShards {
     const ids = [...L.weights, ...L.biases].map((t) => t.dataId);
     if (this.shards.length && (ids.length !== this.weightIds.length || ids.some((id, i) => id !== this.weightIds[i]))) {
       this.weightIds = ids;
-      this.weightsVersion++;
-      flattenLayers(L, this.views[0]!);
+      flattenLayers(L.weights, L.biases, this.views[0]!);
       this.shards.forEach((s, i) => {
         if (i > 0) this.views[i]!.set(this.views[0]!.subarray(0, layout.params));
-        s.ctl[CTL.weights] = this.weightsVersion;
         this.issue(s, CMD.weights);
       });
       this.shards.forEach((s, i) => this.wait(s, i));
