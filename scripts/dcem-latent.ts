@@ -1,24 +1,25 @@
 // DCEM's latent action embedding on the cart-pole (Amos & Yarats 2020, §5.2 and App. C's improvement-factor
 // figure; facebookresearch/dcem exps/cartpole_emb.py). A decoder D_θ: [−1, 1]² → U^H (H 20) is trained
-// through DCEM (src/train/latent-embedding.ts) on the ground-truth twin of CartPoleSwingUp-v0
-// (envs/cartpole-swingup.ts, planning cost with its track penalty), from the paper's start distribution
-// x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1).
+// through DCEM (src/train/latent-embedding.ts) on the ground-truth twin of a cart-pole task
+// (scripts/lib/latent-tasks.ts: the paper's mpc.pytorch CartpoleDx by default, or CartPoleSwingUp-v0), from
+// the paper's start distribution x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1).
 // Planners compared, each from a cold start at every call:
 //   untrained   latent DCEM (100 samples, 10 elites, 10 iterations, τ 1, σ₀ 0.5) over the initial decoder
 //   trained     the same over the decoder with the best validation cost
 //   expert      CEM over the full space U^H: 1000 samples, 10 elites, 10 iterations, σ₀ = 0.5·(hi − lo),
 //               hard top-k (DCEM with τ = EXPERT_TEMP; the paper's expert has temp None)
 //   full-100    the same CEM with the latent planner's budget (100 samples), for scale
+//   full-100x30 100 samples, 10 elites, 30 iterations: the released code's `full_ctrl_opts`, whose cost the
+//               paper's notebook may divide by (its `solve_full` is marked as out of date)
 // Metrics: (1) the paper's: mean planned cost C = J(x0, plan) over fixed evaluation starts (J = Σ_t cost, the
 // cost is negative when the pole is up), and the improvement factor IF = C_planner / C_expert (the notebook's
 // best_val / full_cost; both negative, so IF > 1 means a lower cost than the expert). (2) closed loop: MPC
-// episodes on the env (analytic physics) from fixed starts, return R = Σ_t reward; R_planner / R_expert.
+// episodes on the task's env from fixed starts, return R = Σ_t reward; R_planner / R_expert.
 // Rows (per update: validation cost) go to <out>/epochs.jsonl as they happen; each finished seed to
 // done.jsonl (a rerun resumes); the table to <out>/dcem-latent.json; PNGs: validation curves (cost and IF),
 // decoded sequences before and after training, closed-loop cos θ.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { CartPoleSwingUpEnv, cartPoleSwingUpSystem } from '../envs/cartpole-swingup.ts';
 import { compileSystem } from '../src/models/system/compile.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { LatentDecoder } from '../src/models/latent-decoder.ts';
@@ -30,6 +31,7 @@ import { LATENT_PLAN_DEFAULTS, planFullSpace, planLatent, trainLatentDecoder, ty
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
 import { initExperimentBackend } from './lib/experiment-backend.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
+import { latentTasks, type LatentTask } from './lib/latent-tasks.ts';
 
 /** The paper's figure: improvement factors of DCEM (latent dim 2, τ ∈ {1, 0.1, 0}) between ≈ 1.08 and 1.18. */
 export const PAPER_FACTOR = { low: 1.08, high: 1.18, pcaBaseline: 1.0675 } as const;
@@ -38,8 +40,13 @@ export const EXPERT_TEMP = 1000;
 const LOW = [-1];
 const HIGH = [1];
 
+/** The task run when --task is not given: the paper's. */
+export const DEFAULT_LATENT_TASK = 'cartpole-dx';
+
 export interface LatentOptions {
   quick: boolean;
+  /** A name in latentTasks (default DEFAULT_LATENT_TASK). */
+  task?: string;
   seeds?: number;
   steps?: number;
   hidden?: number;
@@ -47,6 +54,7 @@ export interface LatentOptions {
   episodes?: number;
   episodeSteps?: number;
   expertSamples?: number;
+  evalEvery?: number;
   seed: number;
   out: string;
   log?: (line: string) => void;
@@ -57,9 +65,10 @@ export function latentConfig(o: LatentOptions) {
   const plan: Required<LatentPlanOptions> = q ? { ...LATENT_PLAN_DEFAULTS, samples: 20, elites: 4, iterations: 3 } : { ...LATENT_PLAN_DEFAULTS };
   return {
     experiment: 'dcem-latent',
+    task: o.task ?? DEFAULT_LATENT_TASK,
     quick: q,
     seeds: o.seeds ?? (q ? 1 : 3),
-    steps: o.steps ?? (q ? 4 : 200),
+    steps: o.steps ?? (q ? 4 : 2000),
     batch: 1,
     lr: o.lr ?? 1e-3,
     clip: 1,
@@ -69,9 +78,13 @@ export function latentConfig(o: LatentOptions) {
     horizon: q ? 6 : 20,
     plan,
     expert: { ...plan, samples: o.expertSamples ?? (q ? 60 : 1000), temp: EXPERT_TEMP, initStd: 0.5 },
+    /** The released code's `full_ctrl_opts` (10 elites, hard top-k, σ₀ 0.5·(hi − lo)). */
+    codeExpert: { samples: q ? 20 : 100, iterations: q ? 4 : 30 },
     valStarts: q ? 3 : 32,
     evalStarts: q ? 4 : 100,
-    evalEvery: q ? 2 : 10,
+    evalEvery: o.evalEvery ?? (q ? 2 : 50),
+    /** ReduceLROnPlateau on the validation cost, as the paper (whose validations are 100 updates apart). */
+    plateau: { patience: 20, factor: 0.5 },
     episodes: o.episodes ?? (q ? 2 : 10),
     episodeSteps: o.episodeSteps ?? (q ? 5 : 100),
     seed: o.seed,
@@ -101,8 +114,8 @@ function latentPlanner(dec: LatentDecoder, twin: Twin, plan: LatentPlanOptions):
   return (x0, rng) => planLatent(dec, twin.dynamics, twin.cost, x0, { ...plan, rng, backward: 'none' });
 }
 
-function fullPlanner(twin: Twin, cfg: LatentConfig, samples: number): Planner {
-  return (x0, rng) => planFullSpace(twin.dynamics, twin.cost, x0, { ...cfg.expert, samples, horizon: cfg.horizon, low: LOW, high: HIGH, rng });
+function fullPlanner(twin: Twin, cfg: LatentConfig, samples: number, iterations = cfg.expert.iterations): Planner {
+  return (x0, rng) => planFullSpace(twin.dynamics, twin.cost, x0, { ...cfg.expert, samples, iterations, horizon: cfg.horizon, low: LOW, high: HIGH, rng });
 }
 
 /** Planned costs `[V]` from starts `[V·nx]` with the noise of `seed`. */
@@ -125,15 +138,12 @@ interface ClosedLoop {
   cosTheta: number[];
 }
 
-/** MPC episodes on the env (analytic physics) from starts `[K·nx]`: each step plans from scratch and applies u_0. */
-function closedLoop(planner: Planner, starts: Float32Array, steps: number, seed: number): ClosedLoop {
+/** MPC episodes on the task's env from starts `[K·nx]`: each step plans from scratch and applies u_0. */
+function closedLoop(task: LatentTask, planner: Planner, starts: Float32Array, steps: number, seed: number): ClosedLoop {
   const K = starts.length / 5;
-  const envs = Array.from({ length: K }, () => new CartPoleSwingUpEnv({ physics: 'analytic' }));
-  const obs: Float32Array[] = envs.map((e, k) => {
-    e.reset({ seed: seed + k });
-    const s = starts.subarray(k * 5, k * 5 + 5);
-    return e.setState({ x: s[0]!, xDot: s[1]!, theta: Math.atan2(s[3]!, s[2]!), thetaDot: s[4]! });
-  });
+  const started = Array.from({ length: K }, (_, k) => task.envAt(starts.subarray(k * 5, k * 5 + 5), seed + k));
+  const envs = started.map((e) => e.env);
+  const obs: Float32Array[] = started.map((e) => e.obs);
   const returns = new Array<number>(K).fill(0);
   const done = new Array<boolean>(K).fill(false);
   const cosTheta: number[] = [obs[0]![2]!];
@@ -157,7 +167,7 @@ function closedLoop(planner: Planner, starts: Float32Array, steps: number, seed:
       cosTheta.push(done[0] ? NaN : obs[0]![2]!);
     }
   } finally {
-    for (const e of envs) e.close();
+    for (const e of envs) e.close?.();
   }
   return { returns, cosTheta };
 }
@@ -192,7 +202,7 @@ function decodedGrid(dec: LatentDecoder): number[][] {
   return GRID.map((_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
 }
 
-function runSeed(cfg: LatentConfig, twin: Twin, s: number, starts: { val: Float32Array; evalSet: Float32Array; episodes: Float32Array }, book: EpochLog<unknown>, log: (l: string) => void): SeedSummary {
+function runSeed(cfg: LatentConfig, task: LatentTask, twin: Twin, s: number, starts: { val: Float32Array; evalSet: Float32Array; episodes: Float32Array }, book: EpochLog<unknown>, log: (l: string) => void): SeedSummary {
   const dec = new LatentDecoder({ latentDim: cfg.latentDim, horizon: cfg.horizon, actionDim: 1, low: LOW, high: HIGH, hidden: cfg.hidden, hiddenLayers: cfg.hiddenLayers, rng: new Rng(s) });
   try {
     const model = `seed-${s}`;
@@ -200,7 +210,7 @@ function runSeed(cfg: LatentConfig, twin: Twin, s: number, starts: { val: Float3
     const evalSeed = cfg.seed * 7919 + 11;
     const summarize = (): PlannerSummary => {
       const costs = plannedCosts(planner, starts.evalSet, evalSeed);
-      const cl = closedLoop(planner, starts.episodes, cfg.episodeSteps, evalSeed);
+      const cl = closedLoop(task, planner, starts.episodes, cfg.episodeSteps, evalSeed);
       return { costs, returns: cl.returns, cosTheta: cl.cosTheta };
     };
     const decodedBefore = decodedGrid(dec);
@@ -209,15 +219,15 @@ function runSeed(cfg: LatentConfig, twin: Twin, s: number, starts: { val: Float3
     let lossSum = 0, lossN = 0;
     const t0 = performance.now();
     const r = trainLatentDecoder(dec, twin.dynamics, twin.cost, {
-      steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, clip: cfg.clip, evalEvery: cfg.evalEvery, plan: cfg.plan,
+      steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, clip: cfg.clip, evalEvery: cfg.evalEvery, plateau: cfg.plateau, plan: cfg.plan,
       sampleStarts: paperStarts, valStarts: starts.val, seed: s,
       onStep: ({ loss }) => {
         lossSum += loss;
         lossN++;
       },
-      onEval: ({ step, valCost, best }) => {
+      onEval: ({ step, valCost, best, lr }) => {
         const train = lossN ? lossSum / lossN : null;
-        book.append({ model, epoch: step, val_cost: valCost, train_loss: train, best });
+        book.append({ model, epoch: step, val_cost: valCost, train_loss: train, best, lr });
         if (step > 0) log(`${model} update ${String(step).padStart(5)}/${cfg.steps}: train loss ${train!.toFixed(3)} (mean since last), validation cost ${valCost.toFixed(3)}${best ? ' (best)' : ''}`);
         lossSum = 0;
         lossN = 0;
@@ -250,7 +260,8 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
   const cfg = latentConfig(o);
   const log = o.log ?? ((s: string) => console.log(s));
   const book = new EpochLog<unknown>(o.out, cfg);
-  const twin = compileSystem(cartPoleSwingUpSystem);
+  const task = latentTasks.get(cfg.task, 'dcem-latent --task');
+  const twin = compileSystem(task.system);
   try {
     const starts = {
       val: paperStarts(new Rng(cfg.seed * 7919 + 1), cfg.valStarts),
@@ -258,23 +269,24 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       episodes: paperStarts(new Rng(cfg.seed * 7919 + 3), cfg.episodes),
     };
     const evalSeed = cfg.seed * 7919 + 11;
-    const baseline = (name: string, samples: number): PlannerSummary & { valCost: number } => {
+    const baseline = (name: string, samples: number, iterations?: number): PlannerSummary & { valCost: number } => {
       const prev = book.finished(name) as (PlannerSummary & { valCost: number }) | undefined;
       if (prev) {
         log(`${name}: finished in an earlier run`);
         return prev;
       }
-      const p = fullPlanner(twin, cfg, samples);
+      const p = fullPlanner(twin, cfg, samples, iterations);
       const costs = plannedCosts(p, starts.evalSet, evalSeed);
       const valCost = mean(plannedCosts(p, starts.val, evalSeed));
-      const cl = closedLoop(p, starts.episodes, cfg.episodeSteps, evalSeed);
+      const cl = closedLoop(task, p, starts.episodes, cfg.episodeSteps, evalSeed);
       const s = { costs, returns: cl.returns, cosTheta: cl.cosTheta, valCost };
       book.finish(name, s);
-      log(`${name} (full-space CEM, ${samples} samples): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
+      log(`${name} (full-space CEM, ${samples} samples, ${iterations ?? cfg.expert.iterations} iterations): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
       return s;
     };
     const expert = baseline('expert', cfg.expert.samples);
     const full100 = baseline('full-100', cfg.plan.samples);
+    const code = baseline('full-100x30', cfg.codeExpert.samples, cfg.codeExpert.iterations);
     const seeds: Array<{ seed: number; s: SeedSummary }> = [];
     for (let i = 0; i < cfg.seeds; i++) {
       const seed = cfg.seed + i;
@@ -282,22 +294,25 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       let s = book.finished(name) as SeedSummary | undefined;
       if (s) log(`${name}: finished in an earlier run`);
       else {
-        s = runSeed(cfg, twin, seed, starts, book, log);
+        s = runSeed(cfg, task, twin, seed, starts, book, log);
         book.finish(name, s);
       }
       seeds.push({ seed, s });
     }
-    const cE = mean(expert.costs), rE = mean(expert.returns);
+    const cE = mean(expert.costs), rE = mean(expert.returns), cC = mean(code.costs);
+    const shown = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
     const row = (planner: string, seed: number | string, p: PlannerSummary, extra: Row = {}): Row => {
       const c = mean(p.costs), r = mean(p.returns);
       return {
-        planner, seed, 'planned cost': c.toFixed(3), 'IF (cost / expert)': Number.isFinite(improvementFactor(c, cE)) ? improvementFactor(c, cE).toFixed(3) : 'n/a',
-        'return': r.toFixed(2), 'return / expert': (r / rE).toFixed(3), planned_cost: c, planned_cost_sd: sd(p.costs), improvement_factor: improvementFactor(c, cE), closed_loop_return: r, closed_loop_return_sd: sd(p.returns), return_over_expert: r / rE, ...extra,
+        planner, seed, 'planned cost': c.toFixed(3), 'IF (cost / expert)': shown(improvementFactor(c, cE)), [`IF vs N ${cfg.codeExpert.samples} × ${cfg.codeExpert.iterations}`]: shown(improvementFactor(c, cC)),
+        'return': r.toFixed(2), 'return / expert': (r / rE).toFixed(3), planned_cost: c, planned_cost_sd: sd(p.costs), improvement_factor: improvementFactor(c, cE), improvement_factor_code: improvementFactor(c, cC),
+        closed_loop_return: r, closed_loop_return_sd: sd(p.returns), return_over_expert: r / rE, ...extra,
       };
     };
     const rows: Row[] = [
       row('expert (full CEM, N ' + cfg.expert.samples + ')', '', expert),
       row('full CEM, N ' + cfg.plan.samples, '', full100),
+      row(`full CEM, N ${cfg.codeExpert.samples}, ${cfg.codeExpert.iterations} iterations`, '', code),
       ...seeds.flatMap(({ seed, s }) => [
         row('latent, untrained', seed, s.untrained),
         row('latent, trained', seed, s.trained, { best_update: s.bestStep, ms_per_update: Math.round(s.msPerUpdate), val_cost_initial: s.initialValCost, val_cost_best: s.bestValCost }),
@@ -305,17 +320,19 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
     ];
     const fT = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), cE));
     const fU = seeds.map(({ s }) => improvementFactor(mean(s.untrained.costs), cE));
-    const ratio = seeds.map(({ s }) => mean(s.trained.costs) / mean(s.untrained.costs));
+    const fC = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), cC));
+    const ratio = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), mean(s.untrained.costs)));
     const retT = seeds.map(({ s }) => mean(s.trained.returns));
     const retU = seeds.map(({ s }) => mean(s.untrained.returns));
-    log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', 'return', 'return / expert']));
+    log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', `IF vs N ${cfg.codeExpert.samples} × ${cfg.codeExpert.iterations}`, 'return', 'return / expert']));
     const fmt = (v: number[]) => (v.every(Number.isFinite) ? `${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)}` : 'n/a (a planned cost is not negative)');
-    log(`improvement factor (planned cost / expert's, ${cfg.seeds} seeds): trained ${fmt(fT)}, untrained ${fmt(fU)}; trained / untrained ${fmt(ratio)} (paper: trained ${PAPER_FACTOR.low}–${PAPER_FACTOR.high})`);
+    log(`improvement factor (planned cost / expert's, ${cfg.seeds} seeds): trained ${fmt(fT)}, untrained ${fmt(fU)}; trained / untrained ${fmt(ratio)} (paper: trained ${PAPER_FACTOR.low}–${PAPER_FACTOR.high}); trained / the code's full_ctrl_opts CEM ${fmt(fC)}`);
     log(`closed-loop return over ${cfg.episodes} episodes of ${cfg.episodeSteps} steps: trained ${fmt(retT)}, untrained ${fmt(retU)}, expert ${rE.toFixed(2)}`);
     const json = saveReport('dcem-latent', rows, {
       ...cfg,
       expertPlannedCost: cE, expertReturn: rE,
-      improvementFactor: { trained: fT, untrained: fU, trainedOverUntrained: ratio, paper: PAPER_FACTOR },
+      codeExpertPlannedCost: cC,
+      improvementFactor: { trained: fT, untrained: fU, trainedOverUntrained: ratio, trainedOverCodeExpert: fC, paper: PAPER_FACTOR },
       closedLoopReturn: { trained: retT, untrained: retU, expert: rE },
       definition: 'IF = C_planner / C_expert with C the mean planned cost Σ_t cost over the evaluation starts (negative: reward); > 1 means a lower cost than the expert (the paper notebook\'s best_val / full_cost). NaN when a cost is not negative.',
     }, book.dir);
@@ -337,7 +354,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
     ] as const) {
       pngs.push(savePng(path.join(book.dir, file), plotTraces({
         series: seqs.map((u, i) => ({ label: `z = (${GRID[i]![0]}, ${GRID[i]![1]})`, values: u })),
-        title, xLabel: 'plan step', yLabel: 'action (force / 10 N)', width: 800, height: 480,
+        title, xLabel: 'plan step', yLabel: task.actionLabel, width: 800, height: 480,
       })));
     }
     pngs.push(savePng(path.join(book.dir, 'dcem-latent-closed-loop.png'), plotTraces({
@@ -347,7 +364,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
         { label: `expert (N ${cfg.expert.samples})`, values: nanGaps(expert.cosTheta), color: '#1f77b4' },
         { label: `full CEM (N ${cfg.plan.samples})`, values: nanGaps(full100.cosTheta), color: '#2ca02c' },
       ],
-      dt: cartPoleSwingUpSystem.dt, title: 'Closed loop, episode 0: cos θ (1 = upright)', xLabel: 'time (s)', yLabel: 'cos θ', width: 800, height: 480,
+      dt: task.system.dt, title: 'Closed loop, episode 0: cos θ (1 = upright)', xLabel: 'time (s)', yLabel: 'cos θ', width: 800, height: 480,
     })));
     log(`saved ${json}\n${pngs.map((p) => `saved ${p}`).join('\n')}\nrows per update: ${path.join(book.dir, 'epochs.jsonl')}`);
     return { rows, json, pngs, epochs: book.allRows(), factors: { trained: fT, untrained: fU, trainedOverUntrained: ratio } };
@@ -360,6 +377,7 @@ export async function latentMain(values: Record<string, unknown>): Promise<numbe
   await initExperimentBackend(values);
   await runLatent({
     quick: Boolean(values.quick),
+    task: values.task as string | undefined,
     seeds: values.seeds as number | undefined,
     steps: values.steps as number | undefined,
     hidden: values.hidden as number | undefined,
@@ -367,6 +385,7 @@ export async function latentMain(values: Record<string, unknown>): Promise<numbe
     episodes: values.episodes as number | undefined,
     episodeSteps: values['episode-steps'] as number | undefined,
     expertSamples: values['expert-samples'] as number | undefined,
+    evalEvery: values['eval-every'] as number | undefined,
     seed: (values.seed as number | undefined) ?? 0,
     out: String(values.out ?? 'runs/dcem-latent'),
   });

@@ -15,6 +15,7 @@ import '../bench-global-min.ts';
 import '../bench-solvers.ts';
 import '../bench-envs.ts';
 import '../bench-qp.ts';
+import '../bench-tv-qp.ts';
 import '../bench-quality.ts';
 import '../bench-executor.ts';
 import '../bench-web.ts';

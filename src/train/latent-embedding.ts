@@ -9,7 +9,8 @@
 //   θ ← Adam(θ, clip_1(∇_θ L))                          gradient through the decoder and every DCEM iteration
 // The dynamics and cost are fixed (ground-truth twin); only θ learns. Validation: the mean planned cost
 // C(ẑ; x0) over a fixed set of start states with fixed solver noise, every `evalEvery` updates; the weights
-// with the best validation cost are kept (the paper evaluates its best-validation model).
+// with the best validation cost are kept (the paper evaluates its best-validation model). With `plateau`,
+// the validation cost also drives ReduceLROnPlateau (the paper's patience 20, factor 0.5 every 100 updates).
 import * as tf from '@tensorflow/tfjs';
 import type { LatentDecoder } from '../models/latent-decoder.ts';
 import { rolloutCost } from '../models/rollout.ts';
@@ -18,6 +19,7 @@ import { DCEM_DEFAULTS, dcem, type DcemResult } from '../solvers/dcem.ts';
 import type { BackwardMode, Objective } from '../solvers/types.ts';
 import { Rng } from '../tensor/rng.ts';
 import { clipGlobalNorm } from './grad-clip.ts';
+import { ReduceLROnPlateau } from './lr-plateau.ts';
 
 /** The latent planner's settings (the paper's: 100 samples, 10 elites, 10 iterations, τ 1, σ₀ 0.5). */
 export interface LatentPlanOptions {
@@ -107,6 +109,8 @@ export interface LatentTrainConfig {
   clip: number;
   /** Validate every this many updates (and after the last). */
   evalEvery: number;
+  /** Cut the learning rate when the validation cost stops improving (PyTorch's ReduceLROnPlateau). */
+  plateau?: { patience: number; factor: number };
   plan?: LatentPlanOptions;
   /** Fresh start states for one update: `n` rows of `nx`, row-major. */
   sampleStarts: (rng: Rng, n: number) => Float32Array;
@@ -116,7 +120,7 @@ export interface LatentTrainConfig {
   /** Called after every update with its loss (mean planned cost of the batch) and gradient norm. */
   onStep?: (row: { step: number; loss: number; gradNorm: number }) => void;
   /** Called after every validation with the mean planned cost over the validation starts. */
-  onEval?: (row: { step: number; valCost: number; best: boolean }) => void;
+  onEval?: (row: { step: number; valCost: number; best: boolean; lr: number }) => void;
 }
 
 export interface LatentTrainResult {
@@ -154,9 +158,18 @@ export function trainLatentDecoder(decoder: LatentDecoder, model: DynamicsModel,
   const valSeed = cfg.seed + 2_000_003;
   const vars = decoder.variables();
   const opt = tf.train.adam(cfg.lr);
+  const scheduler = cfg.plateau ? new ReduceLROnPlateau({ lr: cfg.lr, ...cfg.plateau }) : undefined;
+  let lr = cfg.lr;
   const initialValCost = validationCost(decoder, model, cost, cfg.valStarts, plan, valSeed);
   let best = { cost: initialValCost, step: 0, weights: decoder.getWeights() };
-  cfg.onEval?.({ step: 0, valCost: initialValCost, best: true });
+  cfg.onEval?.({ step: 0, valCost: initialValCost, best: true, lr });
+  const schedule = (v: number) => {
+    if (!scheduler) return;
+    lr = scheduler.step(v);
+    // tfjs's Adam reads its (protected) learningRate at every applyGradients.
+    (opt as unknown as { learningRate: number }).learningRate = lr;
+  };
+  schedule(initialValCost);
   const trainLosses: number[] = [];
   try {
     for (let step = 1; step <= cfg.steps; step++) {
@@ -182,7 +195,8 @@ export function trainLatentDecoder(decoder: LatentDecoder, model: DynamicsModel,
         const v = validationCost(decoder, model, cost, cfg.valStarts, plan, valSeed);
         const isBest = v < best.cost;
         if (isBest) best = { cost: v, step, weights: decoder.getWeights() };
-        cfg.onEval?.({ step, valCost: v, best: isBest });
+        cfg.onEval?.({ step, valCost: v, best: isBest, lr });
+        schedule(v);
       }
     }
   } finally {

@@ -9,6 +9,7 @@ import { compileSystem } from '../../src/models/system/compile.ts';
 import { defineSystem } from '../../src/models/system/definition.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { latentObjective, planFullSpace, planLatent, trainLatentDecoder, validationCost } from '../../src/train/latent-embedding.ts';
+import { ReduceLROnPlateau } from '../../src/train/lr-plateau.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { expectClose, weightDirectional } from '../models/finite-difference.ts';
 
@@ -87,6 +88,28 @@ describe('latent embedding through DCEM', () => {
     // The best weights reproduce the best validation cost.
     dec.setWeights(r.bestWeights);
     expect(validationCost(dec, dynamics, cost, val, plan, valSeed)).toBeCloseTo(r.bestValCost, 4);
+    dec.dispose();
+    dynamics.dispose();
+  });
+
+  it('with `plateau`, the validation costs drive ReduceLROnPlateau and Adam trains at its rate', () => {
+    const { dynamics, cost } = compileSystem(integrator);
+    const dec = decoder(6);
+    const rows: Array<{ valCost: number; lr: number }> = [];
+    trainLatentDecoder(dec, dynamics, cost, {
+      steps: 12, batch: 1, lr: 1e-6, clip: 1, evalEvery: 2, plateau: { patience: 0, factor: 0.5 },
+      plan: { samples: 10, elites: 3, iterations: 2 }, sampleStarts: starts, valStarts: starts(new Rng(1), 3), seed: 4,
+      onEval: ({ valCost, lr }) => rows.push({ valCost, lr }),
+    });
+    // The rate at each validation is the scheduler's after the validations before it.
+    const replay = new ReduceLROnPlateau({ lr: 1e-6, patience: 0, factor: 0.5 });
+    let lr = 1e-6;
+    for (const r of rows) {
+      expect(r.lr).toBe(lr);
+      lr = replay.step(r.valCost);
+    }
+    // At lr 1e-6 the validation cost hardly moves, so it stops improving and the rate is cut.
+    expect(Math.min(...rows.map((r) => r.lr))).toBeLessThan(1e-6);
     dec.dispose();
     dynamics.dispose();
   });

@@ -1,7 +1,7 @@
-// `diffmpc dcem-latent --quick` through the CLI into a temp dir: the JSON table (finite planned costs,
-// improvement factors and returns for the expert, the full-space baseline and both decoders), the rows per
-// update and the four PNGs (with drawn content) are written; a rerun with the same config resumes from
-// done.jsonl; flags are validated by name.
+// `diffmpc dcem-latent --quick` through the CLI into a temp dir, on both tasks: the JSON table (finite
+// planned costs, improvement factors and returns for the expert, the full-space baseline and both decoders),
+// the rows per update (with the scheduler's rate) and the PNGs (with drawn content) are written; a rerun with
+// the same config resumes from done.jsonl; flags are validated by name.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,7 +39,8 @@ describe('dcem-latent', () => {
     expect(() => parseCommandArgs(c, ['--steps', '0'])).toThrow(/--steps/);
     expect(() => parseCommandArgs(c, ['--expert-sample', '100'])).toThrow(/--expert-samples/);
     expect(() => parseCommandArgs(c, ['--lr', 'x'])).toThrow(/--lr/);
-    expect(parseCommandArgs(c, ['--quick', '--seeds', '2']).values).toMatchObject({ quick: true, seeds: 2 });
+    expect(() => parseCommandArgs(c, ['--task', 'cartpole'])).toThrow(/--task: unknown value "cartpole"; expected one of cartpole-dx, swingup/);
+    expect(parseCommandArgs(c, ['--quick', '--seeds', '2']).values).toMatchObject({ quick: true, seeds: 2, task: 'cartpole-dx' });
   });
 
   it('defines the improvement factor only for negative costs (the paper\'s sign)', () => {
@@ -51,26 +52,38 @@ describe('dcem-latent', () => {
 
   it('--quick writes the table, the rows per update and the PNGs, and resumes', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'diffmpc-dcem-latent-'));
-    const r = cli(['--quick', '--out', out]);
+    const r = cli(['--quick', '--task', 'swingup', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^backend: cpu/m);
     expect(r.stdout).toMatch(/improvement factor \(planned cost \/ expert's, 1 seeds\): trained \d/);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'dcem-latent.json'), 'utf8'));
-    expect(saved.rows.map((x: { planner: string }) => x.planner)).toEqual(['expert (full CEM, N 60)', 'full CEM, N 20', 'latent, untrained', 'latent, trained']);
+    expect(saved.rows.map((x: { planner: string }) => x.planner)).toEqual(['expert (full CEM, N 60)', 'full CEM, N 20', 'full CEM, N 20, 4 iterations', 'latent, untrained', 'latent, trained']);
     for (const row of saved.rows) {
       for (const k of ['planned_cost', 'closed_loop_return', 'return_over_expert']) expect(Number.isFinite(row[k]), `${row.planner} ${k}`).toBe(true);
     }
-    for (const k of ['trained', 'untrained', 'trainedOverUntrained']) expect(saved.meta.improvementFactor[k].every(Number.isFinite)).toBe(true);
+    for (const k of ['trained', 'untrained', 'trainedOverUntrained', 'trainedOverCodeExpert']) expect(saved.meta.improvementFactor[k].every(Number.isFinite)).toBe(true);
     const rows = fs.readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.epoch)).toEqual([0, 2, 4]);
-    for (const x of rows) expect(Number.isFinite(x.val_cost)).toBe(true);
+    for (const x of rows) expect(Number.isFinite(x.val_cost) && x.lr === 1e-3).toBe(true);
     for (const png of ['curves', 'factor', 'decoded-untrained', 'decoded-trained', 'closed-loop']) expect(await inked(path.join(out, `dcem-latent-${png}.png`)), png).toBeGreaterThan(0.01);
-    const again = cli(['--quick', '--out', out]);
+    const again = cli(['--quick', '--task', 'swingup', '--out', out]);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout.match(/finished in an earlier run/g)).toHaveLength(3);
-    const other = cli(['--quick', '--steps', '5', '--out', out]);
+    expect(again.stdout.match(/finished in an earlier run/g)).toHaveLength(4);
+    const other = cli(['--quick', '--task', 'swingup', '--steps', '5', '--out', out]);
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/--out .* another config \(steps: 4 → 5\)/);
     fs.rmSync(out, { recursive: true, force: true });
   }, 400_000);
+
+  it("--quick on the paper's task (the default) plans mpc.pytorch's cart-pole", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'diffmpc-dcem-latent-dx-'));
+    const r = cli(['--quick', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'dcem-latent.json'), 'utf8'));
+    expect(saved.meta.task).toBe('cartpole-dx');
+    for (const row of saved.rows) expect(Number.isFinite(row.planned_cost) && Number.isFinite(row.closed_loop_return), row.planner).toBe(true);
+    // Full-space CEM with 3× the samples plans at least as well on the same starts and noise.
+    expect(saved.rows[0].planned_cost).toBeLessThanOrEqual(saved.rows[1].planned_cost + 1e-6);
+    fs.rmSync(out, { recursive: true, force: true });
+  }, 240_000);
 });

@@ -1,7 +1,8 @@
 // Finite-difference checks of the QP layer's gradients as the OptNet experiments use it:
 //   Sudoku:  L = Σ c ⊙ z*(A, b = A·exp(w)),  z* = argmin ½ zᵀ(0.1 I)z − puzzleᵀz s.t. Az = b, z ≥ 0
 //            (∂L/∂A includes the path through b), on nz 64 with a random A of 40 rows;
-//   TV-QP:   L = Σ c ⊙ x*(D) for min ½‖x − y‖² + λ‖Dx‖₁ (slack form), on n = 8 with a random dense D.
+//   TV-QP:   L = Σ c ⊙ x*(D) for min ½‖x − y‖² + λ‖Dx‖₁ through its dual box QP and its primal slack form,
+//            on n = 8 with a random dense D, both against differences of the primal.
 // The references are central differences of the Float64 solver (step 1e-5, converged to 1e-12), so the
 // tolerance (2e-3 relative to the largest entry) covers the float32 output of the tfjs op.
 import * as tf from '@tensorflow/tfjs';
@@ -63,7 +64,7 @@ describe('OptNet QP-layer gradients (finite differences)', () => {
     model.dispose();
   });
 
-  it('TV-QP: ∂L/∂D of x*(D), and large λ flattens the signal to its mean', () => {
+  it.each(['dual', 'primal'] as const)('TV-QP (%s form): ∂L/∂D of x*(D), and large λ flattens the signal to its mean', (form) => {
     const n = 8, B = 2, lambda = 0.7;
     const rng = new Rng(9);
     const Dv = Float64Array.from({ length: (n - 1) * n }, () => rng.normal());
@@ -71,7 +72,7 @@ describe('OptNet QP-layer gradients (finite differences)', () => {
     const c = Float64Array.from({ length: B * n }, () => rng.normal());
     const D = tf.variable(tf.tensor2d(Float32Array.from(Dv), [n - 1, n]));
     const yt = tf.tensor2d(y, [B, n]);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.tensor2d(Float32Array.from(c), [B, n]), tvDenoise(D as unknown as tf.Tensor2D, yt, lambda))) as tf.Scalar, [D]);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.tensor2d(Float32Array.from(c), [B, n]), tvDenoise(D as unknown as tf.Tensor2D, yt, lambda, { form }))) as tf.Scalar, [D]);
     const gD = grads[D.name]!.dataSync();
     const loss = (Dm: Float64Array): number => {
       const nz = 2 * n - 1, m = n - 1;
@@ -98,7 +99,7 @@ describe('OptNet QP-layer gradients (finite differences)', () => {
       Dv[i] = v;
       expect(Math.abs(gD[i]! - (up - dn) / (2 * h))).toBeLessThan(2e-3 * scale);
     }
-    const flat = tvDenoise(differenceMatrix(n), yt, 1e3).dataSync();
+    const flat = tvDenoise(differenceMatrix(n), yt, 1e3, { form }).dataSync();
     for (let k = 0; k < B; k++) {
       const mean = y.subarray(k * n, (k + 1) * n).reduce((a, b) => a + b, 0) / n;
       for (let i = 0; i < n; i++) expect(Math.abs(flat[k * n + i]! - mean)).toBeLessThan(1e-3);
