@@ -20,6 +20,7 @@
 // decoded sequences before and after training, closed-loop cos θ.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
+import { sampleCartpoleStart } from '../envs/systems/cartpole-dx.ts';
 import { compileSystem } from '../src/models/system/compile.ts';
 import type { CostModel, DynamicsModel } from '../src/models/types.ts';
 import { LatentDecoder } from '../src/models/latent-decoder.ts';
@@ -95,10 +96,7 @@ export type LatentConfig = ReturnType<typeof latentConfig>;
 /** The paper's `sample_init`: rows [x, ẋ, cos θ, sin θ, θ̇] with x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1). */
 export function paperStarts(rng: Rng, n: number): Float32Array {
   const a = new Float32Array(n * 5);
-  for (let i = 0; i < n; i++) {
-    const x = rng.uniformIn(-0.5, 0.5), v = rng.uniformIn(-0.5, 0.5), th = rng.uniformIn(-Math.PI, Math.PI), w = rng.uniformIn(-1, 1);
-    a.set([x, v, Math.cos(th), Math.sin(th), w], i * 5);
-  }
+  for (let i = 0; i < n; i++) a.set(sampleCartpoleStart(rng), i * 5);
   return a;
 }
 

@@ -12,6 +12,7 @@
 //   cost         −cos θ + 0.1 x² + 10⁻⁵ F²  = −(the reference's rew_step), on the state the action is applied in
 //   parameters   gravity 9.8, massCart 1, massPole 0.1, length 0.5 (half-length);  dt 0.05; no termination
 import { defineSystem } from '../../src/models/system/definition.ts';
+import type { Rng } from '../../src/tensor/rng.ts';
 import type { SystemEnvSpec } from '../system-env.ts';
 
 /** Force of a = 1 (N): mpc.pytorch's `force_mag`. */
@@ -51,12 +52,15 @@ export const cartpoleDxSystem = defineSystem({
 
 export type CartpoleDxParam = 'gravity' | 'massCart' | 'massPole' | 'length';
 
-/** Starts of the reference's `sample_init`: x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1); episodes of 100 steps (5 s). */
+/** The reference's `sample_init`: [x, ẋ, cos θ, sin θ, θ̇] with x, ẋ ~ U(±0.5), θ ~ U(±π), θ̇ ~ U(±1) (drawn in that order). */
+export function sampleCartpoleStart(rng: Rng): number[] {
+  const x = rng.uniformIn(-0.5, 0.5), v = rng.uniformIn(-0.5, 0.5), th = rng.uniformIn(-Math.PI, Math.PI), w = rng.uniformIn(-1, 1);
+  return [x, v, Math.cos(th), Math.sin(th), w];
+}
+
+/** Episodes from `sample_init`, 100 steps (5 s). */
 export const cartpoleDxEnvSpec: SystemEnvSpec<CartpoleDxParam> = {
-  initial(rng) {
-    const th = rng.uniformIn(-Math.PI, Math.PI);
-    return [rng.uniformIn(-0.5, 0.5), rng.uniformIn(-0.5, 0.5), Math.cos(th), Math.sin(th), rng.uniformIn(-1, 1)];
-  },
+  initial: (rng) => sampleCartpoleStart(rng),
   maxEpisodeSteps: 100,
   summary: "DCEM's latent-embedding cart-pole (mpc.pytorch CartpoleDx, ±100 N, dt 0.05)",
 };
