@@ -9,8 +9,9 @@
 //   optnet-tv   D initialised at D₁ with TV's best λ, then fine-tuned
 //   optnet-tv-full  the paper code's tuned model (scripts/lib/optnet/tv-init-optnet.ts): every parameter of a
 //               general QP (Q, G, h, and p as a linear map of y) learned, started at TV with its best λ
-// The D rows solve the TV-QP through its dual box QP (tv-qp.ts). QP rows train with Adam through the layer's KKT backward. Per epoch: train MSE (over the epoch's
-// training batches), test MSE; rows appended to <out>/epochs.jsonl as each epoch ends; a rerun resumes.
+// The D rows solve the TV-QP through its dual box QP (tv-qp.ts). QP rows train with Adam through the layer's
+// KKT backward. Per epoch: train MSE (over the epoch's training batches), test MSE; rows appended to
+// <out>/epochs.jsonl as each epoch ends; a rerun resumes.
 // Output: <out>/optnet-denoise.json, the printed table, <out>/optnet-denoise-mse.png and -fc-mse.png (MSE per epoch),
 // <out>/optnet-denoise-example.png (a test signal: noisy, true, each model's output).
 import * as tf from '@tensorflow/tfjs';

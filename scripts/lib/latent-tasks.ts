@@ -20,8 +20,6 @@ export interface LatentTask {
   envAt(s: Float32Array, seed: number): { env: Env; obs: Float32Array };
   /** What an action a ∈ [−1, 1] is, for the plots' axes. */
   actionLabel: string;
-  /** Default closed-loop episode length (steps). */
-  episodeSteps: number;
 }
 
 export const latentTasks = new Registry<LatentTask>({ kind: 'dcem-latent task' });
@@ -35,7 +33,6 @@ latentTasks.register('cartpole-dx', {
     return { env, obs: env.setState(s) };
   },
   actionLabel: `action (force / ${CARTPOLE_DX_FORCE} N)`,
-  episodeSteps: 100,
 });
 
 latentTasks.register('swingup', {
@@ -47,5 +44,4 @@ latentTasks.register('swingup', {
     return { env, obs: env.setState({ x: s[0]!, xDot: s[1]!, theta: Math.atan2(s[3]!, s[2]!), thetaDot: s[4]! }) };
   },
   actionLabel: 'action (force / 10 N)',
-  episodeSteps: 100,
 });
