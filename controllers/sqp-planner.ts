@@ -305,9 +305,12 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
 
   if (cfg.differentiable === false) {
+    // The costs are Float64; the value is returned in float32, which overflows beyond ≈ 3.4e38.
+    const value = Float32Array.from(costs[costs.length - 1]!);
+    checkFinite('objective', value, B, 'solution', iterations);
     return {
       actions: tf.tensor(Float32Array.from(U), [B, H, nu]),
-      value: tf.tensor(Float32Array.from(costs[costs.length - 1]!), [B]),
+      value: tf.tensor(value, [B]),
       status: lastStatus,
       costs,
     };

@@ -141,6 +141,17 @@ describe('sqpPlan', () => {
     tf.dispose([x0, ...bounds, mean, r.solution, r.value, g!, model.k]);
   });
 
+  it('refuses a plan whose cost is finite in Float64 (the host rollout) but overflows the float32 value', () => {
+    const { dynamics, cost } = compileSystem(pendulumSystem);
+    const x0 = tf.tensor([[1, 0, -1e30], [-1, 0, 0]]); // θ̇² = 1e60 > 3.4e38
+    for (const differentiable of [false, true]) {
+      expect(() => sqpPlan({ model: dynamics, cost, x0, horizon: 1, bounds: [-0.1, 0.1], iterations: 2, differentiable })).toThrow(
+        /qp: the objective is Infinity for 1 of 2 candidates at the returned solution \(problem 0 of 2\)/,
+      );
+    }
+    tf.dispose([x0, ...dynamics.variables()]);
+  });
+
   it('takes all stage Hessians of a stationary cost in one pass with the same plan as per step', () => {
     const { dynamics, cost } = compileSystem(pendulumSystem);
     expect(cost.stationary).toBe(true);
