@@ -267,7 +267,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       episodes: paperStarts(new Rng(cfg.seed * 7919 + 3), cfg.episodes),
     };
     const evalSeed = cfg.seed * 7919 + 11;
-    const baseline = (name: string, samples: number, iterations?: number): PlannerSummary & { valCost: number } => {
+    const baseline = (name: string, samples: number, iterations = cfg.expert.iterations): PlannerSummary & { valCost: number } => {
       const prev = book.finished(name) as (PlannerSummary & { valCost: number }) | undefined;
       if (prev) {
         log(`${name}: finished in an earlier run`);
@@ -279,7 +279,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       const cl = closedLoop(task, p, starts.episodes, cfg.episodeSteps, evalSeed);
       const s = { costs, returns: cl.returns, cosTheta: cl.cosTheta, valCost };
       book.finish(name, s);
-      log(`${name} (full-space CEM, ${samples} samples, ${iterations ?? cfg.expert.iterations} iterations): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
+      log(`${name} (full-space CEM, ${samples} samples, ${iterations} iterations): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
       return s;
     };
     const expert = baseline('expert', cfg.expert.samples);
