@@ -3,7 +3,8 @@
 // src/train/energy-gd-fused.ts, src/train/energy-novas-fused.ts), alternating blocks in one process so all
 // see the same machine load. An update is the protocol's: loss on B points (gd-10 and dcem: --batch, default
 // 1 as the DCEM protocol; novas: --novas-batch, default 10 as the NOVAS protocol), tf.variableGrads, clip
-// ‖g‖ ≤ 1, Adam. 'novas fused ×T' is the fused op with its network passes on T threads (src/train/energy-shards.ts).
+// ‖g‖ ≤ 1, Adam. 'novas fused ×T' is the fused op with its network passes on T threads (src/train/energy-shards.ts);
+// '(tfjs softplus)' is the fused op with the DiffmpcSoftplus kernel switched off (src/tensor/softplus-kernel.ts).
 // Prints ms/update (median over blocks), tfjs kernels per update (this thread's) and the 1-minute load, and
 // saves the table as bench-results/energy-update.json.
 // Run: `npx tsx scripts/bench-energy-update.ts [--backend wasm] [--blocks 5] [--per-block 10] [--batch 1] [--novas-batch 10] [--threads 2] [--only novas]`.
@@ -14,6 +15,7 @@ import { Rng } from '../src/tensor/rng.ts';
 import { dcemPredict, gdPredict, novasPredict } from '../src/train/energy-protocol.ts';
 import { EnergyNet } from '../src/train/energy-regression.ts';
 import { EnergyShards } from '../src/train/energy-shards.ts';
+import { SOFTPLUS_KERNEL_FLAG } from '../src/tensor/softplus-kernel.ts';
 import { clipGlobalNorm } from '../src/train/grad-clip.ts';
 import { machineLoad } from './lib/machine-load.ts';
 import { formatTable, saveReport } from './lib/report.ts';
@@ -34,13 +36,15 @@ const loadStart = machineLoad();
 console.log(`backend ${info.name}; batch ${B} (novas ${novasB}); ${blocks} blocks × ${perBlock} updates per variant; load ${loadStart} at start`);
 const shards = threads > 1 ? await EnergyShards.start({ threads, backend: info.name }) : undefined;
 
-type Variant = { name: string; batch: number; predict: (net: EnergyNet, x: tf.Tensor, rng: Rng) => tf.Tensor };
+type Variant = { name: string; batch: number; predict: (net: EnergyNet, x: tf.Tensor, rng: Rng) => tf.Tensor; softplusKernel?: false };
 const all: Variant[] = [
   { name: 'dcem generic', batch: B, predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100, { fused: false }) },
+  { name: 'dcem fused (tfjs softplus)', batch: B, predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100), softplusKernel: false },
   { name: 'dcem fused', batch: B, predict: (net, x, rng) => dcemPredict(net, x, 10, rng, 100) },
   { name: 'gd-10 generic', batch: B, predict: (net, x) => gdPredict(net, x, 10, { fused: false }) },
   { name: 'gd-10 fused', batch: B, predict: (net, x) => gdPredict(net, x, 10) },
   { name: 'novas generic', batch: novasB, predict: (net, x, rng) => novasPredict(net, x, 10, rng, 100, { fused: false }) },
+  { name: 'novas fused (tfjs softplus)', batch: novasB, predict: (net, x, rng) => novasPredict(net, x, 10, rng, 100), softplusKernel: false },
   { name: 'novas fused', batch: novasB, predict: (net, x, rng) => novasPredict(net, x, 10, rng, 100) },
   ...(shards ? [{ name: `novas fused ×${threads}`, batch: novasB, predict: (net: EnergyNet, x: tf.Tensor, rng: Rng) => novasPredict(net, x, 10, rng, 100, { shards }) }] : []),
 ];
@@ -55,6 +59,7 @@ const setups = variants.map((v) => {
   return { v, net, opt: tf.train.adam(1e-3), rng: new Rng(2), ms: [] as number[], kernels: 0, ...points(v.batch) };
 });
 const update = (s: (typeof setups)[number]): void => {
+  tf.env().set(SOFTPLUS_KERNEL_FLAG, s.v.softplusKernel !== false);
   const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(s.v.predict(s.net, s.x, s.rng), s.y))) as tf.Scalar, s.net.variables());
   const c = clipGlobalNorm(grads, 1);
   s.opt.applyGradients(c.grads as unknown as Parameters<typeof s.opt.applyGradients>[0]);

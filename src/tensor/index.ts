@@ -10,3 +10,4 @@ export * from './registry.ts';
 export * from './boolean-grads.ts';
 export * from './higher-order-grads.ts';
 export * from './softplus-value.ts';
+export * from './softplus-kernel.ts';

@@ -5,11 +5,13 @@
 //   slope     ∂E/∂y as a tangent carried through the layers: t_0 = (0, 1),  t_l = φ'(z_l) ⊙ (t_{l−1} W_l)
 //   VJP       ∂/∂θ Σ_r g_r E(x_r, y_r): reverse mode from the kept a_l and φ'(z_l), one pass over all rows
 //             (plain products of explicit transposes, which the wasm backend runs fastest)
-// Softplus is evaluated by `softplusValue` (src/tensor/softplus-value.ts); nothing here is recorded on a
-// tape: the callers are custom ops with their own backward.
+// Softplus and its derivative σ come from one SIMD kernel pass where it runs (src/tensor/softplus-kernel.ts),
+// else from `softplusValue` and tf.sigmoid; nothing here is recorded on a tape: the callers are custom ops
+// with their own backward.
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/mlp.ts';
 import { ShapeError } from '../tensor/check.ts';
+import { softplusKernel } from '../tensor/softplus-kernel.ts';
 import { softplusValue } from '../tensor/softplus-value.ts';
 import { tapeDepth } from '../tensor/tape.ts';
 
@@ -20,10 +22,16 @@ export interface EnergyLayers {
   activation: Activation;
 }
 
-/** Activations with a fused kernel: σ(z) and its derivative σ'(z) as tfjs ops. */
-const SLOPES: Partial<Record<Activation, { f: (z: tf.Tensor) => tf.Tensor; df: (z: tf.Tensor) => tf.Tensor }>> = {
-  softplus: { f: softplusValue, df: (z) => tf.sigmoid(z) },
-  tanh: { f: (z) => tf.tanh(z), df: (z) => tf.sub(1, tf.square(tf.tanh(z))) },
+/** Activations with a fused kernel: φ(z) and, when asked, its derivative φ'(z). */
+const SLOPES: Partial<Record<Activation, (z: tf.Tensor, withDerivative: boolean) => [tf.Tensor, tf.Tensor | null]>> = {
+  softplus: (z, withD) => {
+    const host = softplusKernel(z, withD);
+    return host ? [host.value, host.sigmoid] : [softplusValue(z), withD ? tf.sigmoid(z) : null];
+  },
+  tanh: (z, withD) => {
+    const t = tf.tanh(z);
+    return [t, withD ? tf.sub(1, tf.square(t)) : null];
+  },
 };
 
 /** Whether the fused energy ops support networks with this activation. */
@@ -88,9 +96,9 @@ export function energyRows(L: EnergyLayers, xs: Float32Array, ys: Float32Array |
         t = tz;
         continue;
       }
-      h = act.f(z);
-      if (tz || keep) {
-        const d = act.df(z);
+      const [a, d] = act(z, tz !== null || keep !== null);
+      h = a;
+      if (d) {
         if (tz) t = tf.mul(tz, d);
         if (keep) kept.push(tf.keep(h), tf.keep(d));
       }
