@@ -21,7 +21,7 @@ import { tapeDepth } from './tape.ts';
  * softplusValue(tf.tensor1d([-30, 0, 30])) // ≈ [0, 0.6931, 30] (softplus(−30) = 9e-14)
  */
 export function softplusValue(z: tf.Tensor): tf.Tensor {
-  const host = tapeDepth() === 0 ? softplusKernel(z) : null;
-  if (host) return host.value;
+  const fast = tapeDepth() === 0 ? softplusKernel(z) : null;
+  if (fast) return fast.value;
   return tf.tidy(() => tf.sub(tf.relu(z), tf.log(tf.sigmoid(tf.abs(z)))));
 }

@@ -25,8 +25,8 @@ export interface EnergyLayers {
 /** Activations with a fused kernel: φ(z) and, when asked, its derivative φ'(z). */
 const SLOPES: Partial<Record<Activation, (z: tf.Tensor, withDerivative: boolean) => [tf.Tensor, tf.Tensor | null]>> = {
   softplus: (z, withD) => {
-    const host = softplusKernel(z, withD);
-    return host ? [host.value, host.sigmoid] : [softplusValue(z), withD ? tf.sigmoid(z) : null];
+    const fast = softplusKernel(z, withD);
+    return fast ? [fast.value, fast.sigmoid] : [softplusValue(z), withD ? tf.sigmoid(z) : null];
   },
   tanh: (z, withD) => {
     const t = tf.tanh(z);
