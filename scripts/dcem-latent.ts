@@ -13,12 +13,17 @@
 //               paper's notebook may divide by (its `solve_full` is marked as out of date)
 // Metrics: (1) the paper's: mean planned cost C = J(x0, plan) over fixed evaluation starts (J = Σ_t cost, the
 // cost is negative when the pole is up), and the improvement factor IF = C_planner / C_expert (the notebook's
-// best_val / full_cost; both negative, so IF > 1 means a lower cost than the expert). (2) closed loop: MPC
-// episodes on the task's env from fixed starts, return R = Σ_t reward; R_planner / R_expert.
+// form; both negative, so IF > 1 means a lower cost than the expert), and the notebook's own number: the best
+// validation cost of the run over the code expert's (100 × 30) on the same validation starts. (2) what each
+// 2-D family holds: the lowest cost on a 200² grid of the decoder's box, and of the PCA plane of code-expert
+// plans (the notebook's baseline). (3) closed loop: MPC episodes on the task's env from fixed starts, return
+// R = Σ_t reward; R_planner / R_expert.
 // Rows (per update: validation cost) go to <out>/epochs.jsonl as they happen; each finished seed to
-// done.jsonl (a rerun resumes); the table to <out>/dcem-latent.json; PNGs: validation curves (cost and IF),
+// done.jsonl (a rerun resumes) with its best decoder in seed-<s>-decoder.json; the table to
+// <out>/dcem-latent.json; PNGs: validation curves (cost and IF),
 // decoded sequences before and after training, closed-loop cos θ.
 import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
 import path from 'node:path';
 import { sampleCartpoleStart } from '../envs/systems/cartpole-dx.ts';
 import { compileSystem } from '../src/models/system/compile.ts';
@@ -27,9 +32,11 @@ import { LatentDecoder } from '../src/models/latent-decoder.ts';
 import { plotLearningCurve } from '../src/plot/learning-curve.ts';
 import { savePng } from '../src/plot/renderer.ts';
 import { plotTraces } from '../src/plot/traces.ts';
+import { writeJsonAtomic } from '../src/tensor/files.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { LATENT_PLAN_DEFAULTS, planFullSpace, planLatent, trainLatentDecoder, type LatentPlanOptions } from '../src/train/latent-embedding.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
+import { bestOfPlans, decoderGridPlans, pcaGridPlans } from './lib/latent-search.ts';
 import { initExperimentBackend } from './lib/experiment-backend.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 import { latentTasks, type LatentTask } from './lib/latent-tasks.ts';
@@ -81,11 +88,18 @@ export function latentConfig(o: LatentOptions) {
     expert: { ...plan, samples: o.expertSamples ?? (q ? 60 : 1000), temp: EXPERT_TEMP, initStd: 0.5 },
     /** The released code's `full_ctrl_opts` (10 elites, hard top-k, σ₀ 0.5·(hi − lo)). */
     codeExpert: { samples: q ? 20 : 100, iterations: q ? 4 : 30 },
-    valStarts: q ? 3 : 32,
+    /** The paper's `xinit_val = sample_init(n_batch=100)`. */
+    valStarts: q ? 3 : 100,
     evalStarts: q ? 4 : 100,
     evalEvery: o.evalEvery ?? (q ? 2 : 50),
     /** ReduceLROnPlateau on the validation cost, as the paper (whose validations are 100 updates apart). */
     plateau: { patience: 20, factor: 0.5 },
+    /**
+     * Exhaustive searches of a 2-D plan family (the notebook's): a grid of `grid`² latent points over the
+     * decoder's box, and over the plane of the top two principal components of the code expert's plans from
+     * `pcaStarts` other starts (the notebook's 10 000), coordinates in ±`pcaRange` (its ±200 N).
+     */
+    embeddingSearch: { grid: q ? 8 : 200, pcaStarts: q ? 8 : 2000, pcaRange: 2 },
     episodes: o.episodes ?? (q ? 2 : 10),
     episodeSteps: o.episodeSteps ?? (q ? 5 : 100),
     seed: o.seed,
@@ -185,6 +199,8 @@ interface SeedSummary {
   bestValCost: number;
   bestStep: number;
   msPerUpdate: number;
+  /** The best-validation weights, a JSON file in the run's directory (`decoderWeightsFile`). */
+  weightsFile: string;
   /** Decoded sequences on the 3×3 grid z ∈ {−1, 0, 1}², before and after training `[9][H]`. */
   decodedBefore: number[][];
   decodedAfter: number[][];
@@ -200,8 +216,15 @@ function decodedGrid(dec: LatentDecoder): number[][] {
   return GRID.map((_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
 }
 
+/** The file holding a seed's best-validation decoder: { seed, hidden, hiddenLayers, latentDim, horizon, weights }. */
+export const decoderWeightsFile = (seed: number) => `seed-${seed}-decoder.json`;
+
+function newDecoder(cfg: LatentConfig, seed: number): LatentDecoder {
+  return new LatentDecoder({ latentDim: cfg.latentDim, horizon: cfg.horizon, actionDim: 1, low: LOW, high: HIGH, hidden: cfg.hidden, hiddenLayers: cfg.hiddenLayers, rng: new Rng(seed) });
+}
+
 function runSeed(cfg: LatentConfig, task: LatentTask, twin: Twin, s: number, starts: { val: Float32Array; evalSet: Float32Array; episodes: Float32Array }, book: EpochLog<unknown>, log: (l: string) => void): SeedSummary {
-  const dec = new LatentDecoder({ latentDim: cfg.latentDim, horizon: cfg.horizon, actionDim: 1, low: LOW, high: HIGH, hidden: cfg.hidden, hiddenLayers: cfg.hiddenLayers, rng: new Rng(s) });
+  const dec = newDecoder(cfg, s);
   try {
     const model = `seed-${s}`;
     const planner = latentPlanner(dec, twin, cfg.plan);
@@ -233,12 +256,78 @@ function runSeed(cfg: LatentConfig, task: LatentTask, twin: Twin, s: number, sta
     });
     const msPerUpdate = (performance.now() - t0) / cfg.steps;
     dec.setWeights(r.bestWeights);
+    const weightsFile = decoderWeightsFile(s);
+    writeJsonAtomic(path.join(book.dir, weightsFile), { seed: s, latentDim: cfg.latentDim, horizon: cfg.horizon, hidden: cfg.hidden, hiddenLayers: cfg.hiddenLayers, bestStep: r.bestStep, weights: r.bestWeights });
     const trained = summarize();
     log(`${model}: trained decoder (best validation at update ${r.bestStep}): planned cost ${mean(trained.costs).toFixed(3)}, closed-loop return ${mean(trained.returns).toFixed(2)}`);
-    return { untrained, trained, initialValCost: r.initialValCost, bestValCost: r.bestValCost, bestStep: r.bestStep, msPerUpdate, decodedBefore, decodedAfter: decodedGrid(dec) };
+    return { untrained, trained, initialValCost: r.initialValCost, bestValCost: r.bestValCost, bestStep: r.bestStep, msPerUpdate, weightsFile, decodedBefore, decodedAfter: decodedGrid(dec) };
   } finally {
     dec.dispose();
   }
+}
+
+interface SearchSummary {
+  /** min over the family's grid of the planned cost, per evaluation start. */
+  costs: number[];
+}
+
+/**
+ * The exhaustive searches of the notebook (scripts/lib/latent-search.ts) on the evaluation starts, each kept
+ * in done.jsonl: the PCA plane of the code expert's plans from `pcaStarts` other starts, and each seed's
+ * decoder before and after training (its best-validation weights, read back from their file).
+ */
+function embeddingSearches(cfg: LatentConfig, twin: Twin, evalSet: Float32Array, seeds: ReadonlyArray<{ seed: number; s: SeedSummary }>, book: EpochLog<unknown>, log: (l: string) => void) {
+  const { grid: g, pcaStarts, pcaRange } = cfg.embeddingSearch;
+  const cached = (name: string, run: () => SearchSummary & Record<string, unknown>): SearchSummary & Record<string, unknown> => {
+    const prev = book.finished(name) as (SearchSummary & Record<string, unknown>) | undefined;
+    if (prev) return prev;
+    const r = run();
+    book.finish(name, r);
+    return r;
+  };
+  const pcaSearch = cached('search-pca', () => {
+    const starts = paperStarts(new Rng(cfg.seed * 7919 + 4), pcaStarts);
+    const planner = fullPlanner(twin, cfg, cfg.codeExpert.samples, cfg.codeExpert.iterations);
+    const n = cfg.horizon;
+    const plans = new Float32Array(pcaStarts * n);
+    const chunk = 250;
+    for (let i = 0; i < pcaStarts; i += chunk) {
+      const b = Math.min(chunk, pcaStarts - i);
+      const a = tf.tidy(() => planner(tf.tensor2d(starts.subarray(i * 5, (i + b) * 5), [b, 5]), new Rng(cfg.seed * 7919 + 5 + i)).actions);
+      plans.set(a.dataSync(), i * n);
+      a.dispose();
+    }
+    const { pca, plans: gridPlans } = pcaGridPlans(plans, n, g, pcaRange, LOW, HIGH);
+    let total = 0;
+    for (let i = 0; i < pcaStarts; i++) for (let j = 0; j < n; j++) total += (plans[i * n + j]! - pca.mean[j]!) ** 2 / (pcaStarts - 1);
+    const costs = bestOfPlans(twin.dynamics, twin.cost, cfg.horizon, gridPlans, evalSet);
+    log(`PCA plane of ${pcaStarts} code-expert plans (${(100 * (pca.variances[0]! + pca.variances[1]!) / total).toFixed(1)} % of their variance), ${g}² grid over ±${pcaRange}: best planned cost ${mean(costs).toFixed(3)}`);
+    return { costs, varianceShare: (pca.variances[0]! + pca.variances[1]!) / total };
+  });
+  const perSeed = seeds.map(({ seed, s }) => {
+    const search = (name: string, weights: () => number[][] | null) => cached(name, () => {
+      const dec = newDecoder(cfg, seed);
+      try {
+        const w = weights();
+        if (w) dec.setWeights(w);
+        const costs = bestOfPlans(twin.dynamics, twin.cost, cfg.horizon, decoderGridPlans(dec, g), evalSet);
+        log(`${name}: best planned cost on the decoder's ${g}² grid ${mean(costs).toFixed(3)}`);
+        return { costs };
+      } finally {
+        dec.dispose();
+      }
+    });
+    const file = path.join(book.dir, s.weightsFile);
+    const trainedWeights = () => {
+      try {
+        return (JSON.parse(fs.readFileSync(file, 'utf8')) as { weights: number[][] }).weights;
+      } catch (e) {
+        throw new Error(`dcem-latent: cannot read seed ${seed}'s decoder weights from ${file} (${(e as Error).message}); delete ${path.join(book.dir, 'done.jsonl')} to train the seeds again`);
+      }
+    };
+    return { untrained: search(`search-seed-${seed}-untrained`, () => null), trained: search(`search-seed-${seed}-trained`, trainedWeights) };
+  });
+  return { pca: pcaSearch, perSeed };
 }
 
 export interface LatentResult {
@@ -246,7 +335,7 @@ export interface LatentResult {
   json: string;
   pngs: string[];
   epochs: EpochRow[];
-  factors: { trained: number[]; untrained: number[]; trainedOverUntrained: number[] };
+  factors: { trained: number[]; untrained: number[]; trainedOverUntrained: number[]; notebook: number[]; trainedGridBest: number[] };
 }
 
 /** IF = C / C_expert when both planned costs are negative (the paper's sign convention), else NaN. */
@@ -297,42 +386,58 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       }
       seeds.push({ seed, s });
     }
+    const searches = embeddingSearches(cfg, twin, starts.evalSet, seeds, book, log);
     const cE = mean(expert.costs), rE = mean(expert.returns), cC = mean(code.costs);
     const shown = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
-    const row = (planner: string, seed: number | string, p: PlannerSummary, extra: Row = {}): Row => {
-      const c = mean(p.costs), r = mean(p.returns);
+    const g = cfg.embeddingSearch.grid;
+    const gridCol = `best on its ${g}² grid`;
+    const row = (planner: string, seed: number | string, p: { costs: number[]; returns?: number[] }, extra: Row = {}, grid?: SearchSummary): Row => {
+      const c = mean(p.costs), r = p.returns ? mean(p.returns) : NaN;
+      const best = grid ? mean(grid.costs) : NaN;
       return {
         planner, seed, 'planned cost': c.toFixed(3), 'IF (cost / expert)': shown(improvementFactor(c, cE)), [`IF vs N ${cfg.codeExpert.samples} × ${cfg.codeExpert.iterations}`]: shown(improvementFactor(c, cC)),
-        'return': r.toFixed(2), 'return / expert': (r / rE).toFixed(3), planned_cost: c, planned_cost_sd: sd(p.costs), improvement_factor: improvementFactor(c, cE), improvement_factor_code: improvementFactor(c, cC),
-        closed_loop_return: r, closed_loop_return_sd: sd(p.returns), return_over_expert: r / rE, ...extra,
+        [gridCol]: grid ? `${best.toFixed(3)} (IF ${shown(improvementFactor(best, cE))})` : '',
+        'return': p.returns ? r.toFixed(2) : '', 'return / expert': p.returns ? (r / rE).toFixed(3) : '', planned_cost: c, planned_cost_sd: sd(p.costs), improvement_factor: improvementFactor(c, cE), improvement_factor_code: improvementFactor(c, cC),
+        grid_best_cost: best, grid_improvement_factor: improvementFactor(best, cE), closed_loop_return: r, closed_loop_return_sd: p.returns ? sd(p.returns) : NaN, return_over_expert: r / rE, ...extra,
       };
     };
+    const pcaLabel = `PCA plane of code-expert plans, min over ${g}² grid`;
     const rows: Row[] = [
       row('expert (full CEM, N ' + cfg.expert.samples + ')', '', expert),
       row('full CEM, N ' + cfg.plan.samples, '', full100),
       row(`full CEM, N ${cfg.codeExpert.samples}, ${cfg.codeExpert.iterations} iterations`, '', code),
-      ...seeds.flatMap(({ seed, s }) => [
-        row('latent, untrained', seed, s.untrained),
-        row('latent, trained', seed, s.trained, { best_update: s.bestStep, ms_per_update: Math.round(s.msPerUpdate), val_cost_initial: s.initialValCost, val_cost_best: s.bestValCost }),
+      row(pcaLabel, '', searches.pca, { pca_variance_share: Number(searches.pca.varianceShare) }),
+      ...seeds.flatMap(({ seed, s }, i) => [
+        row('latent, untrained', seed, s.untrained, {}, searches.perSeed[i]!.untrained),
+        row('latent, trained', seed, s.trained, {
+          best_update: s.bestStep, ms_per_update: Math.round(s.msPerUpdate), val_cost_initial: s.initialValCost, val_cost_best: s.bestValCost,
+          val_improvement_factor_code: improvementFactor(s.bestValCost, code.valCost), val_improvement_factor: improvementFactor(s.bestValCost, expert.valCost),
+        }, searches.perSeed[i]!.trained),
       ]),
     ];
     const fT = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), cE));
     const fU = seeds.map(({ s }) => improvementFactor(mean(s.untrained.costs), cE));
     const fC = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), cC));
     const ratio = seeds.map(({ s }) => improvementFactor(mean(s.trained.costs), mean(s.untrained.costs)));
+    // The notebook's number: best validation cost over the run / the code expert's cost on the same starts.
+    const fNb = seeds.map(({ s }) => improvementFactor(s.bestValCost, code.valCost));
+    const fGrid = searches.perSeed.map((p) => improvementFactor(mean(p.trained.costs), cE));
     const retT = seeds.map(({ s }) => mean(s.trained.returns));
     const retU = seeds.map(({ s }) => mean(s.untrained.returns));
-    log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', `IF vs N ${cfg.codeExpert.samples} × ${cfg.codeExpert.iterations}`, 'return', 'return / expert']));
+    log(formatTable(rows, ['planner', 'seed', 'planned cost', 'IF (cost / expert)', `IF vs N ${cfg.codeExpert.samples} × ${cfg.codeExpert.iterations}`, gridCol, 'return', 'return / expert']));
     const fmt = (v: number[]) => (v.every(Number.isFinite) ? `${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)}` : 'n/a (a planned cost is not negative)');
     log(`improvement factor (planned cost / expert's, ${cfg.seeds} seeds): trained ${fmt(fT)}, untrained ${fmt(fU)}; trained / untrained ${fmt(ratio)} (paper: trained ${PAPER_FACTOR.low}–${PAPER_FACTOR.high}); trained / the code's full_ctrl_opts CEM ${fmt(fC)}`);
+    log(`the notebook's improvement factor (best validation cost / the code's CEM on the ${cfg.valStarts} validation starts): ${fmt(fNb)} (paper: ${PAPER_FACTOR.low}–${PAPER_FACTOR.high}; PCA ${PAPER_FACTOR.pcaBaseline})`);
+    log(`exhaustive ${g}² grid over each 2-D family, vs the expert: trained decoders ${fmt(fGrid)}, PCA plane ${shown(improvementFactor(mean(searches.pca.costs), cE))} (vs the code's CEM ${shown(improvementFactor(mean(searches.pca.costs), cC))})`);
     log(`closed-loop return over ${cfg.episodes} episodes of ${cfg.episodeSteps} steps: trained ${fmt(retT)}, untrained ${fmt(retU)}, expert ${rE.toFixed(2)}`);
     const json = saveReport('dcem-latent', rows, {
       ...cfg,
       expertPlannedCost: cE, expertReturn: rE,
       codeExpertPlannedCost: cC,
-      improvementFactor: { trained: fT, untrained: fU, trainedOverUntrained: ratio, trainedOverCodeExpert: fC, paper: PAPER_FACTOR },
+      codeExpertValCost: code.valCost, expertValCost: expert.valCost,
+      improvementFactor: { trained: fT, untrained: fU, trainedOverUntrained: ratio, trainedOverCodeExpert: fC, notebook: fNb, trainedGridBest: fGrid, paper: PAPER_FACTOR },
       closedLoopReturn: { trained: retT, untrained: retU, expert: rE },
-      definition: 'IF = C_planner / C_expert with C the mean planned cost Σ_t cost over the evaluation starts (negative: reward); > 1 means a lower cost than the expert (the paper notebook\'s best_val / full_cost). NaN when a cost is not negative.',
+      definition: 'IF = C_planner / C_expert with C the mean planned cost Σ_t cost over the evaluation starts (negative: reward); > 1 means a lower cost than the expert. NaN when a cost is not negative. improvementFactor.notebook is the paper notebook\'s best_val / full_cost: the best validation cost of the run over the code expert\'s (N 100, 30 iterations) on the same validation starts. grid_best_cost: the mean over the evaluation starts of the lowest planned cost on a g² grid of the 2-D family (the decoder\'s box, or the PCA plane of code-expert plans).',
     }, book.dir);
     const pngs: string[] = [];
     pngs.push(savePng(path.join(book.dir, 'dcem-latent-curves.png'), plotLearningCurve({
@@ -365,7 +470,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       dt: task.system.dt, title: 'Closed loop, episode 0: cos θ (1 = upright)', xLabel: 'time (s)', yLabel: 'cos θ', width: 800, height: 480,
     })));
     log(`saved ${json}\n${pngs.map((p) => `saved ${p}`).join('\n')}\nrows per update: ${path.join(book.dir, 'epochs.jsonl')}`);
-    return { rows, json, pngs, epochs: book.allRows(), factors: { trained: fT, untrained: fU, trainedOverUntrained: ratio } };
+    return { rows, json, pngs, epochs: book.allRows(), factors: { trained: fT, untrained: fU, trainedOverUntrained: ratio, notebook: fNb, trainedGridBest: fGrid } };
   } finally {
     twin.dynamics.dispose();
   }

@@ -1,6 +1,7 @@
 // `diffmpc dcem-latent [--quick] [--task NAME] [--seeds S] [--steps N] [--hidden H] [--lr LR] [--episodes K] [--episode-steps T] [--expert-samples N] [--eval-every N] [--out DIR]`:
 // DCEM's latent action embedding on the cart-pole (a decoder [−1, 1]² → U^20 trained through DCEM) against a
-// full-space CEM expert with 10× the samples; improvement factors, closed-loop returns (JSON, table, PNGs).
+// full-space CEM expert with 10× the samples; improvement factors, the best cost each 2-D family holds (a grid
+// over the decoder's box and the PCA plane of expert plans), closed-loop returns (JSON, table, PNGs).
 import { registerCommand } from '../cli.ts';
 import { DEFAULT_LATENT_TASK, latentConfig, latentMain } from '../dcem-latent.ts';
 import { latentTasks } from '../lib/latent-tasks.ts';
@@ -23,7 +24,7 @@ registerCommand({
     { name: 'episode-steps', type: 'int', description: 'steps per closed-loop episode (0.05 s each on cartpole-dx, 0.02 s on swingup)', min: 1, max: 100_000, shownDefault: `${d.episodeSteps} (quick: ${q.episodeSteps})` },
     { name: 'expert-samples', type: 'int', description: 'samples of the full-space CEM expert (10 elites, 10 iterations)', min: 11, max: 100_000, shownDefault: `${d.expert.samples} (quick: ${q.expert.samples})` },
     { name: 'eval-every', type: 'int', description: 'updates between validations (each feeds ReduceLROnPlateau, patience 20, factor 0.5; the paper validates every 100)', min: 1, max: 1_000_000, shownDefault: `${d.evalEvery} (quick: ${q.evalEvery})` },
-    { name: 'out', type: 'string', placeholder: 'DIR', description: 'output directory (config, epochs.jsonl, JSON table, PNGs); a rerun resumes by seed', default: 'runs/dcem-latent' },
+    { name: 'out', type: 'string', placeholder: 'DIR', description: 'output directory (config, epochs.jsonl, done.jsonl, each seed\'s best decoder as seed-<s>-decoder.json, JSON table, PNGs); a rerun resumes by seed', default: 'runs/dcem-latent' },
   ],
   run: ({ values }) => latentMain(values),
 });

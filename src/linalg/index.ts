@@ -4,3 +4,5 @@ export { luFactor, luSolveFactored, type LUResult } from './lu.ts';
 export { triangularSolve as triangularSolveF64, triSolveInPlace } from './triangular.ts';
 export { LinalgError, throwOnFailure } from './errors.ts';
 export { cholesky, choleskySolve, luSolve, triangularSolve } from './ops.ts';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
+export { pca, pcaInverse, type Pca } from './pca.ts';

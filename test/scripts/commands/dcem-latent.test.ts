@@ -57,11 +57,19 @@ describe('dcem-latent', () => {
     expect(r.stdout).toMatch(/^backend: cpu/m);
     expect(r.stdout).toMatch(/improvement factor \(planned cost \/ expert's, 1 seeds\): trained \d/);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'dcem-latent.json'), 'utf8'));
-    expect(saved.rows.map((x: { planner: string }) => x.planner)).toEqual(['expert (full CEM, N 60)', 'full CEM, N 20', 'full CEM, N 20, 4 iterations', 'latent, untrained', 'latent, trained']);
+    const pcaRow = 'PCA plane of code-expert plans, min over 8² grid';
+    expect(saved.rows.map((x: { planner: string }) => x.planner)).toEqual(['expert (full CEM, N 60)', 'full CEM, N 20', 'full CEM, N 20, 4 iterations', pcaRow, 'latent, untrained', 'latent, trained']);
     for (const row of saved.rows) {
-      for (const k of ['planned_cost', 'closed_loop_return', 'return_over_expert']) expect(Number.isFinite(row[k]), `${row.planner} ${k}`).toBe(true);
+      const keys = row.planner === pcaRow ? ['planned_cost', 'pca_variance_share'] : ['planned_cost', 'closed_loop_return', 'return_over_expert'];
+      for (const k of keys) expect(Number.isFinite(row[k]), `${row.planner} ${k}`).toBe(true);
     }
-    for (const k of ['trained', 'untrained', 'trainedOverUntrained', 'trainedOverCodeExpert']) expect(saved.meta.improvementFactor[k].every(Number.isFinite)).toBe(true);
+    // The exhaustive grid searches, the notebook's factor and the best decoder's file are there.
+    const trained = saved.rows.at(-1);
+    for (const k of ['grid_best_cost', 'val_improvement_factor_code', 'val_cost_best']) expect(Number.isFinite(trained[k]), k).toBe(true);
+    for (const k of ['trained', 'untrained', 'trainedOverUntrained', 'trainedOverCodeExpert', 'notebook', 'trainedGridBest']) expect(saved.meta.improvementFactor[k].every(Number.isFinite), k).toBe(true);
+    const decoder = JSON.parse(fs.readFileSync(path.join(out, 'seed-0-decoder.json'), 'utf8'));
+    expect(decoder).toMatchObject({ seed: 0, latentDim: 2, horizon: 6, hidden: 16 });
+    expect(decoder.weights.flat().every(Number.isFinite)).toBe(true);
     const rows = fs.readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.epoch)).toEqual([0, 2, 4]);
     for (const x of rows) expect(Number.isFinite(x.val_cost) && x.lr === 1e-3).toBe(true);
@@ -69,6 +77,7 @@ describe('dcem-latent', () => {
     const again = cli(['--quick', '--task', 'swingup', '--out', out]);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout.match(/finished in an earlier run/g)).toHaveLength(4);
+    expect(again.stdout).not.toMatch(/grid .* best planned cost/); // the searches are read back too
     const other = cli(['--quick', '--task', 'swingup', '--steps', '5', '--out', out]);
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/--out .* another config \(steps: 4 → 5\)/);
@@ -81,7 +90,7 @@ describe('dcem-latent', () => {
     expect(r.status, r.stderr).toBe(0);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'dcem-latent.json'), 'utf8'));
     expect(saved.meta.task).toBe('cartpole-dx');
-    for (const row of saved.rows) expect(Number.isFinite(row.planned_cost) && Number.isFinite(row.closed_loop_return), row.planner).toBe(true);
+    for (const row of saved.rows) expect(Number.isFinite(row.planned_cost) && (row.planner.startsWith('PCA') || Number.isFinite(row.closed_loop_return)), row.planner).toBe(true);
     // Full-space CEM with 3× the samples plans at least as well on the same starts and noise.
     expect(saved.rows[0].planned_cost).toBeLessThanOrEqual(saved.rows[1].planned_cost + 1e-6);
     fs.rmSync(out, { recursive: true, force: true });
