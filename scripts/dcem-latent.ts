@@ -298,11 +298,10 @@ function embeddingSearches(cfg: LatentConfig, twin: Twin, evalSet: Float32Array,
       a.dispose();
     }
     const { pca, plans: gridPlans } = pcaGridPlans(plans, n, g, pcaRange, LOW, HIGH);
-    let total = 0;
-    for (let i = 0; i < pcaStarts; i++) for (let j = 0; j < n; j++) total += (plans[i * n + j]! - pca.mean[j]!) ** 2 / (pcaStarts - 1);
+    const varianceShare = (pca.variances[0]! + pca.variances[1]!) / pca.totalVariance;
     const costs = bestOfPlans(twin.dynamics, twin.cost, cfg.horizon, gridPlans, evalSet);
-    log(`PCA plane of ${pcaStarts} code-expert plans (${(100 * (pca.variances[0]! + pca.variances[1]!) / total).toFixed(1)} % of their variance), ${g}² grid over ±${pcaRange}: best planned cost ${mean(costs).toFixed(3)}`);
-    return { costs, varianceShare: (pca.variances[0]! + pca.variances[1]!) / total };
+    log(`PCA plane of ${pcaStarts} code-expert plans (${(100 * varianceShare).toFixed(1)} % of their variance), ${g}² grid over ±${pcaRange}: best planned cost ${mean(costs).toFixed(3)}`);
+    return { costs, varianceShare };
   });
   const perSeed = seeds.map(({ seed, s }) => {
     const search = (name: string, weights: () => number[][] | null) => cached(name, () => {

@@ -11,6 +11,8 @@ export interface Pca {
   components: Float64Array;
   /** Variance along each component `[r]`. */
   variances: Float64Array;
+  /** Total variance tr C (so Σ variances / totalVariance is the share the r components explain). */
+  totalVariance: number;
   n: number;
   r: number;
 }
@@ -38,10 +40,12 @@ export function pca(X: ArrayLike<number>, M: number, n: number, r: number): Pca 
       C[b * n + a] = C[a * n + b]!;
     }
   }
+  let totalVariance = 0;
+  for (let a = 0; a < n; a++) totalVariance += C[a * n + a]!;
   const { values, vectors } = symmetricEigen(C, n);
   const components = new Float64Array(r * n);
   for (let c = 0; c < r; c++) for (let j = 0; j < n; j++) components[c * n + j] = vectors[j * n + c]!;
-  return { mean, components, variances: values.slice(0, r), n, r };
+  return { mean, components, variances: values.slice(0, r), totalVariance, n, r };
 }
 
 /** Reconstructions x̂ = m + Σ_c z_c v_c of scores Z `[K, r]` → `[K, n]`. */

@@ -9,6 +9,7 @@ describe('pca', () => {
     const p = pca(Float64Array.of(0, 0, 2, 2, 4, 4), 3, 2, 1);
     expect(Array.from(p.mean)).toEqual([2, 2]);
     expect(p.variances[0]).toBeCloseTo(8, 12); // Σ ‖x − m‖² / (M − 1) = (8 + 0 + 8) / 2
+    expect(p.totalVariance).toBeCloseTo(8, 12);
     expect(Math.abs(p.components[0]!)).toBeCloseTo(Math.SQRT1_2, 12);
     expect(p.components[0]! * p.components[1]!).toBeCloseTo(0.5, 12);
   });
@@ -32,6 +33,7 @@ describe('pca', () => {
     expect(Math.abs(dot)).toBeLessThan(1e-12);
     expect(n0).toBeCloseTo(1, 12);
     expect(n1).toBeCloseTo(1, 12);
+    expect((p.variances[0]! + p.variances[1]!) / p.totalVariance).toBeCloseTo(1, 10);
     const Z = new Float64Array(M * 2);
     for (let i = 0; i < M; i++) for (let c = 0; c < 2; c++) for (let j = 0; j < n; j++) Z[i * 2 + c]! += p.components[c * n + j]! * (X[i * n + j]! - p.mean[j]!);
     const R = pcaInverse(p, Z);
