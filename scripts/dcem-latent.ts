@@ -36,7 +36,7 @@ import { writeJsonAtomic } from '../src/tensor/files.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { LATENT_PLAN_DEFAULTS, planFullSpace, planLatent, trainLatentDecoder, type LatentPlanOptions } from '../src/train/latent-embedding.ts';
 import { EpochLog, type EpochRow } from './lib/optnet/epoch-log.ts';
-import { bestOfPlans, decoderGridPlans, pcaGridPlans } from './lib/latent-search.ts';
+import { bestOfPlans, decoderGridPlans, latentGrid, pcaGridPlans } from './lib/latent-search.ts';
 import { initExperimentBackend } from './lib/experiment-backend.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 import { latentTasks, type LatentTask } from './lib/latent-tasks.ts';
@@ -206,14 +206,13 @@ interface SeedSummary {
   decodedAfter: number[][];
 }
 
-const GRID = [-1, 0, 1].flatMap((a) => [-1, 0, 1].map((b) => [a, b]));
+/** The plots' 3 × 3 grid z ∈ {−1, 0, 1}², row-major `[9, 2]`. */
+const GRID = latentGrid(3, -1, 1);
 
 function decodedGrid(dec: LatentDecoder): number[][] {
-  const u = tf.tidy(() => dec.decode(tf.tensor2d(GRID)));
-  const v = u.dataSync();
-  const n = u.shape[1]!;
-  u.dispose();
-  return GRID.map((_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
+  const v = decoderGridPlans(dec, 3);
+  const n = v.length / 9;
+  return Array.from({ length: 9 }, (_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
 }
 
 /** The file holding a seed's best-validation decoder: { seed, hidden, hiddenLayers, latentDim, horizon, weights }. */
@@ -278,13 +277,7 @@ interface SearchSummary {
  */
 function embeddingSearches(cfg: LatentConfig, twin: Twin, evalSet: Float32Array, seeds: ReadonlyArray<{ seed: number; s: SeedSummary }>, book: EpochLog<unknown>, log: (l: string) => void) {
   const { grid: g, pcaStarts, pcaRange } = cfg.embeddingSearch;
-  const cached = (name: string, run: () => SearchSummary & Record<string, unknown>): SearchSummary & Record<string, unknown> => {
-    const prev = book.finished(name) as (SearchSummary & Record<string, unknown>) | undefined;
-    if (prev) return prev;
-    const r = run();
-    book.finish(name, r);
-    return r;
-  };
+  const cached = (name: string, run: () => SearchSummary & Record<string, unknown>) => book.once(name, run);
   const pcaSearch = cached('search-pca', () => {
     const starts = paperStarts(new Rng(cfg.seed * 7919 + 4), pcaStarts);
     const planner = fullPlanner(twin, cfg, cfg.codeExpert.samples, cfg.codeExpert.iterations);
@@ -355,21 +348,15 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       episodes: paperStarts(new Rng(cfg.seed * 7919 + 3), cfg.episodes),
     };
     const evalSeed = cfg.seed * 7919 + 11;
-    const baseline = (name: string, samples: number, iterations = cfg.expert.iterations): PlannerSummary & { valCost: number } => {
-      const prev = book.finished(name) as (PlannerSummary & { valCost: number }) | undefined;
-      if (prev) {
-        log(`${name}: finished in an earlier run`);
-        return prev;
-      }
+    const earlier = (name: string) => () => log(`${name}: finished in an earlier run`);
+    const baseline = (name: string, samples: number, iterations = cfg.expert.iterations): PlannerSummary & { valCost: number } => book.once(name, () => {
       const p = fullPlanner(twin, cfg, samples, iterations);
       const costs = plannedCosts(p, starts.evalSet, evalSeed);
       const valCost = mean(plannedCosts(p, starts.val, evalSeed));
       const cl = closedLoop(task, p, starts.episodes, cfg.episodeSteps, evalSeed);
-      const s = { costs, returns: cl.returns, cosTheta: cl.cosTheta, valCost };
-      book.finish(name, s);
       log(`${name} (full-space CEM, ${samples} samples, ${iterations} iterations): planned cost ${mean(costs).toFixed(3)}, closed-loop return ${mean(cl.returns).toFixed(2)}`);
-      return s;
-    };
+      return { costs, returns: cl.returns, cosTheta: cl.cosTheta, valCost };
+    }, earlier(name));
     const expert = baseline('expert', cfg.expert.samples);
     const full100 = baseline('full-100', cfg.plan.samples);
     const code = baseline('full-100x30', cfg.codeExpert.samples, cfg.codeExpert.iterations);
@@ -377,13 +364,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
     for (let i = 0; i < cfg.seeds; i++) {
       const seed = cfg.seed + i;
       const name = `seed-${seed}`;
-      let s = book.finished(name) as SeedSummary | undefined;
-      if (s) log(`${name}: finished in an earlier run`);
-      else {
-        s = runSeed(cfg, task, twin, seed, starts, book, log);
-        book.finish(name, s);
-      }
-      seeds.push({ seed, s });
+      seeds.push({ seed, s: book.once(name, () => runSeed(cfg, task, twin, seed, starts, book, log), earlier(name)) });
     }
     const searches = embeddingSearches(cfg, twin, starts.evalSet, seeds, book, log);
     const cE = mean(expert.costs), rE = mean(expert.returns), cC = mean(code.costs);
@@ -455,7 +436,7 @@ export async function runLatent(o: LatentOptions): Promise<LatentResult> {
       ['dcem-latent-decoded-trained.png', first.decodedAfter, 'Trained decoder: u(z) on z ∈ {−1, 0, 1}²'],
     ] as const) {
       pngs.push(savePng(path.join(book.dir, file), plotTraces({
-        series: seqs.map((u, i) => ({ label: `z = (${GRID[i]![0]}, ${GRID[i]![1]})`, values: u })),
+        series: seqs.map((u, i) => ({ label: `z = (${GRID[2 * i]}, ${GRID[2 * i + 1]})`, values: u })),
         title, xLabel: 'plan step', yLabel: task.actionLabel, width: 800, height: 480,
       })));
     }

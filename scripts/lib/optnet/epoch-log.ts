@@ -59,6 +59,20 @@ export class EpochLog<S = Record<string, unknown>> {
     return this.done.get(model);
   }
 
+  /**
+   * The summary of `model`: read back when an earlier run finished it (after `onCached`), else `run()`'s,
+   * recorded as finished.
+   */
+  once<T extends S>(model: string, run: () => T, onCached?: () => void): T {
+    if (this.done.has(model)) {
+      onCached?.();
+      return this.done.get(model) as T;
+    }
+    const summary = run();
+    this.finish(model, summary);
+    return summary;
+  }
+
   epochRows(model: string): EpochRow[] {
     return this.rows.get(model) ?? [];
   }
