@@ -181,9 +181,10 @@ interface LocalQp {
 /**
  * Builds the condensed QP's Q (and ∇J) around U `[B, n]`: from the model's host local model when it offers one
  * for this cost (a compiled system: generated code on Float64), else by tfjs autodiff. Stage and terminal
- * Hessians are projected onto the PSD cone before condensing.
+ * Hessians are checked finite (a NonFiniteObjectiveError at `iteration`) and projected onto the PSD cone
+ * before condensing.
  */
-function localQp(cfg: SqpPlanConfig, U: Float64Array, x0h: Float64Array, rho: number | undefined): LocalQp {
+function localQp(cfg: SqpPlanConfig, U: Float64Array, x0h: Float64Array, iteration: number | 'solution', iterations: number): LocalQp {
   const { model, cost, x0, horizon: H } = cfg;
   const [B, nx] = x0.shape as [number, number];
   const nu = model.actionDim;
@@ -194,9 +195,14 @@ function localQp(cfg: SqpPlanConfig, U: Float64Array, x0h: Float64Array, rho: nu
     lm = tfjsLocalModel(cfg, Ut);
     Ut.dispose();
   }
+  checkFinite('gradient', lm.grad, B, iteration, iterations);
+  checkFinite('hessian', lm.stage, B, iteration, iterations);
+  if (lm.terminal) checkFinite('hessian', lm.terminal, B, iteration, iterations);
   for (let r = 0; r < B * H; r++) projectPsd(lm.stage, r * k * k, k);
   if (lm.terminal) for (let b = 0; b < B; b++) projectPsd(lm.terminal, b * nx * nx, nx);
-  return { Q: condenseHessian(lm, B, H, nx, nu, rho), grad: lm.grad };
+  const Q = condenseHessian(lm, B, H, nx, nu, cfg.regularization);
+  checkFinite('hessian', Q, B, iteration, iterations);
+  return { Q, grad: lm.grad };
 }
 
 /** p = ∇J − Q U for the QP in the new sequence z. */
@@ -272,9 +278,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   let lastStatus: QpStatus[] = new Array(B).fill('optimal');
   // The line search keeps the current U (α = 0, finite cost) over any step whose cost is not finite.
   for (let it = 0; it < iterations; it++) {
-    const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
-    checkFinite('gradient', grad, B, it + 1, iterations);
-    checkFinite('hessian', Q, B, it + 1, iterations);
+    const { Q, grad } = localQp(cfg, U, x0h, it + 1, iterations);
     // A box-constrained QP: projected Newton from the current U, the interior-point solver where it fails.
     const sol = solveBoxQpWithFallback({ B, n, Q, p: linearTerm(Q, grad, U, B, n), lo, hi, start: U }, {}, cfg.qp);
     lastStatus = sol.status;
@@ -317,9 +321,7 @@ export function sqpPlan(cfg: SqpPlanConfig): SqpPlan {
   }
   // Final QP at U with a differentiable linear term.
   const Ut = tf.tensor(Float32Array.from(U), [B, n]);
-  const { Q, grad } = localQp(cfg, U, x0h, cfg.regularization);
-  checkFinite('gradient', grad, B, 'solution', iterations);
-  checkFinite('hessian', Q, B, 'solution', iterations);
+  const { Q, grad } = localQp(cfg, U, x0h, 'solution', iterations);
   let status: QpStatus[] = [];
   const out = tf.tidy(() => {
     const Qt = tf.tensor(Float32Array.from(Q), [B, n, n]);

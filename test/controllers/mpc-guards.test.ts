@@ -48,6 +48,12 @@ describe('MPC guards', () => {
     });
   }
 
+  it('qp: a stage Hessian that is NaN where the cost is finite (atan2 at the observation [0, 0, 0]) is named before the PSD projection', () => {
+    expect(() => make('qp', pendulum().dynamics, { horizon: 1 }).act([0, 0, 0])).toThrow(
+      /^MPC\.act \(planner qp\): the Hessian of the rollout cost \(model SystemDynamics, cost SystemCost\) is NaN in \d+ of \d+ entries at iteration 1 of 3 .*although the rollout cost .* and its gradient are finite; check the model's parameters and the observation \[0, 0, 0\]/,
+    );
+  });
+
   it('plan() names a non-finite rollout as MPC.plan and the row of a batch', () => {
     const mpc = make('dcem');
     const x0 = tf.tensor([[1, 0, 0], [1, 0, 1e30]]);
