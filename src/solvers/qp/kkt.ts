@@ -16,7 +16,11 @@
 //   M = C H_I⁻¹ Cᵀ + Ē = VᵀV + Ē = L_M L_Mᵀ:     M μ = Vᵀt − e,   dx = L⁻ᵀ(t − Vμ).
 // This is the same Newton step as qpth's, solved stably in both limits. One factorization serves every
 // right-hand side of an iteration (predictor, corrector) and the backward pass (backward.ts).
+// From nz ≥ SIMD_MIN_NZ the factorization (the fold into H_I, both Cholesky factors, V and VᵀV: all of the
+// O(nz³) work) runs in the WebAssembly SIMD kernels of src/linalg/dense-kernels.ts, which keep H, V and M in
+// their memory and give the same bits as the JavaScript loops below.
 import { choleskyInPlace } from '../../linalg/cholesky.ts';
+import { denseKernels, type DenseKernels } from '../../linalg/dense-kernels.ts';
 import { dot, lowerSolve, lowerTSolve } from '../../linalg/triangular.ts';
 
 /** Constraints with dₖ = λₖ/sₖ above this are kept in the Schur complement (folding them loses ≈ log10 dₖ digits). */
@@ -24,6 +28,9 @@ export const SPLIT = 1e4;
 
 /** Scratch: index of the first nonzero of each row of V (grown on demand). */
 let firstNz = new Int32Array(0);
+
+/** Smallest nz whose factorization runs in the SIMD kernels (below it the call overhead outweighs the lanes). */
+export const SIMD_MIN_NZ = 16;
 
 /** Per-problem factor storage: H `[nz, nz]`, V `[neq + nineq, nz]`, M `[neq + nineq, neq + nineq]` (used: nc = neq + nAct). */
 export interface KktWork {
@@ -35,17 +42,61 @@ export interface KktWork {
   /** 1 for active constraints, 0 otherwise `[nineq]`. */
   isAct: Uint8Array;
   nAct: number;
+  /** The SIMD kernels, with H, V and M in their memory, when they run. */
+  simd?: KktSimd;
 }
 
+/** Byte offsets of the factor storage in the kernels' memory, and views of the inputs copied there. */
+interface KktSimd {
+  k: DenseKernels;
+  H: number;
+  V: number;
+  M: number;
+  /** G `[nineq, nz]`, copied once per problem (`gFrom`, `gAt`: the array and offset it came from). */
+  G: number;
+  Gv: Float64Array;
+  gFrom: Float64Array | null;
+  gAt: number;
+  /** d `[nineq]`. */
+  d: number;
+  dv: Float64Array;
+  /** Inactive row indices `[nineq]` (i32), and the Gram kernel's scratch `[nc]` (i32). */
+  rows: number;
+  rowsv: Int32Array;
+  first: number;
+}
+
+/** Factor storage for problems of this size: in the SIMD kernels' memory from nz ≥ SIMD_MIN_NZ where they run. */
 export function kktWork(nz: number, m: number, neq: number): KktWork {
   const nc = neq + m;
+  const k = nz >= SIMD_MIN_NZ ? denseKernels(8 * (nz * nz + nc * nz + nc * nc + m * nz + m) + 4 * (m + nc) + 64) : null;
+  if (!k) {
+    return {
+      H: new Float64Array(nz * nz),
+      V: new Float64Array(nc * nz),
+      M: new Float64Array(nc * nc),
+      act: new Int32Array(m),
+      isAct: new Uint8Array(m),
+      nAct: 0,
+    };
+  }
+  let at = 0;
+  const take = (bytes: number): number => {
+    const o = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return o;
+  };
+  const buf = k.memory.buffer;
+  const H = take(8 * nz * nz), V = take(8 * nc * nz), M = take(8 * nc * nc), G = take(8 * m * nz), d = take(8 * m);
+  const rows = take(4 * m), first = take(4 * nc);
   return {
-    H: new Float64Array(nz * nz),
-    V: new Float64Array(nc * nz),
-    M: new Float64Array(nc * nc),
+    H: new Float64Array(buf, H, nz * nz),
+    V: new Float64Array(buf, V, nc * nz),
+    M: new Float64Array(buf, M, nc * nc),
     act: new Int32Array(m),
     isAct: new Uint8Array(m),
     nAct: 0,
+    simd: { k, H, V, M, G, Gv: new Float64Array(buf, G, m * nz), gFrom: null, gAt: 0, d, dv: new Float64Array(buf, d, m), rows, rowsv: new Int32Array(buf, rows, m), first },
   };
 }
 
@@ -64,6 +115,7 @@ export function factorKkt(
     for (let j = 0; j <= i; j++) H[ri + j] = Q[qi + j]!;
     H[ri + i]! += reg;
   }
+  if (w.simd) return factorSimd(G, go, A, ao, d, nz, m, neq, w, w.simd);
   let nAct = 0;
   let pending = -1; // an inactive row waiting for a partner: rows are folded two at a time
   for (let k = 0; k < m; k++) {
@@ -129,6 +181,41 @@ export function factorKkt(
     if (r >= neq) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
   }
   return choleskyInPlace(M, 0, nc) === 0 ? 0 : 2;
+}
+
+/** factorKkt after H ← Q + reg·I, by the SIMD kernels: the same steps, the same bits. */
+function factorSimd(G: Float64Array, go: number, A: Float64Array, ao: number, d: Float64Array, nz: number, m: number, neq: number, w: KktWork, s: KktSimd): number {
+  const { V, M, act, isAct } = w;
+  if (s.gFrom !== G || s.gAt !== go) {
+    s.Gv.set(G.subarray(go, go + m * nz));
+    s.gFrom = G;
+    s.gAt = go;
+  }
+  let nAct = 0, nIn = 0;
+  for (let k = 0; k < m; k++) {
+    const dk = d[k]!;
+    s.dv[k] = dk;
+    if (dk > SPLIT) {
+      act[nAct++] = k;
+      isAct[k] = 1;
+    } else {
+      isAct[k] = 0;
+      s.rowsv[nIn++] = k;
+    }
+  }
+  w.nAct = nAct;
+  s.k.fold(s.H, s.G, s.rows, nIn, s.d, nz);
+  if (s.k.cholesky(s.H, nz) !== 0) return 1;
+  const nc = neq + nAct;
+  if (nc === 0) return 0;
+  for (let r = 0; r < nc; r++) {
+    if (r < neq) V.set(A.subarray(ao + r * nz, ao + (r + 1) * nz), r * nz);
+    else V.set(s.Gv.subarray(act[r - neq]! * nz, (act[r - neq]! + 1) * nz), r * nz);
+  }
+  s.k.solveRows(s.H, nz, s.V, nc);
+  s.k.gram(s.V, nc, nz, s.M, s.first);
+  for (let r = neq; r < nc; r++) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
+  return s.k.cholesky(s.M, nc) === 0 ? 0 : 2;
 }
 
 /**

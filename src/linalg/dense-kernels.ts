@@ -1,0 +1,76 @@
+// Dense Float64 kernels in WebAssembly SIMD (src/tensor/wasm/dense-f64.wat): a dot product, the Cholesky
+// factorization, row-wise forward substitution, a Gram matrix and the QP's weighted fold H += Σ d_k g_k g_kᵀ,
+// each on f64x2 lanes with the arithmetic of its JavaScript twin in the same order (no fused multiply-add),
+// so either path gives the same bits and the choice is one of speed only. The kernels work on a memory of
+// their own: `denseKernels(bytes)` instantiates the module on a fresh memory that the caller lays out
+// (src/solvers/qp/kkt.ts puts its factor storage there) and reads through typed-array views.
+import { WASM_BASE64 } from '../tensor/wasm/dense-f64.wasm.ts';
+
+/** The kernels of one instance; pointers are byte offsets into `memory`. */
+export interface DenseKernels {
+  readonly memory: WebAssembly.Memory;
+  /** Σ_{k<n} x_k y_k. */
+  dot(x: number, y: number, n: number): number;
+  /** Lower triangle of H `[n, n]` += Σ d_k g_k g_kᵀ over the `c` i32 row indices at `rows` of G `[·, n]`. */
+  fold(H: number, G: number, rows: number, c: number, d: number, n: number): void;
+  /** In-place Cholesky of a `[n, n]` (lower triangle): 0, or i + 1 when pivot i is not positive or not finite. */
+  cholesky(a: number, n: number): number;
+  /** L y = v in place for each of the `c` rows of V `[c, n]`, from the row's first nonzero. */
+  solveRows(L: number, n: number, V: number, c: number): void;
+  /** Lower triangle of M `[c, c]` = V Vᵀ for V `[c, n]`; `first` is i32 scratch `[c]`. */
+  gram(V: number, c: number, n: number, M: number, first: number): void;
+}
+
+interface Exports {
+  dot: DenseKernels['dot'];
+  fold: DenseKernels['fold'];
+  cholesky: DenseKernels['cholesky'];
+  solve_rows: DenseKernels['solveRows'];
+  gram: DenseKernels['gram'];
+}
+
+/** The compiled module, or null where WebAssembly SIMD is missing; compiled once per thread (1.6 kB). */
+let compiled: WebAssembly.Module | null | undefined;
+let enabled = true;
+
+function module(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly === 'undefined') return compiled;
+  const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** Whether the kernels run here (WebAssembly SIMD present and not switched off). */
+export function denseKernelsAvailable(): boolean {
+  return enabled && module() !== null;
+}
+
+/**
+ * Switches the kernels on or off for the instances created from now on (their callers then take the
+ * JavaScript path); returns the previous setting. For A/B benchmarks and the tests that compare the paths.
+ *
+ * @example
+ * const was = setDenseKernels(false); try { solveQpBatch(prob) } finally { setDenseKernels(was) }
+ */
+export function setDenseKernels(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/**
+ * The kernels on a fresh memory of at least `bytes` bytes, or null when they do not run here.
+ *
+ * @example
+ * const k = denseKernels(2 * 8 * 4)!; const f = new Float64Array(k.memory.buffer, 0, 8);
+ * f.set([4, 2, 2, 3]); k.cholesky(0, 2); // f[0..3] = [2, 2, 1, √2]: the lower factor (upper entry kept)
+ */
+export function denseKernels(bytes: number): DenseKernels | null {
+  const m = enabled ? module() : null;
+  if (!m) return null;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const e = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as Exports;
+  return { memory, dot: e.dot, fold: e.fold, cholesky: e.cholesky, solveRows: e.solve_rows, gram: e.gram };
+}
