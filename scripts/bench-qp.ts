@@ -4,12 +4,16 @@
 // tf.grads for the backward) on each requested backend. A profile row splits the core's forward time into
 // the KKT factorizations (factorKkt re-run as many times as the solve did) and the rest. Times are medians of
 // wall clock and of this process's CPU time (user + system): on a shared machine the CPU time is the fair
-// comparison with qpth's (uncontended, wall-clock) numbers; the 'speedup' columns use it.
+// comparison with qpth's (uncontended, wall-clock) numbers; the 'speedup' columns use it. Beside them, the
+// core's forward with the KKT factorization in the WebAssembly SIMD kernels (from nz ≥ 16) and in the
+// JavaScript loops, timed alternately in this process ('simd ×'), also at OptNet's Sudoku (nz 64, 40
+// equalities) and denoising (nz 199, 198 rows) sizes, where qpth was not timed.
 // Run: `npx tsx scripts/bench-qp.ts [--quick]` or `diffmpc bench qp`.
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { qpBackward } from '../src/solvers/qp/backward.ts';
-import { factorKkt, kktWork } from '../src/solvers/qp/kkt.ts';
+import { setDenseKernels } from '../src/linalg/dense-kernels.ts';
+import { factorKkt, kktWork, releaseKktWork, SIMD_MIN_NZ } from '../src/solvers/qp/kkt.ts';
 import { solveQpBatch } from '../src/solvers/qp/pdipm.ts';
 import { packQp } from '../src/solvers/qp/problem.ts';
 import { qpLayer } from '../src/solvers/qp/layer.ts';
@@ -25,6 +29,8 @@ const QPTH: Record<string, [number, number]> = {
   '1024,10,20,0': [460, 459],
   '128,50,100,0': [1670, 1655],
 };
+/** Further (B, nz, nineq, neq): OptNet's Sudoku and denoising QP sizes (random dense data). */
+const EXTRA = ['32,64,64,40', '4,199,198,0'];
 
 function randomProblem(rng: Rng, B: number, nz: number, m: number, neq: number) {
   const Q = new Float64Array(B * nz * nz), p = new Float64Array(B * nz), G = new Float64Array(B * m * nz), h = new Float64Array(B * m);
@@ -77,9 +83,9 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
   const rng = new Rng(0);
   const rows: Row[] = [];
   const reps = quick ? 2 : 5;
-  for (const key of Object.keys(QPTH)) {
+  for (const key of [...Object.keys(QPTH), ...EXTRA]) {
     const [B, nz, m, neq] = key.split(',').map(Number) as [number, number, number, number];
-    const [qF, qFB] = QPTH[key]!;
+    const [qF, qFB] = QPTH[key] ?? [NaN, NaN];
     const params = randomProblem(rng, B, nz, m, neq);
     const prob = packQp(params);
     let sol = solveQpBatch(prob);
@@ -98,13 +104,32 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
         factorKkt(prob.Q, bi * prob.qS, prob.G, bi * prob.gS, prob.A, bi * prob.aS, sol.factors.d.subarray(bi * m, (bi + 1) * m), nz, m, neq, 0, work);
       }
     }, reps);
+    releaseKktWork(work);
+    // The same forward with the factorization in the kernels and in JavaScript, alternated (medians of the CPU times).
+    const simdCpu: number[] = [], jsCpu: number[] = [];
+    if (nz >= SIMD_MIN_NZ) {
+      for (let r = 0; r < reps; r++) {
+        for (const [on, out] of [[true, simdCpu], [false, jsCpu]] as const) {
+          const was = setDenseKernels(on);
+          try {
+            out.push(timeWallCpu(() => solveQpBatch(prob), 1).cpu);
+          } finally {
+            setDenseKernels(was);
+          }
+        }
+      }
+    }
+    const med = (a: number[]) => (a.length ? a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)]! : NaN);
     const base = { B, nz, nineq: m, neq, 'mean iters': Number(meanIt.toFixed(1)), solved: `${solved}/${B}` };
+    const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? Number((a / b).toFixed(2)) : '-');
     rows.push({
       impl: 'float64 core', backend: '-', ...base,
       'fwd ms': r1(fwd.wall), 'fwd+bwd ms': r1(fb.wall), 'fwd cpu ms': r1(fwd.cpu), 'fwd+bwd cpu ms': r1(fb.cpu),
-      'qpth fwd': qF, 'qpth fwd+bwd': qFB,
-      'speedup fwd (cpu)': Number((qF / fwd.cpu).toFixed(2)), 'speedup fwd+bwd (cpu)': Number((qFB / fb.cpu).toFixed(2)),
+      'qpth fwd': Number.isFinite(qF) ? qF : '-', 'qpth fwd+bwd': Number.isFinite(qFB) ? qFB : '-',
+      'speedup fwd (cpu)': ratio(qF, fwd.cpu), 'speedup fwd+bwd (cpu)': ratio(qFB, fb.cpu),
       'factor share (cpu)': `${Math.round((100 * fact.cpu) / fwd.cpu)}%`,
+      'fwd cpu ms, js kernels': jsCpu.length ? r1(med(jsCpu)) : '-',
+      'simd ×': ratio(med(jsCpu), med(simdCpu)),
     });
     for (const backend of backends) {
       await initBackend(backend, { quiet: true });
@@ -123,9 +148,9 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
       rows.push({
         impl: 'tfjs op', backend, ...base,
         'fwd ms': r1(tfF.wall), 'fwd+bwd ms': r1(tfFB.wall), 'fwd cpu ms': r1(tfF.cpu), 'fwd+bwd cpu ms': r1(tfFB.cpu),
-        'qpth fwd': qF, 'qpth fwd+bwd': qFB,
-        'speedup fwd (cpu)': Number((qF / tfF.cpu).toFixed(2)), 'speedup fwd+bwd (cpu)': Number((qFB / tfFB.cpu).toFixed(2)),
-        'factor share (cpu)': '-',
+        'qpth fwd': Number.isFinite(qF) ? qF : '-', 'qpth fwd+bwd': Number.isFinite(qFB) ? qFB : '-',
+        'speedup fwd (cpu)': ratio(qF, tfF.cpu), 'speedup fwd+bwd (cpu)': ratio(qFB, tfFB.cpu),
+        'factor share (cpu)': '-', 'fwd cpu ms, js kernels': '-', 'simd ×': '-',
       });
       tf.dispose(Object.values(t));
     }
@@ -138,7 +163,7 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
 
 registerBenchSuite({
   name: 'qp',
-  summary: 'OptNet QP layer fwd and fwd+bwd vs qpth (B 128/1024, nz 10/50, nineq 20/100, neq 0/1)',
+  summary: 'OptNet QP layer fwd and fwd+bwd vs qpth (B 128/1024, nz 10/50, nineq 20/100, neq 0/1); SIMD vs JS factorization, also at the Sudoku and denoising sizes',
   run: ({ backends, quick, outDir }) => benchQp(backends, quick, outDir),
 });
 

@@ -60,6 +60,31 @@ export function setDenseKernels(on: boolean): boolean {
   return was;
 }
 
+/** Released instances kept for reuse (a memory reserves address space until it is collected). */
+const pool: DenseKernels[] = [];
+const POOL_SIZE = 4;
+
+/**
+ * The kernels on a memory of at least `bytes` bytes, reused from `releaseDenseKernels` when one is large
+ * enough (its contents are whatever the last user left), else fresh; null when they do not run here.
+ */
+export function acquireDenseKernels(bytes: number): DenseKernels | null {
+  if (!enabled || !module()) return null;
+  let best = -1;
+  for (let i = 0; i < pool.length; i++) {
+    const size = pool[i]!.memory.buffer.byteLength;
+    if (size >= bytes && (best < 0 || size < pool[best]!.memory.buffer.byteLength)) best = i;
+  }
+  return best >= 0 ? pool.splice(best, 1)[0]! : denseKernels(bytes);
+}
+
+/** Hands an instance back for reuse; the caller must not touch its memory afterwards. */
+export function releaseDenseKernels(k: DenseKernels): void {
+  if (pool.includes(k)) return;
+  pool.push(k);
+  if (pool.length > POOL_SIZE) pool.shift();
+}
+
 /**
  * The kernels on a fresh memory of at least `bytes` bytes, or null when they do not run here.
  *

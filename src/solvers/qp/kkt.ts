@@ -20,7 +20,7 @@
 // O(nz³) work) runs in the WebAssembly SIMD kernels of src/linalg/dense-kernels.ts, which keep H, V and M in
 // their memory and give the same bits as the JavaScript loops below.
 import { choleskyInPlace } from '../../linalg/cholesky.ts';
-import { denseKernels, type DenseKernels } from '../../linalg/dense-kernels.ts';
+import { acquireDenseKernels, releaseDenseKernels, type DenseKernels } from '../../linalg/dense-kernels.ts';
 import { dot, lowerSolve, lowerTSolve } from '../../linalg/triangular.ts';
 
 /** Constraints with dₖ = λₖ/sₖ above this are kept in the Schur complement (folding them loses ≈ log10 dₖ digits). */
@@ -66,10 +66,13 @@ interface KktSimd {
   first: number;
 }
 
-/** Factor storage for problems of this size: in the SIMD kernels' memory from nz ≥ SIMD_MIN_NZ where they run. */
+/**
+ * Factor storage for problems of this size: in the SIMD kernels' memory from nz ≥ SIMD_MIN_NZ where they run
+ * (hand it back with `releaseKktWork` once its factors are copied out).
+ */
 export function kktWork(nz: number, m: number, neq: number): KktWork {
   const nc = neq + m;
-  const k = nz >= SIMD_MIN_NZ ? denseKernels(8 * (nz * nz + nc * nz + nc * nc + m * nz + m) + 4 * (m + nc) + 64) : null;
+  const k = nz >= SIMD_MIN_NZ ? acquireDenseKernels(8 * (nz * nz + nc * nz + nc * nc + m * nz + m) + 4 * (m + nc) + 64) : null;
   if (!k) {
     return {
       H: new Float64Array(nz * nz),
@@ -181,6 +184,12 @@ export function factorKkt(
     if (r >= neq) M[r * nc + r]! += 1 / d[act[r - neq]!]!;
   }
   return choleskyInPlace(M, 0, nc) === 0 ? 0 : 2;
+}
+
+/** Returns a work's kernel instance for reuse; the work's H, V and M must not be read afterwards. */
+export function releaseKktWork(w: KktWork): void {
+  if (w.simd) releaseDenseKernels(w.simd.k);
+  w.simd = undefined;
 }
 
 /** factorKkt after H ← Q + reg·I, by the SIMD kernels: the same steps, the same bits. */

@@ -27,7 +27,7 @@ import { choleskyInPlace } from '../../linalg/cholesky.ts';
 import { detectDualInfeasible, detectPrimalInfeasible } from './certificates.ts';
 import { equalitiesInconsistent } from './equality-consistency.ts';
 import { phaseOneInfeasible } from './feasibility.ts';
-import { factorKkt, kktWork, solveKkt } from './kkt.ts';
+import { factorKkt, kktWork, releaseKktWork, solveKkt } from './kkt.ts';
 import type { QpBatch, QpOptions, QpSolution, QpStatus } from './types.ts';
 
 /** Largest α ∈ (0, ∞] with v + α dv ≥ 0 (Infinity when no component decreases). */
@@ -111,170 +111,175 @@ export function solveQpBatch(prob: QpBatch, opts: QpOptions = {}): QpSolution {
   const muW = new Float64Array(nc);
   const zeroM = new Float64Array(m);
 
-  let psdChecked = -1;
-  let psdShared = true;
-  for (let bi = 0; bi < B; bi++) {
-    const qo = bi * prob.qS, po = bi * prob.pS, go = bi * prob.gS, ho = bi * prob.hS, ao = bi * prob.aS, bo = bi * prob.bS;
-    const zo = bi * nz, lo = bi * m, no = bi * neq;
-    // Convexity check (once for a shared Q).
-    let psd: boolean;
-    if (prob.qS === 0 && psdChecked === 0) psd = psdShared;
-    else {
-      psd = isPsd(Q, qo, nz, H);
-      psdChecked = 0;
-      psdShared = psd;
-    }
-    if (!psd) {
-      status[bi] = 'non-pd-Q';
-      residual[bi] = Infinity;
-      continue;
-    }
-    let dmax = 1;
-    for (let i = 0; i < nz; i++) dmax = Math.max(dmax, Math.abs(Q[qo + i * nz + i]!));
-    let gmax = 0;
-    for (let i = 0; i < m * nz; i++) gmax = Math.max(gmax, Math.abs(G[go + i]!));
-    const reg = 1e-9 * Math.max(dmax, gmax * gmax);
-    const factor = (): number => {
-      const r = factorKkt(Q, qo, G, go, A, ao, d, nz, m, neq, 0, w);
-      return r === 1 ? factorKkt(Q, qo, G, go, A, ao, d, nz, m, neq, reg, w) : r;
-    };
-
-    // Initial point.
-    if (warm) {
-      for (let i = 0; i < nz; i++) x[i] = warm.z[zo + i]!;
-      for (let k = 0; k < m; k++) {
-        let acc = h[ho + k]!;
-        const gk = go + k * nz;
-        for (let i = 0; i < nz; i++) acc -= G[gk + i]! * x[i]!;
-        s[k] = Math.max(acc, floor);
-        z[k] = Math.max(warm.lam ? warm.lam[lo + k]! : 1, floor);
+  // The kernels' memory goes back to the pool however the loop ends (every factor is copied out).
+  try {
+    let psdChecked = -1;
+    let psdShared = true;
+    for (let bi = 0; bi < B; bi++) {
+      const qo = bi * prob.qS, po = bi * prob.pS, go = bi * prob.gS, ho = bi * prob.hS, ao = bi * prob.aS, bo = bi * prob.bS;
+      const zo = bi * nz, lo = bi * m, no = bi * neq;
+      // Convexity check (once for a shared Q).
+      let psd: boolean;
+      if (prob.qS === 0 && psdChecked === 0) psd = psdShared;
+      else {
+        psd = isPsd(Q, qo, nz, H);
+        psdChecked = 0;
+        psdShared = psd;
       }
-      for (let r = 0; r < neq; r++) y[r] = warm.nu ? warm.nu[no + r]! : 0;
-    } else {
-      d.fill(1);
-      for (let k = 0; k < m; k++) rz[k] = -h[ho + k]!;
-      for (let r = 0; r < neq; r++) ry[r] = -b[bo + r]!;
-      for (let i = 0; i < nz; i++) rx[i] = p[po + i]!;
-      if (factor() === 0) {
-        solveKkt(G, go, d, nz, m, neq, w, rx, zeroM, rz, ry, x, s, z, y, muW);
+      if (!psd) {
+        status[bi] = 'non-pd-Q';
+        residual[bi] = Infinity;
+        continue;
+      }
+      let dmax = 1;
+      for (let i = 0; i < nz; i++) dmax = Math.max(dmax, Math.abs(Q[qo + i * nz + i]!));
+      let gmax = 0;
+      for (let i = 0; i < m * nz; i++) gmax = Math.max(gmax, Math.abs(G[go + i]!));
+      const reg = 1e-9 * Math.max(dmax, gmax * gmax);
+      const factor = (): number => {
+        const r = factorKkt(Q, qo, G, go, A, ao, d, nz, m, neq, 0, w);
+        return r === 1 ? factorKkt(Q, qo, G, go, A, ao, d, nz, m, neq, reg, w) : r;
+      };
+
+      // Initial point.
+      if (warm) {
+        for (let i = 0; i < nz; i++) x[i] = warm.z[zo + i]!;
+        for (let k = 0; k < m; k++) {
+          let acc = h[ho + k]!;
+          const gk = go + k * nz;
+          for (let i = 0; i < nz; i++) acc -= G[gk + i]! * x[i]!;
+          s[k] = Math.max(acc, floor);
+          z[k] = Math.max(warm.lam ? warm.lam[lo + k]! : 1, floor);
+        }
+        for (let r = 0; r < neq; r++) y[r] = warm.nu ? warm.nu[no + r]! : 0;
       } else {
-        x.fill(0);
-        y.fill(0);
-        for (let k = 0; k < m; k++) s[k] = h[ho + k]!;
-        z.fill(1);
-      }
-      let ms = Infinity, mz = Infinity;
-      for (let k = 0; k < m; k++) {
-        ms = Math.min(ms, s[k]!);
-        mz = Math.min(mz, z[k]!);
-      }
-      if (ms <= 0) for (let k = 0; k < m; k++) s[k]! -= ms - 1;
-      if (mz <= 0) for (let k = 0; k < m; k++) z[k]! -= mz - 1;
-    }
-
-    let best = Infinity;
-    let notImproved = 0;
-    let it = 0;
-    let haveStep = false;
-    for (; it < maxIter; it++) {
-      // Residuals at the current iterate.
-      for (let i = 0; i < nz; i++) {
-        let acc = p[po + i]!;
-        const qi = qo + i * nz;
-        for (let j = 0; j < nz; j++) acc += Q[qi + j]! * x[j]!;
-        rx[i] = acc;
-      }
-      let sz = 0;
-      for (let k = 0; k < m; k++) {
-        const gk = go + k * nz;
-        const zk = z[k]!;
-        let acc = s[k]! - h[ho + k]!;
-        for (let i = 0; i < nz; i++) {
-          const g = G[gk + i]!;
-          acc += g * x[i]!;
-          rx[i]! += g * zk;
+        d.fill(1);
+        for (let k = 0; k < m; k++) rz[k] = -h[ho + k]!;
+        for (let r = 0; r < neq; r++) ry[r] = -b[bo + r]!;
+        for (let i = 0; i < nz; i++) rx[i] = p[po + i]!;
+        if (factor() === 0) {
+          solveKkt(G, go, d, nz, m, neq, w, rx, zeroM, rz, ry, x, s, z, y, muW);
+        } else {
+          x.fill(0);
+          y.fill(0);
+          for (let k = 0; k < m; k++) s[k] = h[ho + k]!;
+          z.fill(1);
         }
-        rz[k] = acc;
-        sz += s[k]! * zk;
-      }
-      for (let r = 0; r < neq; r++) {
-        const ar = ao + r * nz;
-        const yr = y[r]!;
-        let acc = -b[bo + r]!;
-        for (let i = 0; i < nz; i++) {
-          const a = A[ar + i]!;
-          acc += a * x[i]!;
-          rx[i]! += a * yr;
+        let ms = Infinity, mz = Infinity;
+        for (let k = 0; k < m; k++) {
+          ms = Math.min(ms, s[k]!);
+          mz = Math.min(mz, z[k]!);
         }
-        ry[r] = acc;
+        if (ms <= 0) for (let k = 0; k < m; k++) s[k]! -= ms - 1;
+        if (mz <= 0) for (let k = 0; k < m; k++) z[k]! -= mz - 1;
       }
-      const mu = m > 0 ? Math.abs(sz / m) : 0;
-      const resid = norm2(ry, neq) + norm2(rz, m) + norm2(rx, nz) + m * mu;
-      if (!Number.isFinite(resid)) break;
-      for (let k = 0; k < m; k++) d[k] = z[k]! / s[k]!;
-      if (factor() !== 0) break;
-      if (resid < best) {
-        best = resid;
-        notImproved = 0;
-        zOut.set(x, zo);
-        lamOut.set(z, lo);
-        sOut.set(s, lo);
-        nuOut.set(y, no);
-        const ncb = neq + w.nAct;
-        Lout.set(H, bi * nz * nz);
-        Vout.set(w.V.subarray(0, ncb * nz), bi * nc * nz);
-        Mout.set(w.M.subarray(0, ncb * ncb), bi * nc * nc);
-        actOut.set(w.act, lo);
-        isActOut.set(w.isAct, lo);
-        nActOut[bi] = w.nAct;
-        dOut.set(d, lo);
-      } else notImproved++;
-      if (notImproved >= lim || best < eps || mu > 1e32) break;
 
-      // Predictor.
-      solveKkt(G, go, d, nz, m, neq, w, rx, z, rz, ry, dxa, dsa, dza, dya, muW);
-      let alpha = Math.min(1, maxStep(z, dza, m), maxStep(s, dsa, m));
-      let sig = 0;
-      if (m > 0 && sz > 0) {
-        let t3 = 0;
-        for (let k = 0; k < m; k++) t3 += (s[k]! + alpha * dsa[k]!) * (z[k]! + alpha * dza[k]!);
-        sig = Math.pow(t3 / sz, 3);
+      let best = Infinity;
+      let notImproved = 0;
+      let it = 0;
+      let haveStep = false;
+      for (; it < maxIter; it++) {
+        // Residuals at the current iterate.
+        for (let i = 0; i < nz; i++) {
+          let acc = p[po + i]!;
+          const qi = qo + i * nz;
+          for (let j = 0; j < nz; j++) acc += Q[qi + j]! * x[j]!;
+          rx[i] = acc;
+        }
+        let sz = 0;
+        for (let k = 0; k < m; k++) {
+          const gk = go + k * nz;
+          const zk = z[k]!;
+          let acc = s[k]! - h[ho + k]!;
+          for (let i = 0; i < nz; i++) {
+            const g = G[gk + i]!;
+            acc += g * x[i]!;
+            rx[i]! += g * zk;
+          }
+          rz[k] = acc;
+          sz += s[k]! * zk;
+        }
+        for (let r = 0; r < neq; r++) {
+          const ar = ao + r * nz;
+          const yr = y[r]!;
+          let acc = -b[bo + r]!;
+          for (let i = 0; i < nz; i++) {
+            const a = A[ar + i]!;
+            acc += a * x[i]!;
+            rx[i]! += a * yr;
+          }
+          ry[r] = acc;
+        }
+        const mu = m > 0 ? Math.abs(sz / m) : 0;
+        const resid = norm2(ry, neq) + norm2(rz, m) + norm2(rx, nz) + m * mu;
+        if (!Number.isFinite(resid)) break;
+        for (let k = 0; k < m; k++) d[k] = z[k]! / s[k]!;
+        if (factor() !== 0) break;
+        if (resid < best) {
+          best = resid;
+          notImproved = 0;
+          zOut.set(x, zo);
+          lamOut.set(z, lo);
+          sOut.set(s, lo);
+          nuOut.set(y, no);
+          const ncb = neq + w.nAct;
+          Lout.set(H, bi * nz * nz);
+          Vout.set(w.V.subarray(0, ncb * nz), bi * nc * nz);
+          Mout.set(w.M.subarray(0, ncb * ncb), bi * nc * nc);
+          actOut.set(w.act, lo);
+          isActOut.set(w.isAct, lo);
+          nActOut[bi] = w.nAct;
+          dOut.set(d, lo);
+        } else notImproved++;
+        if (notImproved >= lim || best < eps || mu > 1e32) break;
+
+        // Predictor.
+        solveKkt(G, go, d, nz, m, neq, w, rx, z, rz, ry, dxa, dsa, dza, dya, muW);
+        let alpha = Math.min(1, maxStep(z, dza, m), maxStep(s, dsa, m));
+        let sig = 0;
+        if (m > 0 && sz > 0) {
+          let t3 = 0;
+          for (let k = 0; k < m; k++) t3 += (s[k]! + alpha * dsa[k]!) * (z[k]! + alpha * dza[k]!);
+          sig = Math.pow(t3 / sz, 3);
+        }
+        // Corrector (combined direction).
+        for (let k = 0; k < m; k++) rs[k] = z[k]! + (-mu * sig + dsa[k]! * dza[k]!) / s[k]!;
+        solveKkt(G, go, d, nz, m, neq, w, rx, rs, rz, ry, dx, ds, dz, dy, muW);
+        alpha = Math.min(1, 0.999 * Math.min(maxStep(z, dz, m), maxStep(s, ds, m)));
+        let finite = Number.isFinite(alpha);
+        for (let i = 0; i < nz && finite; i++) finite = Number.isFinite(dx[i]!);
+        if (!finite) break;
+        for (let i = 0; i < nz; i++) x[i]! += alpha * dx[i]!;
+        for (let k = 0; k < m; k++) {
+          s[k]! += alpha * ds[k]!;
+          z[k]! += alpha * dz[k]!;
+        }
+        for (let r = 0; r < neq; r++) y[r]! += alpha * dy[r]!;
+        haveStep = true;
       }
-      // Corrector (combined direction).
-      for (let k = 0; k < m; k++) rs[k] = z[k]! + (-mu * sig + dsa[k]! * dza[k]!) / s[k]!;
-      solveKkt(G, go, d, nz, m, neq, w, rx, rs, rz, ry, dx, ds, dz, dy, muW);
-      alpha = Math.min(1, 0.999 * Math.min(maxStep(z, dz, m), maxStep(s, ds, m)));
-      let finite = Number.isFinite(alpha);
-      for (let i = 0; i < nz && finite; i++) finite = Number.isFinite(dx[i]!);
-      if (!finite) break;
-      for (let i = 0; i < nz; i++) x[i]! += alpha * dx[i]!;
-      for (let k = 0; k < m; k++) {
-        s[k]! += alpha * ds[k]!;
-        z[k]! += alpha * dz[k]!;
+      iterations[bi] = Math.min(it + 1, maxIter);
+      if (best === Infinity) {
+        // No iterate could be factored: return the (finite) start point.
+        const fin = (v: Float64Array) => v.every((t) => Number.isFinite(t));
+        zOut.set(fin(x) ? x : new Float64Array(nz), zo);
+        lamOut.set(fin(z) ? z : new Float64Array(m).fill(1), lo);
+        sOut.set(fin(s) ? s : new Float64Array(m).fill(1), lo);
+        nuOut.set(fin(y) ? y : new Float64Array(neq), no);
       }
-      for (let r = 0; r < neq; r++) y[r]! += alpha * dy[r]!;
-      haveStep = true;
+      residual[bi] = best;
+      const scale = 1 + Math.max(maxAbs(p, po, nz), maxAbs(h, ho, m), maxAbs(b, bo, neq));
+      if (best < eps || best <= tol * scale) status[bi] = 'optimal';
+      else if (detectPrimalInfeasible(G, go, h, ho, A, ao, b, bo, nz, m, neq, z, y)) status[bi] = 'primal-infeasible';
+      else if (
+        detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, x) ||
+        (haveStep && detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, dx))
+      ) status[bi] = 'dual-infeasible';
+      else if (neq > 0 && equalitiesInconsistent(A, ao, b, bo, neq, nz)) status[bi] = 'primal-infeasible';
+      else if (opts.phaseOne !== false && m > 0 && phaseOneInfeasible(prob, bi, solveQpBatch, opts)) status[bi] = 'primal-infeasible';
+      else status[bi] = 'max-iter';
     }
-    iterations[bi] = Math.min(it + 1, maxIter);
-    if (best === Infinity) {
-      // No iterate could be factored: return the (finite) start point.
-      const fin = (v: Float64Array) => v.every((t) => Number.isFinite(t));
-      zOut.set(fin(x) ? x : new Float64Array(nz), zo);
-      lamOut.set(fin(z) ? z : new Float64Array(m).fill(1), lo);
-      sOut.set(fin(s) ? s : new Float64Array(m).fill(1), lo);
-      nuOut.set(fin(y) ? y : new Float64Array(neq), no);
-    }
-    residual[bi] = best;
-    const scale = 1 + Math.max(maxAbs(p, po, nz), maxAbs(h, ho, m), maxAbs(b, bo, neq));
-    if (best < eps || best <= tol * scale) status[bi] = 'optimal';
-    else if (detectPrimalInfeasible(G, go, h, ho, A, ao, b, bo, nz, m, neq, z, y)) status[bi] = 'primal-infeasible';
-    else if (
-      detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, x) ||
-      (haveStep && detectDualInfeasible(Q, qo, p, po, G, go, A, ao, nz, m, neq, dx))
-    ) status[bi] = 'dual-infeasible';
-    else if (neq > 0 && equalitiesInconsistent(A, ao, b, bo, neq, nz)) status[bi] = 'primal-infeasible';
-    else if (opts.phaseOne !== false && m > 0 && phaseOneInfeasible(prob, bi, solveQpBatch, opts)) status[bi] = 'primal-infeasible';
-    else status[bi] = 'max-iter';
+  } finally {
+    releaseKktWork(w);
   }
   return {
     B, nz, nineq: m, neq,

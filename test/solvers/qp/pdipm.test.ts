@@ -2,6 +2,9 @@
 // residuals, status codes on constructed infeasible / unbounded / non-convex problems, warm start, broadcasting,
 // and a long batch of random (also infeasible and degenerate) problems that must never produce NaN.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setDenseKernels } from '../../../src/linalg/dense-kernels.ts';
+import { qpBackward } from '../../../src/solvers/qp/backward.ts';
+import { kktWork, SIMD_MIN_NZ } from '../../../src/solvers/qp/kkt.ts';
 import { solveQp } from '../../../src/solvers/qp/layer.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
@@ -229,3 +232,52 @@ describe('robustness', () => {
     }
   });
 });
+
+describe('SIMD factorization', () => {
+  it('gives the bits of the JavaScript loops: solutions, statuses, factors and the backward, on a mix of problems', () => {
+    // nz ≥ SIMD_MIN_NZ; PD, PSD-singular and LP objectives; dense rows and box rows (one nonzero: the fold's
+    // skip); equalities; feasibility not guaranteed, so the infeasibility tests and phase 1 run too.
+    const rng = new Rng(77);
+    const B = 40, nz = SIMD_MIN_NZ + 2, m = 2 * nz + 6, neq = 2;
+    const Q = new Float64Array(B * nz * nz), p = new Float64Array(B * nz), G = new Float64Array(B * m * nz), h = new Float64Array(B * m);
+    const A = new Float64Array(B * neq * nz), b = new Float64Array(B * neq);
+    for (let bi = 0; bi < B; bi++) {
+      const rank = bi % 5 === 4 ? 0 : bi % 5 === 3 ? nz - 3 : nz;
+      for (let r = 0; r < rank; r++) {
+        const v = Array.from({ length: nz }, () => rng.normal());
+        for (let i = 0; i < nz; i++) for (let j = 0; j < nz; j++) Q[bi * nz * nz + i * nz + j]! += v[i]! * v[j]!;
+      }
+      for (let i = 0; i < nz; i++) p[bi * nz + i] = 3 * rng.normal();
+      for (let i = 0; i < nz; i++) {
+        G[(bi * m + 2 * i) * nz + i] = 1;
+        G[(bi * m + 2 * i + 1) * nz + i] = -1;
+        h[bi * m + 2 * i] = h[bi * m + 2 * i + 1] = 0.5 + rng.uniformIn(0, 1);
+      }
+      for (let k = 2 * nz; k < m; k++) {
+        for (let i = 0; i < nz; i++) G[(bi * m + k) * nz + i] = rng.normal();
+        h[bi * m + k] = bi % 7 === 6 ? -20 : rng.normal() + 1; // some problems infeasible
+      }
+      for (let i = 0; i < neq * nz; i++) A[bi * neq * nz + i] = rng.normal();
+      for (let r = 0; r < neq; r++) b[bi * neq + r] = 0.1 * rng.normal();
+    }
+    const params = { Q: { data: Q, shape: [B, nz, nz] }, p: { data: p, shape: [B, nz] }, G: { data: G, shape: [B, m, nz] }, h: { data: h, shape: [B, m] }, A: { data: A, shape: [B, neq, nz] }, b: { data: b, shape: [B, neq] } };
+    const run = (simd: boolean) => {
+      const was = setDenseKernels(simd);
+      try {
+        const sol = solveQp(params);
+        return { sol, grads: qpBackward(sol.problem, sol, Float64Array.from({ length: B * nz }, (_, i) => Math.sin(i))) };
+      } finally {
+        setDenseKernels(was);
+      }
+    };
+    expect(kktWork(nz, m, neq).simd, 'the kernels run at this size').toBeDefined();
+    const a = run(true), c = run(false);
+    expect(a.sol.status).toEqual(c.sol.status);
+    expect(new Set(a.sol.status).size).toBeGreaterThan(1);
+    const same = (x: ArrayLike<number>, y: ArrayLike<number>) => Array.from(x).every((v, i) => Object.is(v, y[i]));
+    for (const k of ['z', 'lam', 'nu', 's', 'residual', 'iterations'] as const) expect(same(a.sol[k], c.sol[k]), k).toBe(true);
+    for (const k of ['L', 'V', 'M', 'd', 'act', 'nAct'] as const) expect(same(a.sol.factors[k], c.sol.factors[k]), k).toBe(true);
+    for (const [k, v] of Object.entries(a.grads)) if (ArrayBuffer.isView(v)) expect(same(v as Float64Array, (c.grads as unknown as Record<string, Float64Array>)[k]!), `grad ${k}`).toBe(true);
+  });
+});
+
