@@ -4,6 +4,7 @@
 // so either path gives the same bits and the choice is one of speed only. The kernels work on a memory of
 // their own: `denseKernels(bytes)` instantiates the module on a fresh memory that the caller lays out
 // (src/solvers/qp/kkt.ts puts its factor storage there) and reads through typed-array views.
+import { embeddedWasmModule } from '../tensor/wasm-module.ts';
 import { WASM_BASE64 } from '../tensor/wasm/dense-f64.wasm.ts';
 
 /** The kernels of one instance; pointers are byte offsets into `memory`. */
@@ -29,18 +30,9 @@ interface Exports {
   gram: DenseKernels['gram'];
 }
 
-/** The compiled module, or null where WebAssembly SIMD is missing; compiled once per thread (1.6 kB). */
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled module (1.6 kB; null where WebAssembly SIMD is missing), and the on/off switch. */
+const module = (): WebAssembly.Module | null => embeddedWasmModule(WASM_BASE64);
 let enabled = true;
-
-function module(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly === 'undefined') return compiled;
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-  return compiled;
-}
 
 /** Whether the kernels run here (WebAssembly SIMD present and not switched off). */
 export function denseKernelsAvailable(): boolean {

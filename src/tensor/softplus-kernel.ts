@@ -6,6 +6,7 @@
 // kernels, each a pass over memory; in the energy networks it was most of a forward pass.
 // Values only: no gradient is registered (callers run it off the tape or inside an op with its own backward).
 import * as tf from '@tensorflow/tfjs';
+import { embeddedWasmModule } from './wasm-module.ts';
 import { WASM_BASE64 } from './wasm/softplus.wasm.ts';
 
 /** The kernel's name in tfjs' registry (attrs: `{ sigmoid: boolean }`; outputs: softplus, then σ with `sigmoid`). */
@@ -20,18 +21,9 @@ tf.env().registerFlag(SOFTPLUS_KERNEL_FLAG, () => true);
 
 type Run = (src: number, dst: number, sig: number, n: number) => void;
 
-/** The compiled module, or null where WebAssembly SIMD is missing; compiled once per thread. */
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled module (null where WebAssembly SIMD is missing), and the kernel per memory it was instantiated on. */
+const module = (): WebAssembly.Module | null => embeddedWasmModule(WASM_BASE64);
 const instances = new WeakMap<WebAssembly.Memory, Run | null>();
-
-function module(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly === 'undefined') return compiled;
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-  return compiled;
-}
 
 /** The kernel on `memory`, or null (no SIMD, or a memory it cannot import, e.g. a shared one). */
 function kernelOn(memory: WebAssembly.Memory): Run | null {
