@@ -8,7 +8,7 @@
 // core's forward with the KKT factorization in the WebAssembly SIMD kernels (from nz ≥ 16) and in the
 // JavaScript loops, timed alternately in this process ('simd ×'), also at OptNet's Sudoku (nz 64, 40
 // equalities) and denoising (nz 199, 198 rows) sizes, where qpth was not timed.
-// Run: `npx tsx scripts/bench-qp.ts [--quick]` or `diffmpc bench qp`.
+// Each row records the 1-minute load average. Run: `npx tsx scripts/bench-qp.ts [--quick]` or `diffmpc bench qp`.
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { qpBackward } from '../src/solvers/qp/backward.ts';
@@ -20,6 +20,7 @@ import { qpLayer } from '../src/solvers/qp/layer.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { registerBenchSuite } from './lib/bench-suites.ts';
+import { machineLoad, machineMeta } from './lib/machine-load.ts';
 import { formatTable, saveReport, type Row } from './lib/report.ts';
 
 /** qpth (PDIPM_BATCHED, float64, this CPU): [fwd ms, fwd+bwd ms] per (B, nz, nineq, neq). */
@@ -130,6 +131,7 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
       'factor share (cpu)': `${Math.round((100 * fact.cpu) / fwd.cpu)}%`,
       'fwd cpu ms, js kernels': jsCpu.length ? r1(med(jsCpu)) : '-',
       'simd ×': ratio(med(jsCpu), med(simdCpu)),
+      load: machineLoad(),
     });
     for (const backend of backends) {
       await initBackend(backend, { quiet: true });
@@ -151,12 +153,13 @@ export async function benchQp(backends: string[], quick = false, outDir = 'bench
         'qpth fwd': Number.isFinite(qF) ? qF : '-', 'qpth fwd+bwd': Number.isFinite(qFB) ? qFB : '-',
         'speedup fwd (cpu)': ratio(qF, tfF.cpu), 'speedup fwd+bwd (cpu)': ratio(qFB, tfFB.cpu),
         'factor share (cpu)': '-', 'fwd cpu ms, js kernels': '-', 'simd ×': '-',
+        load: machineLoad(),
       });
       tf.dispose(Object.values(t));
     }
   }
   console.log(formatTable(rows));
-  const file = saveReport('qp', rows, { backends, quick, qpth: 'PDIPM_BATCHED float64, same CPU, ms' }, outDir);
+  const file = saveReport('qp', rows, { backends, quick, qpth: 'PDIPM_BATCHED float64, same CPU, ms', ...machineMeta() }, outDir);
   console.log(`saved ${file}`);
   return file;
 }

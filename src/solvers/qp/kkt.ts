@@ -72,7 +72,16 @@ interface KktSimd {
  */
 export function kktWork(nz: number, m: number, neq: number): KktWork {
   const nc = neq + m;
-  const k = nz >= SIMD_MIN_NZ ? acquireDenseKernels(8 * (nz * nz + nc * nz + nc * nc + m * nz + m) + 4 * (m + nc) + 64) : null;
+  // The layout in the kernels' memory: byte offsets, each region 16-byte aligned.
+  let at = 0;
+  const take = (bytes: number): number => {
+    const o = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return o;
+  };
+  const H = take(8 * nz * nz), V = take(8 * nc * nz), M = take(8 * nc * nc), G = take(8 * m * nz), d = take(8 * m);
+  const rows = take(4 * m), first = take(4 * nc);
+  const k = nz >= SIMD_MIN_NZ ? acquireDenseKernels(at) : null;
   if (!k) {
     return {
       H: new Float64Array(nz * nz),
@@ -83,15 +92,7 @@ export function kktWork(nz: number, m: number, neq: number): KktWork {
       nAct: 0,
     };
   }
-  let at = 0;
-  const take = (bytes: number): number => {
-    const o = at;
-    at += Math.ceil(bytes / 16) * 16;
-    return o;
-  };
   const buf = k.memory.buffer;
-  const H = take(8 * nz * nz), V = take(8 * nc * nz), M = take(8 * nc * nc), G = take(8 * m * nz), d = take(8 * m);
-  const rows = take(4 * m), first = take(4 * nc);
   return {
     H: new Float64Array(buf, H, nz * nz),
     V: new Float64Array(buf, V, nc * nz),
