@@ -7,8 +7,13 @@
 // Solve: A x = b  ⇔  L y = b, Lᵀ x = y (two triangular solves).
 // `choleskyInPlace` is the one kernel: allocation-free on a block at an offset, so the QP's interior-point
 // loop (src/solvers/qp) calls it several times per iteration for every problem of the batch; the batched
-// `choleskyFactor` runs it on a copy of each matrix.
+// `choleskyFactor` runs it on a copy of each matrix, from n ≥ CHOLESKY_SIMD_MIN_N by the WebAssembly SIMD
+// kernel of dense-kernels.ts (the same arithmetic in the same order: the same bits).
+import { acquireDenseKernels, releaseDenseKernels } from './dense-kernels.ts';
 import { dot, triSolveInPlace } from './triangular.ts';
+
+/** Smallest n that `choleskyFactor` factors by the SIMD kernel (below it the copies outweigh the lanes). */
+export const CHOLESKY_SIMD_MIN_N = 16;
 
 export interface CholeskyResult {
   /** `[B, n, n]` lower factors (upper triangle zero). */
@@ -44,14 +49,24 @@ export function choleskyInPlace(a: Float64Array, o: number, n: number): number {
 export function choleskyFactor(A: Float64Array, B: number, n: number): CholeskyResult {
   const L = Float64Array.from(A.subarray(0, B * n * n));
   const info = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const o = b * n * n;
-    info[b] = choleskyInPlace(L, o, n);
-    if (info[b] !== 0) {
-      L.fill(0, o, o + n * n);
-      continue;
+  const k = n >= CHOLESKY_SIMD_MIN_N ? acquireDenseKernels(8 * n * n) : null;
+  const block = k ? new Float64Array(k.memory.buffer, 0, n * n) : null;
+  try {
+    for (let b = 0; b < B; b++) {
+      const o = b * n * n;
+      if (k && block) {
+        block.set(L.subarray(o, o + n * n));
+        info[b] = k.cholesky(0, n);
+        L.set(block, o);
+      } else info[b] = choleskyInPlace(L, o, n);
+      if (info[b] !== 0) {
+        L.fill(0, o, o + n * n);
+        continue;
+      }
+      for (let i = 0; i < n; i++) L.fill(0, o + i * n + i + 1, o + (i + 1) * n);
     }
-    for (let i = 0; i < n; i++) L.fill(0, o + i * n + i + 1, o + (i + 1) * n);
+  } finally {
+    if (k) releaseDenseKernels(k);
   }
   return { L, info };
 }

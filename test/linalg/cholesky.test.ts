@@ -1,11 +1,31 @@
 // Float64 Cholesky factor and solve: hand-checked cases, random SPD batches (residual < 1e-10),
-// shared matrices, and per-batch reporting of non-positive-definite input.
+// shared matrices, per-batch reporting of non-positive-definite input, and the SIMD kernel's factors equal
+// to the JavaScript loop's bit for bit.
 import { describe, expect, it } from 'vitest';
-import { choleskyFactor, choleskyInPlace, choleskySolveFactored } from '../../src/linalg/cholesky.ts';
+import { CHOLESKY_SIMD_MIN_N, choleskyFactor, choleskyInPlace, choleskySolveFactored } from '../../src/linalg/cholesky.ts';
+import { setDenseKernels } from '../../src/linalg/dense-kernels.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { matVecResidual, randomSpd } from './helpers.ts';
 
 describe('choleskyFactor / choleskySolveFactored', () => {
+  it(`factors from n = ${CHOLESKY_SIMD_MIN_N} by the SIMD kernel with the JavaScript loop's bits and failure indices`, () => {
+    const n = CHOLESKY_SIMD_MIN_N + 5, B = 6;
+    const A = randomSpd(new Rng(3), B, n);
+    A[2 * n * n + 7 * n + 7] = -50; // batch element 2 fails at pivot 7
+    const run = (on: boolean) => {
+      const was = setDenseKernels(on);
+      try {
+        return choleskyFactor(A, B, n);
+      } finally {
+        setDenseKernels(was);
+      }
+    };
+    const a = run(true), b = run(false);
+    expect(Array.from(a.info)).toEqual(Array.from(b.info));
+    expect(a.info[2]).toBe(8);
+    expect(Array.from(a.L).every((v, i) => Object.is(v, b.L[i]))).toBe(true);
+  });
+
   it('factors a hand-checked 3x3 matrix', () => {
     // A = L Lᵀ with L = [[2,0,0],[6,1,0],[-8,5,3]]  (the classic example)
     const A = Float64Array.of(4, 12, -16, 12, 37, -43, -16, -43, 98);
