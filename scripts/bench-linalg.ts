@@ -1,10 +1,12 @@
 // Benchmark of the batched Float64 linear algebra: Cholesky factor + solve throughput for B ∈ {128, 1024},
 // n ∈ {10, 50}, as the raw Float64 core and as the differentiable tfjs op (with float32 transfers and the
-// backward pass) on each requested backend. Run: `npx tsx scripts/bench-linalg.ts [--quick]` or
+// backward pass) on each requested backend, and from n ≥ 16 the factorization alone by the SIMD kernel and by
+// the JavaScript loop, alternated. Run: `npx tsx scripts/bench-linalg.ts [--quick]` or
 // `diffmpc bench linalg`. Each row records the machine's 1-minute load average (`load`).
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
-import { choleskyFactor, choleskySolveFactored } from '../src/linalg/cholesky.ts';
+import { CHOLESKY_SIMD_MIN_N, choleskyFactor, choleskySolveFactored } from '../src/linalg/cholesky.ts';
+import { setDenseKernels } from '../src/linalg/dense-kernels.ts';
 import { choleskySolve } from '../src/linalg/ops.ts';
 import { initBackend } from '../src/tensor/backend.ts';
 import { Rng } from '../src/tensor/rng.ts';
@@ -47,6 +49,24 @@ export async function benchLinalg(backends: string[], quick = false, outDir = 'b
       choleskySolveFactored(f.L, B, b, B, n, 1);
     }, reps);
     rows.push({ impl: 'float64 core', backend: '-', B, n, 'factor+solve ms': core, 'systems/s': Math.round((B / core) * 1000), load: machineLoad() });
+    if (n >= CHOLESKY_SIMD_MIN_N) {
+      // The factorization alone by the SIMD kernel and by the JavaScript loop, alternated.
+      const t: Record<'simd' | 'js', number[]> = { simd: [], js: [] };
+      for (let r = 0; r < reps; r++) {
+        for (const on of [true, false]) {
+          const was = setDenseKernels(on);
+          try {
+            t[on ? 'simd' : 'js'].push(await timeMs(() => choleskyFactor(A, B, n), 1));
+          } finally {
+            setDenseKernels(was);
+          }
+        }
+      }
+      const med = (a: number[]) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+      for (const k of ['simd', 'js'] as const) {
+        rows.push({ impl: `factor only, ${k === 'simd' ? 'SIMD kernel' : 'JS loop'}`, backend: '-', B, n, 'factor+solve ms': med(t[k]), 'systems/s': Math.round((B / med(t[k])) * 1000), load: machineLoad() });
+      }
+    }
     for (const backend of backends) {
       await initBackend(backend, { quiet: true });
       const At = tf.tensor(Float32Array.from(A), [B, n, n]);
