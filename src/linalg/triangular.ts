@@ -24,36 +24,24 @@ export function triSolveInPlace(
   transpose: boolean,
   unit = false,
 ): void {
-  // Solving with Lᵀ is a back substitution over an upper-triangular matrix whose (i,k) entry is L[k,i].
+  // Solving with Lᵀ is a back substitution over an upper-triangular matrix whose (i,k) entry is L[k,i]:
+  // entry (i, k) sits at tOff + i·rs + k·cs.
   const forward = lower !== transpose;
-  const at = transpose ? (i: number, k: number) => t[tOff + k * n + i]! : (i: number, k: number) => t[tOff + i * n + k]!;
-  if (forward) {
-    for (let i = 0; i < n; i++) {
-      const xi = xOff + i * m;
-      for (let k = 0; k < i; k++) {
-        const a = at(i, k);
-        if (a === 0) continue;
-        const xk = xOff + k * m;
-        for (let c = 0; c < m; c++) x[xi + c]! -= a * x[xk + c]!;
-      }
-      if (!unit) {
-        const d = at(i, i);
-        for (let c = 0; c < m; c++) x[xi + c]! /= d;
-      }
+  const rs = transpose ? 1 : n, cs = transpose ? n : 1;
+  const step = forward ? 1 : -1;
+  for (let i = forward ? 0 : n - 1; forward ? i < n : i >= 0; i += step) {
+    const xi = xOff + i * m;
+    const ti = tOff + i * rs;
+    const k0 = forward ? 0 : i + 1, k1 = forward ? i : n;
+    for (let k = k0; k < k1; k++) {
+      const a = t[ti + k * cs]!;
+      if (a === 0) continue;
+      const xk = xOff + k * m;
+      for (let c = 0; c < m; c++) x[xi + c]! -= a * x[xk + c]!;
     }
-  } else {
-    for (let i = n - 1; i >= 0; i--) {
-      const xi = xOff + i * m;
-      for (let k = i + 1; k < n; k++) {
-        const a = at(i, k);
-        if (a === 0) continue;
-        const xk = xOff + k * m;
-        for (let c = 0; c < m; c++) x[xi + c]! -= a * x[xk + c]!;
-      }
-      if (!unit) {
-        const d = at(i, i);
-        for (let c = 0; c < m; c++) x[xi + c]! /= d;
-      }
+    if (!unit) {
+      const d = t[ti + i * cs]!;
+      for (let c = 0; c < m; c++) x[xi + c]! /= d;
     }
   }
 }
