@@ -6,3 +6,4 @@ export { LinalgError, throwOnFailure } from './errors.ts';
 export { cholesky, choleskySolve, luSolve, triangularSolve } from './ops.ts';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
 export { pca, pcaInverse, type Pca } from './pca.ts';
+export { denseKernels, denseKernelsAvailable, setDenseKernels, type DenseKernels } from './dense-kernels.ts';
